@@ -1,0 +1,8 @@
+from gonghui.accounts.api import router as accounts_router
+from gonghui.core.api import build_api, core_router
+from gonghui.organizations.api import router as organizations_router
+
+api = build_api()
+api.add_router("/", core_router)
+api.add_router("/", accounts_router)
+api.add_router("/", organizations_router)

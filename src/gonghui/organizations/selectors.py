@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from gonghui.core.scoping import Action, get_visible_or_404, scope_for
+from gonghui.core.text import search_key
+
+from .choices import OrgLevel
+from .models import Organization
+
+
+def org_list(
+    *,
+    user,
+    level: str | None = None,
+    org_type: str | None = None,
+    parent_id: int | None = None,
+    q: str | None = None,
+    include_dissolved: bool = True,
+):
+    orgs = Organization.objects.visible_to(user).select_related("parent")
+    if level:
+        orgs = orgs.filter(level=level)
+    if org_type:
+        orgs = orgs.filter(org_type=org_type)
+    if parent_id is not None:
+        orgs = orgs.filter(parent_id=parent_id)
+    if q:
+        for word in search_key(q).split():
+            orgs = orgs.filter(search_text__contains=word)
+    if not include_dissolved:
+        orgs = orgs.active()
+    return orgs.order_by("path")
+
+
+def org_get(*, user, org_id, action: Action = Action.VIEW) -> Organization:
+    return get_visible_or_404(Organization.objects.select_related("parent"), user, action, pk=org_id)
+
+
+def org_roots_for(*, user):
+    """The top of the tree a user browses: their own org, or the real roots for superusers."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Organization.objects.filter(parent__isnull=True).order_by("path")
+    if scope.path is None:
+        return Organization.objects.none()
+    return Organization.objects.filter(path=scope.path)
+
+
+def org_children(*, user, org: Organization):
+    return (
+        Organization.objects.visible_to(user)
+        .filter(parent=org)
+        .annotate(child_count=Count("children"))
+        .order_by("path")
+    )
+
+
+def org_subtree_counts(*, org: Organization) -> dict:
+    """Counts below an org (itself excluded), by level, with active and dissolved totals."""
+    below = Organization.objects.filter(path__startswith=org.path).exclude(pk=org.pk)
+    counted = dict(below.values_list("level").annotate(n=Count("id")).values_list("level", "n"))
+    by_level = [
+        (level, label, counted[level]) for level, label in OrgLevel.choices if level in counted
+    ]
+    totals = below.aggregate(
+        total=Count("id"), dissolved=Count("id", filter=Q(dissolved_on__isnull=False))
+    )
+    return {"by_level": by_level, **totals}
+
+
+def org_breadcrumbs(*, user, org: Organization) -> list[Organization]:
+    scope = scope_for(user)
+    return [a for a in org.ancestors() if scope.covers(a.path)]

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from gonghui.api import api
+from gonghui.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("gonghui.accounts.urls")),
+    path("orgs/", include("gonghui.organizations.urls")),
+    path("audit/", core_views.AuditLogView.as_view(), name="audit-log"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
