@@ -57,9 +57,13 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "gonghui.core",
     "gonghui.organizations",
     "gonghui.accounts",
+    "gonghui.members",
+    "gonghui.stations",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +179,18 @@ STORAGES = {
 }
 # Tests and `make run` serve straight from the finders; production runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", False)
+
+# Background work (imports, escalations). Immediate on a laptop; the database-backed queue with
+# `manage.py db_worker` in production (TASKS_BACKEND=database).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if os.environ.get("TASKS_BACKEND") == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.organizations.urls")),
+    path("", include("gonghui.members.urls")),
+    path("", include("gonghui.stations.urls")),
     path("audit/", core_views.AuditLogView.as_view(), name="audit-log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
