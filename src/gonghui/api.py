@@ -1,5 +1,6 @@
 from gonghui.accounts.api import router as accounts_router
 from gonghui.core.api import build_api, core_router
+from gonghui.enterprises.api import router as enterprises_router
 from gonghui.members.api import router as members_router
 from gonghui.organizations.api import router as organizations_router
 from gonghui.stations.api import router as stations_router
@@ -8,5 +9,6 @@ api = build_api()
 api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/", organizations_router)
+api.add_router("/", enterprises_router)
 api.add_router("/", members_router)
 api.add_router("/", stations_router)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gonghui.core",
     "gonghui.organizations",
     "gonghui.accounts",
+    "gonghui.enterprises",
     "gonghui.members",
     "gonghui.stations",
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.organizations.urls")),
+    path("", include("gonghui.enterprises.urls")),
     path("", include("gonghui.members.urls")),
     path("", include("gonghui.stations.urls")),
     path("audit/", core_views.AuditLogView.as_view(), name="audit-log"),
