@@ -16,6 +16,8 @@ from gonghui.core.models import AuditLog
 
 # Never written to the log even when they change: secrets and derived search columns.
 REDACTED_FIELDS = frozenset({"password", "id_card_encrypted", "id_card_hash", "search_text"})
+# The log row has its own timestamp; a row's updated_at changing is not news.
+NOISE_FIELDS = frozenset({"created_at", "updated_at", "last_login"})
 
 
 def json_value(value):
@@ -36,7 +38,7 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
     for field in instance._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
-        if field.name in REDACTED_FIELDS:
+        if field.name in REDACTED_FIELDS or field.name in NOISE_FIELDS:
             continue
         values[field.name] = json_value(getattr(instance, field.attname))
     return values

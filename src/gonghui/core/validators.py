@@ -16,16 +16,16 @@ from django.utils.translation import gettext_lazy as _
 # GB 11643-1999: weights are 2^(17-i) mod 11, check characters indexed by the sum mod 11.
 ID_CARD_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CARD_CHECK_CHARS = "10X98765432"
-ID_CARD_RE = re.compile(r"^\d{17}[\dX]$")
+ID_CARD_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 # The earliest birth year a living worker can plausibly have.
 ID_CARD_MIN_BIRTH_YEAR = 1900
 
 # GB 32100-2015: 31 characters (no I, O, Z, S, V), weights 3^i mod 31.
 CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 # GB/T 2260 province-level codes (first two digits), plus 10 for the national level.
 PROVINCE_PREFIXES = frozenset(
@@ -35,7 +35,7 @@ PROVINCE_PREFIXES = frozenset(
         "62", "63", "64", "65", "71", "81", "82",
     }
 )  # fmt: skip
-REGION_CODE_RE = re.compile(r"^\d{6}$")
+REGION_CODE_RE = re.compile(r"^[0-9]{6}$")
 
 
 def normalize_id_card(value: str) -> str:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gonghui.core.scoping import Action
@@ -120,7 +120,7 @@ def get_org(request, org_id: int):
 def create_org(request, payload: OrgCreateIn):
     data = payload.dict()
     parent = _parent_for_write(request.user, data.pop("parent_id"))
-    return 201, services.org_create(actor=request.user, parent=parent, **data)
+    return Status(201, services.org_create(actor=request.user, parent=parent, **data))
 
 
 @router.patch("/orgs/{org_id}", response=OrgOut)

@@ -53,10 +53,19 @@ def _check_level(org: Organization, parent: Organization | None) -> None:
         raise ValidationError({"parent": _("上级工会已撤销，不能在其下新建或移入工会。")})
 
 
-def _lock(org: Organization | None) -> None:
-    # Serialises concurrent creates under one parent on PostgreSQL (SQLite has one writer).
-    if org is not None:
-        Organization.objects.select_for_update().filter(pk=org.pk).first()
+def _check_credit_code_unique(org: Organization) -> None:
+    if org.credit_code and (
+        Organization.objects.filter(credit_code=org.credit_code).exclude(pk=org.pk).exists()
+    ):
+        raise ValidationError({"credit_code": _("已有工会使用这个统一社会信用代码。")})
+
+
+def _lock(org: Organization | None) -> Organization | None:
+    """Re-read ``org`` under a row lock: fresh values (a caller's copy may be stale), and
+    concurrent creates under one parent serialise on PostgreSQL (SQLite has one writer)."""
+    if org is None:
+        return None
+    return Organization.objects.select_for_update().get(pk=org.pk)
 
 
 @transaction.atomic
@@ -66,12 +75,13 @@ def org_create(*, actor, parent: Organization | None, **fields) -> Organization:
             raise ValidationError({"parent": _("只有超级管理员可以新建顶级工会。")})
     else:
         require_in_scope(actor, parent.path, Action.CHANGE)
-    _lock(parent)
+    parent = _lock(parent)
     org = Organization(parent=parent, **fields)
     org.credit_code = (org.credit_code or "").strip().upper()
     _check_level(org, parent)
     org.path = _next_child_path(parent)
     org.depth = (parent.depth + 1) if parent else 0
+    _check_credit_code_unique(org)
     org.full_clean()
     org.save()
     audit.record(
@@ -101,6 +111,7 @@ def org_update(*, actor, org: Organization, **fields) -> Organization:
         for child_level in deepest_child:
             if LEVEL_RANK[child_level] <= LEVEL_RANK[org.level]:
                 raise ValidationError({"level": _("下级工会的级别必须低于上级工会。")})
+    _check_credit_code_unique(org)
     org.full_clean()
     org.save()
     changes = audit.diff(before, audit.snapshot(org))
@@ -126,8 +137,8 @@ def org_move(*, actor, org: Organization, new_parent: Organization) -> Organizat
         raise ValidationError({"parent": _("不能把工会移动到它自己或它的下级之下。")})
     if new_parent.pk == org.parent_id:
         return org
+    new_parent = _lock(new_parent)
     _check_level(org, new_parent)
-    _lock(new_parent)
     old_path, old_parent_id = org.path, org.parent_id
     new_path = _next_child_path(new_parent)
     depth_delta = (new_parent.depth + 1) - org.depth
