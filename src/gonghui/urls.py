@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from gonghui.api import api
 from gonghui.core import views as core_views
@@ -14,5 +16,6 @@ urlpatterns = [
     path("audit/", core_views.AuditLogView.as_view(), name="audit-log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("api/", api.urls),
 ]

@@ -25,9 +25,7 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="accounts",
     )
-    phone = models.CharField(
-        _("手机号码"), max_length=11, blank=True, validators=[validate_mobile]
-    )
+    phone = models.CharField(_("手机号码"), max_length=11, blank=True, validators=[validate_mobile])
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
 
     class Meta:
@@ -49,9 +47,7 @@ class User(AbstractUser):
                 raise ValidationError({"organization": _("工会干部和审计员必须绑定一个工会组织。")})
         if self.role in OFFICER_ROLES and self.organization is not None:
             if self.organization.level not in ROLE_ORG_LEVELS[self.role]:
-                raise ValidationError(
-                    {"organization": _("该角色不能绑定到这一级别的工会组织。")}
-                )
+                raise ValidationError({"organization": _("该角色不能绑定到这一级别的工会组织。")})
 
     @property
     def is_officer(self) -> bool:

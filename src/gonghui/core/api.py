@@ -3,7 +3,6 @@
 Errors always look like ``{"detail": str, "errors": {field: [messages]}}`` with a 4xx status.
 """
 
-
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -65,7 +64,9 @@ def pydantic_errors(errors: list[dict]) -> dict[str, list[str]]:
     for error in errors:
         location = [str(part) for part in error.get("loc", ()) if not isinstance(part, int)]
         # ninja prefixes locations with the source and parameter name ("body", "payload").
-        meaningful = [p for p in location if p not in {"body", "query", "path", "payload", "filters"}]
+        meaningful = [
+            p for p in location if p not in {"body", "query", "path", "payload", "filters"}
+        ]
         name = meaningful[-1] if meaningful else "__all__"
         translate = PYDANTIC_MESSAGES.get(error.get("type", ""))
         fields.setdefault(name, []).append(str(translate()) if translate else error.get("msg", ""))
@@ -97,7 +98,9 @@ def build_api() -> NinjaAPI:
     )
 
     def error(request, status, detail, errors=None):
-        return api.create_response(request, {"detail": str(detail), "errors": errors or {}}, status=status)
+        return api.create_response(
+            request, {"detail": str(detail), "errors": errors or {}}, status=status
+        )
 
     @api.exception_handler(NinjaValidationError)
     def on_schema_error(request, exc):

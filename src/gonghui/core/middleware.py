@@ -27,7 +27,9 @@ class RequestContextMiddleware:
         supplied = request.headers.get("X-Request-ID", "")
         request_id = supplied if SAFE_REQUEST_ID.match(supplied) else uuid.uuid4().hex
         request.request_id = request_id
-        token = context.activate(context.RequestContext(request_id=request_id, ip=client_ip(request)))
+        token = context.activate(
+            context.RequestContext(request_id=request_id, ip=client_ip(request))
+        )
         try:
             response = self.get_response(request)
         finally:

@@ -1,6 +1,5 @@
 """Org endpoints: parse, call a selector or service, serialise. Scope and rules live below."""
 
-
 import datetime
 from decimal import Decimal
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a data table: one place a line reads better than wrapped trees)
 """The demo hierarchy: the real places of the five reports (DOMAIN.md), with GB/T 2260 codes.
 
 Each node is (name, short name, level, type, region code, extra fields, children). Coordinates

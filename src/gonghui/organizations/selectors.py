@@ -34,7 +34,9 @@ def org_list(
 
 
 def org_get(*, user, org_id, action: Action = Action.VIEW) -> Organization:
-    return get_visible_or_404(Organization.objects.select_related("parent"), user, action, pk=org_id)
+    return get_visible_or_404(
+        Organization.objects.select_related("parent"), user, action, pk=org_id
+    )
 
 
 def org_roots_for(*, user):

@@ -151,7 +151,9 @@ def org_move(*, actor, org: Organization, new_parent: Organization) -> Organizat
     Organization.objects.filter(pk=org.pk).update(parent=new_parent)
     org.refresh_from_db()
 
-    new_paths = dict(Organization.objects.filter(pk__in=[pk for pk, _p in moved_ids]).values_list("pk", "path"))
+    new_paths = dict(
+        Organization.objects.filter(pk__in=[pk for pk, _p in moved_ids]).values_list("pk", "path")
+    )
     entries = []
     descendants = {o.pk: o for o in Organization.objects.filter(pk__in=new_paths)}
     for pk, previous_path in moved_ids:
@@ -163,7 +165,11 @@ def org_move(*, actor, org: Organization, new_parent: Organization) -> Organizat
             action = AuditAction.MOVE
         entries.append(
             audit.build(
-                actor=actor, action=action, instance=instance, org_path=new_paths[pk], changes=changes
+                actor=actor,
+                action=action,
+                instance=instance,
+                org_path=new_paths[pk],
+                changes=changes,
             )
         )
     audit.record_many(entries)

@@ -79,7 +79,9 @@ class OrgEditView(OfficerViewMixin, View):
     def get(self, request, pk):
         org = selectors.org_get(user=request.user, org_id=pk, action=Action.CHANGE)
         form = OrgForm(instance=org)
-        return render(request, "organizations/form.html", {"form": form, "org": org, "title": _("编辑工会")})
+        return render(
+            request, "organizations/form.html", {"form": form, "org": org, "title": _("编辑工会")}
+        )
 
     def post(self, request, pk):
         org = selectors.org_get(user=request.user, org_id=pk, action=Action.CHANGE)
@@ -105,14 +107,18 @@ class OrgMoveView(OfficerViewMixin, View):
     def get(self, request, pk):
         org = selectors.org_get(user=request.user, org_id=pk, action=Action.CHANGE)
         form = OrgMoveForm(user=request.user, org=org)
-        return render(request, "organizations/form.html", {"form": form, "org": org, "title": _("移动工会")})
+        return render(
+            request, "organizations/form.html", {"form": form, "org": org, "title": _("移动工会")}
+        )
 
     def post(self, request, pk):
         org = selectors.org_get(user=request.user, org_id=pk, action=Action.CHANGE)
         form = OrgMoveForm(request.POST, user=request.user, org=org)
         if form.is_valid():
             try:
-                services.org_move(actor=request.user, org=org, new_parent=form.cleaned_data["parent"])
+                services.org_move(
+                    actor=request.user, org=org, new_parent=form.cleaned_data["parent"]
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -130,7 +136,9 @@ class OrgDissolveView(OfficerViewMixin, View):
     def get(self, request, pk):
         org = selectors.org_get(user=request.user, org_id=pk, action=Action.CHANGE)
         form = OrgDissolveForm()
-        return render(request, "organizations/form.html", {"form": form, "org": org, "title": _("撤销工会")})
+        return render(
+            request, "organizations/form.html", {"form": form, "org": org, "title": _("撤销工会")}
+        )
 
     def post(self, request, pk):
         org = selectors.org_get(user=request.user, org_id=pk, action=Action.CHANGE)

@@ -16,7 +16,9 @@ CREDIT_CHARS = v.CREDIT_CODE_CHARSET
 def id_numbers(draw):
     """Well-formed 18-digit ID numbers with a correct check character."""
     region = draw(st.sampled_from(PROVINCES)) + draw(st.from_regex(r"[0-9]{4}", fullmatch=True))
-    birth = draw(st.dates(min_value=datetime.date(1930, 1, 1), max_value=datetime.date(2010, 12, 31)))
+    birth = draw(
+        st.dates(min_value=datetime.date(1930, 1, 1), max_value=datetime.date(2010, 12, 31))
+    )
     serial = draw(st.from_regex(r"[0-9]{3}", fullmatch=True))
     first17 = f"{region}{birth:%Y%m%d}{serial}"
     return first17 + v.id_card_check_char(first17)
@@ -109,19 +111,24 @@ def test_mainland_mobile_numbers_are_valid(phone):
     assert v.is_valid_mobile(phone)
 
 
-@given(st.from_regex(r"(1[0-2][0-9]{9}|[02-9][0-9]{10}|1[3-9][0-9]{8}|1[3-9][0-9]{10})", fullmatch=True))
+@given(
+    st.from_regex(
+        r"(1[0-2][0-9]{9}|[02-9][0-9]{10}|1[3-9][0-9]{8}|1[3-9][0-9]{10})", fullmatch=True
+    )
+)
 def test_wrong_mobile_numbers_are_refused(phone):
     assert not v.is_valid_mobile(phone)
 
 
-@given(st.sampled_from(PROVINCES), st.from_regex(r"(0[1-9]|[1-9][0-9])(0[1-9]|[1-9][0-9])", fullmatch=True))
+@given(
+    st.sampled_from(PROVINCES),
+    st.from_regex(r"(0[1-9]|[1-9][0-9])(0[1-9]|[1-9][0-9])", fullmatch=True),
+)
 def test_county_region_codes_are_valid(province, rest):
     assert v.is_valid_region_code(province + rest)
 
 
-@pytest.mark.parametrize(
-    "code", ["", "41110", "4111033", "991100", "410012", "100100", "abcdef"]
-)
+@pytest.mark.parametrize("code", ["", "41110", "4111033", "991100", "410012", "100100", "abcdef"])
 def test_malformed_region_codes_are_refused(code):
     assert not v.is_valid_region_code(code)
 

@@ -34,7 +34,9 @@ def payload_for(name, builder, personas, target):
 
 def snapshot_state():
     return (
-        list(Organization.objects.order_by("pk").values_list("pk", "path", "chair", "dissolved_on")),
+        list(
+            Organization.objects.order_by("pk").values_list("pk", "path", "chair", "dissolved_on")
+        ),
         AuditLog.objects.count(),
     )
 
@@ -66,7 +68,9 @@ class TestOrgApiScope:
         assert {"湖南省总工会", "浏阳市总工会", "新屋岭社区工会联合会"} <= names
         assert "漯河市总工会" not in names
 
-    @pytest.mark.parametrize("name,method,url,builder,ok", API_WRITES, ids=[w[0] for w in API_WRITES])
+    @pytest.mark.parametrize(
+        "name,method,url,builder,ok", API_WRITES, ids=[w[0] for w in API_WRITES]
+    )
     def test_write_inside_subtree_succeeds(self, personas, api, name, method, url, builder, ok):
         target = personas.yancheng_project
         response = api(personas.luohe_officer).request(
@@ -75,7 +79,9 @@ class TestOrgApiScope:
         assert response.status_code == ok, response.content
         assert AuditLog.objects.filter(object_id=str(target.pk)).exclude(action="create").exists()
 
-    @pytest.mark.parametrize("name,method,url,builder,ok", API_WRITES, ids=[w[0] for w in API_WRITES])
+    @pytest.mark.parametrize(
+        "name,method,url,builder,ok", API_WRITES, ids=[w[0] for w in API_WRITES]
+    )
     def test_write_outside_subtree_is_404_and_changes_nothing(
         self, personas, api, name, method, url, builder, ok
     ):
@@ -87,7 +93,9 @@ class TestOrgApiScope:
         assert response.status_code == 404
         assert snapshot_state() == before
 
-    @pytest.mark.parametrize("name,method,url,builder,ok", API_WRITES, ids=[w[0] for w in API_WRITES])
+    @pytest.mark.parametrize(
+        "name,method,url,builder,ok", API_WRITES, ids=[w[0] for w in API_WRITES]
+    )
     def test_auditor_cannot_write_even_inside_their_subtree(
         self, personas, api, name, method, url, builder, ok
     ):
@@ -99,7 +107,9 @@ class TestOrgApiScope:
         assert response.status_code == 404
         assert snapshot_state() == before
 
-    @pytest.mark.parametrize("name,method,url,builder,ok", API_WRITES, ids=[w[0] for w in API_WRITES])
+    @pytest.mark.parametrize(
+        "name,method,url,builder,ok", API_WRITES, ids=[w[0] for w in API_WRITES]
+    )
     def test_anonymous_write_is_401_and_changes_nothing(
         self, personas, api, name, method, url, builder, ok
     ):
@@ -120,7 +130,12 @@ class TestOrgApiScope:
     def test_create_under_org_outside_subtree_is_the_same_error_as_a_missing_parent(
         self, personas, api
     ):
-        body = {"name": "测试工会", "level": "grassroots", "org_type": "single", "region_code": "430181"}
+        body = {
+            "name": "测试工会",
+            "level": "grassroots",
+            "org_type": "single",
+            "region_code": "430181",
+        }
         before = snapshot_state()
         outside = api(personas.luohe_officer).post(
             "/api/orgs", {**body, "parent_id": personas.xinwuling.pk}
@@ -158,7 +173,9 @@ class TestOrgApiScope:
     def test_officer_cannot_move_or_dissolve_their_own_org(self, personas, api):
         client = api(personas.yancheng_officer)
         before = snapshot_state()
-        moved = client.post(f"/api/orgs/{personas.yancheng.pk}/move", {"parent_id": personas.luohe.pk})
+        moved = client.post(
+            f"/api/orgs/{personas.yancheng.pk}/move", {"parent_id": personas.luohe.pk}
+        )
         dissolved = client.post(
             f"/api/orgs/{personas.yancheng.pk}/dissolve", {"dissolved_on": "2026-01-01"}
         )
@@ -182,7 +199,13 @@ class TestOrgApiScope:
             assert api().get(url).status_code == 401, url
 
 
-PAGES = ["/orgs/{id}/", "/orgs/{id}/children/", "/orgs/{id}/edit/", "/orgs/{id}/move/", "/orgs/{id}/dissolve/"]
+PAGES = [
+    "/orgs/{id}/",
+    "/orgs/{id}/children/",
+    "/orgs/{id}/edit/",
+    "/orgs/{id}/move/",
+    "/orgs/{id}/dissolve/",
+]
 
 
 @pytest.mark.django_db
@@ -213,7 +236,12 @@ class TestOrgPagesScope:
         before = snapshot_state()
         response = client.post(
             f"/orgs/{personas.xinwuling.pk}/edit/",
-            {"name": "改名", "level": "community", "org_type": "community", "region_code": "430181"},
+            {
+                "name": "改名",
+                "level": "community",
+                "org_type": "community",
+                "region_code": "430181",
+            },
         )
         assert response.status_code == 404
         assert snapshot_state() == before

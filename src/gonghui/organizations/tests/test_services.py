@@ -11,9 +11,14 @@ from gonghui.organizations.models import PATH_STEP, Organization
 
 def grassroots(parent, name, actor=SYSTEM, **extra):
     return services.org_create(
-        actor=actor, parent=parent, name=name, level="grassroots", org_type="single",
-        region_code=parent.region_code, **extra,
-    )  # fmt: skip
+        actor=actor,
+        parent=parent,
+        name=name,
+        level="grassroots",
+        org_type="single",
+        region_code=parent.region_code,
+        **extra,
+    )
 
 
 def assert_paths_consistent():
@@ -37,21 +42,33 @@ class TestHierarchy:
     def test_child_level_must_be_below_parent(self, personas):
         with pytest.raises(ValidationError) as error:
             services.org_create(
-                actor=SYSTEM, parent=personas.yancheng, name="错误", level="city",
-                org_type="federation", region_code="411100",
-            )  # fmt: skip
+                actor=SYSTEM,
+                parent=personas.yancheng,
+                name="错误",
+                level="city",
+                org_type="federation",
+                region_code="411100",
+            )
         assert "level" in error.value.message_dict
 
     def test_moving_a_subtree_of_a_thousand_orgs_keeps_every_path_right(self, personas):
         street = services.org_create(
-            actor=SYSTEM, parent=personas.yancheng, name="沙北街道工会", level="street",
-            org_type="regional", region_code="411103",
-        )  # fmt: skip
+            actor=SYSTEM,
+            parent=personas.yancheng,
+            name="沙北街道工会",
+            level="street",
+            org_type="regional",
+            region_code="411103",
+        )
         communities = [
             services.org_create(
-                actor=SYSTEM, parent=street, name=f"社区{i}", level="community",
-                org_type="community", region_code="411103",
-            )  # fmt: skip
+                actor=SYSTEM,
+                parent=street,
+                name=f"社区{i}",
+                level="community",
+                org_type="community",
+                region_code="411103",
+            )
             for i in range(9)
         ]
         for community in communities:
@@ -67,7 +84,12 @@ class TestHierarchy:
         assert street.parent_id == personas.liuyang.pk
         assert Organization.objects.subtree(street).count() == subtree_size
         assert Organization.objects.subtree(personas.yancheng).count() == 2  # itself + project
-        assert Organization.objects.subtree(personas.hunan).filter(name__startswith="社区3企业").count() == 110
+        assert (
+            Organization.objects.subtree(personas.hunan)
+            .filter(name__startswith="社区3企业")
+            .count()
+            == 110
+        )
         assert_paths_consistent()
         # One audit row per org whose path changed; the root's row records the new parent.
         assert AuditLog.objects.count() - audit_before == subtree_size
@@ -88,9 +110,10 @@ class TestHierarchy:
 
     def test_dissolve_records_date_and_audit(self, personas):
         services.org_dissolve(
-            actor=personas.luohe_officer, org=personas.yancheng_project,
+            actor=personas.luohe_officer,
+            org=personas.yancheng_project,
             dissolved_on=datetime.date(2026, 6, 30),
-        )  # fmt: skip
+        )
         personas.yancheng_project.refresh_from_db()
         assert personas.yancheng_project.dissolved_on == datetime.date(2026, 6, 30)
         row = AuditLog.objects.get(action="dissolve")
@@ -125,7 +148,11 @@ class TestHierarchy:
         assert "credit_code" in error.value.message_dict
 
     def test_search_in_traditional_finds_simplified_names(self, personas):
-        for query, expected in [("長沙", "长沙市总工会"), ("瀏陽", "浏阳市总工会"), ("新屋嶺", "新屋岭社区工会联合会")]:
+        for query, expected in [
+            ("長沙", "长沙市总工会"),
+            ("瀏陽", "浏阳市总工会"),
+            ("新屋嶺", "新屋岭社区工会联合会"),
+        ]:
             names = [o.name for o in selectors.org_list(user=personas.hunan_officer, q=query)]
             assert names == [expected], query
 
@@ -133,17 +160,22 @@ class TestHierarchy:
         counts = selectors.org_subtree_counts(org=personas.hunan)
         assert counts["total"] == 3
         assert [(level, n) for level, _label, n in counts["by_level"]] == [
-            ("city", 1), ("county", 1), ("community", 1),
-        ]  # fmt: skip
+            ("city", 1),
+            ("county", 1),
+            ("community", 1),
+        ]
 
 
 @pytest.mark.django_db
 class TestOrgApiBadInput:
     def create(self, api, personas, **overrides):
         body = {
-            "parent_id": personas.yancheng.pk, "name": "测试企业工会", "level": "grassroots",
-            "org_type": "single", "region_code": "411103",
-        }  # fmt: skip
+            "parent_id": personas.yancheng.pk,
+            "name": "测试企业工会",
+            "level": "grassroots",
+            "org_type": "single",
+            "region_code": "411103",
+        }
         body.update(overrides)
         return api(personas.luohe_officer).post("/api/orgs", body)
 
@@ -163,7 +195,12 @@ class TestOrgApiBadInput:
         assert "level" in response.json()["errors"]
 
     def test_missing_name_is_422_with_field_error(self, api, personas):
-        body = {"parent_id": personas.yancheng.pk, "level": "grassroots", "org_type": "single", "region_code": "411103"}
+        body = {
+            "parent_id": personas.yancheng.pk,
+            "level": "grassroots",
+            "org_type": "single",
+            "region_code": "411103",
+        }
         response = api(personas.luohe_officer).post("/api/orgs", body)
         assert response.status_code == 422
         assert response.json()["errors"]["name"] == ["此字段为必填项。"]
@@ -180,9 +217,15 @@ class TestOrgApiBadInput:
         client.headers["Accept-Language"] = "en"
         response = client.post(
             "/api/orgs",
-            {"parent_id": personas.yancheng.pk, "name": "x", "level": "grassroots",
-             "org_type": "single", "region_code": "411103", "credit_code": "91350100M000100Y44"},
-        )  # fmt: skip
+            {
+                "parent_id": personas.yancheng.pk,
+                "name": "x",
+                "level": "grassroots",
+                "org_type": "single",
+                "region_code": "411103",
+                "credit_code": "91350100M000100Y44",
+            },
+        )
         assert response.status_code == 422
         assert "check" in response.json()["errors"]["credit_code"][0].lower()
 
