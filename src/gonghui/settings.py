@@ -215,6 +215,11 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 # Only trust X-Forwarded-For when a proxy we run sets it; otherwise audit IPs could be forged.
 GONGHUI_TRUST_X_FORWARDED_FOR = env_bool("BEHIND_PROXY")
 
+# API lists: bounded pages and offsets (an unbounded offset overflows SQLite's integers).
+NINJA_PAGINATION_CLASS = "gonghui.core.pagination.BoundedLimitOffsetPagination"
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
+
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 _tile_hosts = env_list("MAP_TILE_HOSTS")
 CONTENT_SECURITY_POLICY = {

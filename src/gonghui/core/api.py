@@ -3,11 +3,14 @@
 Errors always look like ``{"detail": str, "errors": {field: [messages]}}`` with a 4xx status.
 """
 
+from typing import Annotated
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
@@ -29,6 +32,11 @@ class BearerToken(HttpBearer):
 
 # Session cookies (the browser UI calling its own API, CSRF-checked) or a bearer token.
 API_AUTH = [BearerToken(), django_auth]
+
+
+# Every id in a path, query or body: a positive 64-bit integer, so an absurd number is a field
+# error rather than an overflow deep in the database driver.
+ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -110,6 +118,15 @@ def build_api() -> NinjaAPI:
     def on_domain_error(request, exc):
         return error(request, 422, _("输入有误，请检查标出的字段。"), django_errors(exc))
 
+    @api.exception_handler(OverflowError)
+    def on_overflow(request, exc):
+        return error(request, 422, _("输入的数值超出范围。"))
+
+    @api.exception_handler(DataError)
+    def on_data_error(request, exc):
+        # PostgreSQL's answer to a value its column cannot hold; nothing was written.
+        return error(request, 422, _("输入的数值超出范围。"))
+
     @api.exception_handler(Http404)
     def on_not_found(request, exc):
         return error(request, 404, _("未找到。"))
@@ -165,12 +182,12 @@ class AuditOut(Schema):
 __all__ = ["API_AUTH", "Action", "AuditLog", "AuditOut", "ErrorOut", "build_api", "core_router"]
 
 
-from ninja.pagination import LimitOffsetPagination, paginate  # noqa: E402
+from ninja.pagination import paginate  # noqa: E402
 
 from gonghui.core import selectors  # noqa: E402
 
 
 @core_router.get("/audit", response=list[AuditOut], tags=["audit"])
-@paginate(LimitOffsetPagination)
+@paginate
 def audit_log(request, object_type: str | None = None, object_id: str | None = None):
     return selectors.audit_list(user=request.user, content_type=object_type, object_id=object_id)

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "gonghui.core"
     label = "core"
     verbose_name = _("平台核心")
+
+    def ready(self):
+        from gonghui.core import lookups  # noqa: F401  registers path__subtree_of

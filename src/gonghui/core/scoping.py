@@ -92,7 +92,7 @@ class ScopedQuerySet(models.QuerySet):
         if scope.path is None:
             return self.none()
         lookup = self.model.scope_path_lookup
-        return self.filter(**{f"{lookup}__startswith": scope.path})
+        return self.filter(**{f"{lookup}__subtree_of": scope.path})
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
@@ -102,7 +102,7 @@ def get_visible_or_404(queryset, user, action: Action = Action.VIEW, **lookups):
     """Fetch one object in the user's scope; out of scope and missing are the same 404."""
     try:
         return queryset.visible_to(user, action).get(**lookups)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise Http404 from exc
 
 

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from gonghui.core.api import ObjectId
 from gonghui.core.scoping import Action
 
 from . import selectors, services
@@ -42,7 +43,7 @@ class OrgOut(Schema):
 class OrgFilters(FilterSchema):
     level: OrgLevel | None = None
     org_type: OrgType | None = None
-    parent_id: int | None = None
+    parent_id: ObjectId | None = None
     q: str | None = Field(None, max_length=100, description="名称检索，简体或繁体均可")
 
 
@@ -59,7 +60,7 @@ class OrgFieldsIn(Schema):
 
 
 class OrgCreateIn(OrgFieldsIn):
-    parent_id: int
+    parent_id: ObjectId
     name: str = Field(..., min_length=1, max_length=200)
     level: OrgLevel
     org_type: OrgType
@@ -83,7 +84,7 @@ class OrgUpdateIn(Schema):
 
 
 class OrgMoveIn(Schema):
-    parent_id: int
+    parent_id: ObjectId
 
 
 class OrgDissolveIn(Schema):
@@ -99,7 +100,7 @@ def _parent_for_write(user, parent_id: int, field: str = "parent_id"):
 
 
 @router.get("/orgs", response=list[OrgOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_orgs(request, filters: Query[OrgFilters]):
     return selectors.org_list(
         user=request.user,
@@ -111,7 +112,7 @@ def list_orgs(request, filters: Query[OrgFilters]):
 
 
 @router.get("/orgs/{org_id}", response=OrgOut)
-def get_org(request, org_id: int):
+def get_org(request, org_id: ObjectId):
     return selectors.org_get(user=request.user, org_id=org_id)
 
 
@@ -123,19 +124,19 @@ def create_org(request, payload: OrgCreateIn):
 
 
 @router.patch("/orgs/{org_id}", response=OrgOut)
-def update_org(request, org_id: int, payload: OrgUpdateIn):
+def update_org(request, org_id: ObjectId, payload: OrgUpdateIn):
     org = selectors.org_get(user=request.user, org_id=org_id, action=Action.CHANGE)
     return services.org_update(actor=request.user, org=org, **payload.dict(exclude_unset=True))
 
 
 @router.post("/orgs/{org_id}/move", response=OrgOut)
-def move_org(request, org_id: int, payload: OrgMoveIn):
+def move_org(request, org_id: ObjectId, payload: OrgMoveIn):
     org = selectors.org_get(user=request.user, org_id=org_id, action=Action.CHANGE)
     new_parent = _parent_for_write(request.user, payload.parent_id)
     return services.org_move(actor=request.user, org=org, new_parent=new_parent)
 
 
 @router.post("/orgs/{org_id}/dissolve", response=OrgOut)
-def dissolve_org(request, org_id: int, payload: OrgDissolveIn):
+def dissolve_org(request, org_id: ObjectId, payload: OrgDissolveIn):
     org = selectors.org_get(user=request.user, org_id=org_id, action=Action.CHANGE)
     return services.org_dissolve(actor=request.user, org=org, dissolved_on=payload.dissolved_on)

@@ -51,7 +51,7 @@ class OrgMoveForm(forms.Form):
 
     def __init__(self, *args, user, org, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = parent_choices(user).exclude(path__startswith=org.path)
+        self.fields["parent"].queryset = parent_choices(user).exclude(path__subtree_of=org.path)
 
 
 class OrgDissolveForm(forms.Form):

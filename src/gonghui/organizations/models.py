@@ -18,7 +18,7 @@ PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 class OrganizationQuerySet(ScopedQuerySet):
     def subtree(self, org: "Organization") -> "OrganizationQuerySet":
-        return self.filter(path__startswith=org.path)
+        return self.filter(path__subtree_of=org.path)
 
     def active(self) -> "OrganizationQuerySet":
         return self.filter(dissolved_on__isnull=True)
@@ -28,7 +28,7 @@ class Organization(TimeStampedModel):
     """A union organisation (工会组织) at any level, from 全国总工会 to an enterprise union.
 
     The hierarchy is a materialized path: ``path`` is the parent's path plus a fixed-width
-    segment, so a subtree is the prefix filter ``path__startswith`` on an indexed column and a
+    segment, so a subtree is the prefix filter ``path__subtree_of`` on an indexed column and a
     move rewrites the prefix of the whole subtree in one UPDATE.
     """
 

@@ -60,7 +60,7 @@ def org_children(*, user, org: Organization):
 
 def org_subtree_counts(*, org: Organization) -> dict:
     """Counts below an org (itself excluded), by level, with active and dissolved totals."""
-    below = Organization.objects.filter(path__startswith=org.path).exclude(pk=org.pk)
+    below = Organization.objects.filter(path__subtree_of=org.path).exclude(pk=org.pk)
     counted = dict(below.values_list("level").annotate(n=Count("id")).values_list("level", "n"))
     by_level = [
         (level, label, counted[level]) for level, label in OrgLevel.choices if level in counted

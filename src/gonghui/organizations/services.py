@@ -142,7 +142,7 @@ def org_move(*, actor, org: Organization, new_parent: Organization) -> Organizat
     old_path, old_parent_id = org.path, org.parent_id
     new_path = _next_child_path(new_parent)
     depth_delta = (new_parent.depth + 1) - org.depth
-    subtree = Organization.objects.filter(path__startswith=old_path)
+    subtree = Organization.objects.filter(path__subtree_of=old_path)
     moved_ids = list(subtree.values_list("pk", "path"))
     subtree.update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1, Length("path"))),
