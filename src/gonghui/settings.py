@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "gonghui.enterprises",
     "gonghui.members",
     "gonghui.stations",
+    "gonghui.cases",
+    "gonghui.activities",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("gonghui.enterprises.urls")),
     path("", include("gonghui.members.urls")),
     path("", include("gonghui.stations.urls")),
+    path("", include("gonghui.cases.urls")),
+    path("", include("gonghui.activities.urls")),
     path("audit/", core_views.AuditLogView.as_view(), name="audit-log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

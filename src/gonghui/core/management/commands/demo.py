@@ -1,6 +1,8 @@
 """Build (or top up) the demo data. Idempotent: running it twice changes nothing."""
 
 import datetime
+import importlib
+import importlib.util
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -12,6 +14,10 @@ from gonghui.core.validators import credit_code_check_char
 from gonghui.organizations.demo_tree import DEMO_ACCOUNTS, DEMO_PASSWORD, TREE
 from gonghui.organizations.models import Organization
 from gonghui.organizations.services import org_create
+
+
+# Each app's demo.load_demo(stdout), in dependency order; each is idempotent on its own.
+DEMO_APPS = ["enterprises", "members", "stations", "cases", "activities"]
 
 
 def demo_credit_code(region: str, serial: int) -> str:
@@ -32,6 +38,11 @@ class Command(BaseCommand):
         self.serial = 0
         self._ensure(TREE, parent=None)
         accounts = self._ensure_accounts()
+        for app in DEMO_APPS:
+            module_name = f"gonghui.{app}.demo"
+            if importlib.util.find_spec(module_name) is None:
+                continue  # an app without demo data yet
+            importlib.import_module(module_name).load_demo(self.stdout)
         total = Organization.objects.count()
         self.stdout.write(f"demo: {self.created} orgs created, {total} in all")
         if not options["quiet_accounts"]:
