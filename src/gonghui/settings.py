@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "ninja",
     "django_tasks",
@@ -160,6 +162,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "gonghui.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "Gonghui"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [

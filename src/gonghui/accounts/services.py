@@ -51,12 +51,22 @@ def user_create(
     return user
 
 
-def token_issue_for_credentials(*, request, username: str, password: str) -> str | None:
+class SecondFactorRequired(Exception):
+    """The password was right but the account's TOTP code is missing or wrong."""
+
+
+def token_issue_for_credentials(
+    *, request, username: str, password: str, otp: str | None = None
+) -> str | None:
     """Authenticate through the same backends as the login form (so lockout applies) and return a
     new raw token, or None when the credentials are wrong."""
+    from . import totp
+
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         return None
+    if totp.requires_totp(user) and not totp.verify(user, otp or ""):
+        raise SecondFactorRequired
     return token_issue(user=user)
 
 
