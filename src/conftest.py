@@ -38,9 +38,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium():
-    """Debian's chromium driven by Playwright (never a downloaded browser build)."""
+    """Debian's chromium driven by Playwright (never a downloaded browser build).
+
+    Function-scoped on purpose: a session-long Playwright keeps an event loop in the main thread,
+    and any other test that starts Playwright itself would then fail."""
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):

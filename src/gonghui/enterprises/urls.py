@@ -1,4 +1,56 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "enterprises"
-urlpatterns: list = []
+urlpatterns = [
+    path("enterprises/", views.EnterpriseListView.as_view(), name="list"),
+    path("enterprises/new/", views.EnterpriseCreateView.as_view(), name="create"),
+    path("enterprises/import/", views.ImportView.as_view(), name="import"),
+    path(
+        "enterprises/import/template/", views.ImportTemplateView.as_view(), name="import-template"
+    ),
+    path("enterprises/coverage/", views.CoverageView.as_view(), name="coverage"),
+    path(
+        "enterprises/coverage/rules/<int:pk>/",
+        views.CoverageRuleView.as_view(),
+        name="coverage-rule",
+    ),
+    path("enterprises/grid/", views.GridView.as_view(), name="grid"),
+    path("enterprises/grid/assign/", views.GridAssignView.as_view(), name="grid-assign"),
+    path("enterprises/<int:pk>/", views.EnterpriseDetailView.as_view(), name="detail"),
+    path("enterprises/<int:pk>/edit/", views.EnterpriseEditView.as_view(), name="edit"),
+    path("enterprises/<int:pk>/visits/", views.VisitCreateView.as_view(), name="visit-create"),
+    path("enterprises/<int:pk>/found/", views.FoundingOpenView.as_view(), name="founding-open"),
+    path("enterprises/projects/", views.ProjectListView.as_view(), name="project-list"),
+    path("enterprises/projects/new/", views.ProjectCreateView.as_view(), name="project-create"),
+    path(
+        "enterprises/projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project-detail"
+    ),
+    path("enterprises/projects/<int:pk>/end/", views.ProjectEndView.as_view(), name="project-end"),
+    path("enterprises/founding/", views.FoundingListView.as_view(), name="founding-list"),
+    path(
+        "enterprises/founding/<int:pk>/", views.FoundingDetailView.as_view(), name="founding-detail"
+    ),
+    path(
+        "enterprises/founding/<int:pk>/<str:step>/upload/",
+        views.FoundingUploadView.as_view(),
+        name="founding-upload",
+    ),
+    path(
+        "enterprises/founding/<int:pk>/<str:step>/sign-off/",
+        views.FoundingSignOffView.as_view(),
+        name="founding-sign-off",
+    ),
+    path(
+        "enterprises/founding/documents/<int:pk>/",
+        views.DocumentDownloadView.as_view(),
+        name="document-download",
+    ),
+    path("enterprises/services/", views.ServiceProjectListView.as_view(), name="service-list"),
+    path(
+        "enterprises/services/<int:pk>/",
+        views.ServiceProjectDetailView.as_view(),
+        name="service-detail",
+    ),
+]

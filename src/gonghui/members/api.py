@@ -1,3 +1,544 @@
-from ninja import Router
+"""Member endpoints: parse, call a selector or service, serialise. Scope and rules live below.
+
+Public (no login): the join flow and card verification. Everything else is officer API,
+filtered to the caller's subtree; out of scope is 404."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, File, FilterSchema, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from gonghui.core.api import ErrorOut
+from gonghui.core.scoping import Action, scope_for
+from gonghui.organizations.models import Organization
+
+from . import card, selectors, services
+from .choices import EventReason, MemberStatus, OccupationGroup, TransferStatus
 
 router = Router(tags=["members"])
+
+
+# ---- Schemas ----------------------------------------------------------------------------------
+
+
+class UnionRef(Schema):
+    id: int
+    name: str
+
+
+class EventOut(Schema):
+    kind: str
+    kind_label: str
+    reason: str
+    note: str
+    status_before: str
+    status_after: str
+    union: UnionRef
+    other_union: UnionRef | None
+    actor_label: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+
+class MemberOut(Schema):
+    id: int
+    member_number: str
+    name: str
+    id_card_masked: str
+    phone: str
+    gender: str
+    birth_date: datetime.date
+    employer_name: str
+    work_place: str
+    occupation_group: OccupationGroup
+    union: UnionRef
+    joined_on: datetime.date
+    status: MemberStatus
+    channel: str
+    work_latitude: float | None
+    work_longitude: float | None
+    home_latitude: float | None
+    home_longitude: float | None
+
+    @staticmethod
+    def resolve_phone(obj, context):
+        # Officers who may change the record see the phone; auditors see it masked.
+        user = context["request"].user
+        if scope_for(user, Action.CHANGE).covers(obj.union.path):
+            return obj.phone
+        return obj.phone_masked
+
+
+class MemberDetailOut(MemberOut):
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_events(obj):
+        return list(selectors.member_history(member=obj))
+
+
+class MemberFilters(FilterSchema):
+    q: str | None = Field(None, max_length=60, description="姓名，或身份证号/手机号后几位")
+    status: MemberStatus | None = None
+    occupation_group: OccupationGroup | None = None
+    union_id: int | None = Field(None, description="该工会及其下级")
+    joined_from: datetime.date | None = None
+    joined_to: datetime.date | None = None
+
+
+class LocationIn(Schema):
+    work_latitude: float | None = Field(None, ge=-90, le=90)
+    work_longitude: float | None = Field(None, ge=-180, le=180)
+    home_latitude: float | None = Field(None, ge=-90, le=90)
+    home_longitude: float | None = Field(None, ge=-180, le=180)
+
+
+class EnrolIn(LocationIn):
+    union_id: int
+    name: str = Field(..., min_length=1, max_length=60)
+    id_card: str = Field(..., max_length=18)
+    phone: str = Field(..., max_length=11)
+    occupation_group: OccupationGroup = OccupationGroup.OTHER
+    employer_name: str = Field("", max_length=200)
+    work_place: str = Field("", max_length=200)
+    joined_on: datetime.date | None = None
+
+
+class MemberUpdateIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=60)
+    phone: str | None = Field(None, max_length=11)
+    employer_name: str | None = Field(None, max_length=200)
+    work_place: str | None = Field(None, max_length=200)
+    occupation_group: OccupationGroup | None = None
+    work_latitude: float | None = Field(None, ge=-90, le=90)
+    work_longitude: float | None = Field(None, ge=-180, le=180)
+    home_latitude: float | None = Field(None, ge=-90, le=90)
+    home_longitude: float | None = Field(None, ge=-180, le=180)
+
+
+class StatusIn(Schema):
+    status: MemberStatus
+    reason: EventReason = EventReason.NONE
+    note: str = Field("", max_length=300)
+
+
+class NoteIn(Schema):
+    note: str = Field("", max_length=300)
+
+
+class TransferIn(Schema):
+    to_union_id: int
+    reason: EventReason = EventReason.NONE
+    note: str = Field("", max_length=300)
+
+
+class TransferOut(Schema):
+    id: int
+    member_id: int
+    member_number: str
+    member_name: str
+    from_union: UnionRef
+    to_union: UnionRef
+    status: TransferStatus
+    reason: str
+    note: str
+    requested_at: datetime.datetime
+    decided_at: datetime.datetime | None
+    decision_note: str
+
+    @staticmethod
+    def resolve_member_number(obj):
+        return obj.member.member_number
+
+    @staticmethod
+    def resolve_member_name(obj):
+        return obj.member.name
+
+
+class MoveAllIn(Schema):
+    to_union_id: int
+    reason: EventReason = EventReason.UNION_DISSOLVED
+
+
+class JoinPolicyIn(Schema):
+    accepts_joins: bool
+    auto_approve: bool
+
+
+class JoinPolicyOut(Schema):
+    union_id: int
+    accepts_joins: bool
+    auto_approve: bool
+
+
+class MoveAllOut(Schema):
+    moved: int
+
+
+class CardOut(Schema):
+    token: str
+    verify_url: str
+    png_url: str
+    page_url: str
+
+
+class CodeIn(Schema):
+    phone: str = Field(..., max_length=11)
+
+
+class DetailOut(Schema):
+    detail: str
+
+
+class ProposeIn(Schema):
+    occupation_group: OccupationGroup
+    employer_name: str = Field("", max_length=200)
+    work_place: str = Field("", max_length=200)
+
+
+class ProposalOut(Schema):
+    id: int
+    name: str
+    reason: str
+    auto_approve: bool
+
+
+class JoinIn(LocationIn):
+    name: str = Field(..., min_length=1, max_length=60)
+    id_card: str = Field(..., max_length=18)
+    phone: str = Field(..., max_length=11)
+    code: str = Field(..., max_length=6)
+    occupation_group: OccupationGroup
+    employer_name: str = Field("", max_length=200)
+    work_place: str = Field("", max_length=200)
+    union_id: int
+
+
+class JoinOut(Schema):
+    member_id: int
+    member_number: str
+    name: str
+    id_card_masked: str
+    union: UnionRef
+    status: MemberStatus
+    joined_on: datetime.date
+    created: bool
+    card: CardOut | None
+
+
+class JoinConflictOut(ErrorOut):
+    transfer_url: str
+
+
+class VerifyOut(Schema):
+    result: str
+    member_number: str | None = None
+    name: str | None = None
+    union: str | None = None
+    joined_on: datetime.date | None = None
+    status: str | None = None
+
+
+class ImportJobOut(Schema):
+    id: int
+    union: UnionRef
+    original_name: str
+    status: str
+    total_rows: int
+    processed_rows: int
+    percent: int
+    created_count: int
+    existing_count: int
+    error_count: int
+    message: str
+    error_report_url: str | None
+
+    @staticmethod
+    def resolve_error_report_url(obj):
+        from django.urls import reverse
+
+        return reverse("members:import-report", args=[obj.pk]) if obj.error_report else None
+
+
+# ---- Helpers ----------------------------------------------------------------------------------
+
+
+def _target_union(union_id: int, field: str) -> Organization:
+    """Any active union may receive a member (a transfer crosses provinces); a missing or
+    dissolved one is a field error."""
+    union = Organization.objects.active().filter(pk=union_id).first()
+    if union is None:
+        raise ValidationError({field: _("工会不存在或已撤销。")})
+    return union
+
+
+def _union_for_write(user, union_id: int) -> Organization:
+    try:
+        from gonghui.core.scoping import get_visible_or_404
+
+        return get_visible_or_404(Organization.objects.active(), user, Action.CHANGE, pk=union_id)
+    except Http404:
+        raise ValidationError({"union_id": _("工会不存在或不在您的管辖范围内。")}) from None
+
+
+def card_out(request, member) -> dict | None:
+    if member.status != MemberStatus.ACTIVE:
+        return None
+    from django.urls import reverse
+
+    token = card.card_token_for(member)
+    return {
+        "token": token,
+        "verify_url": card.verify_url(request, token),
+        "png_url": reverse("members:card-png", args=[token]),
+        "page_url": reverse("members:card", args=[token]),
+    }
+
+
+def mask_name(name: str) -> str:
+    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
+
+
+# ---- Public: join and verify ------------------------------------------------------------------
+
+
+@router.post("/members/join/code", auth=None, response={202: DetailOut, 422: ErrorOut})
+def join_send_code(request, payload: CodeIn):
+    """Send a one-time code to the phone (at most 5 an hour)."""
+    services.phone_code_send(phone=payload.phone, purpose="join")
+    return Status(202, {"detail": _("验证码已发送。")})
+
+
+@router.post("/members/join/propose", auth=None, response=list[ProposalOut])
+def join_propose(request, payload: ProposeIn):
+    """The unions this worker may join, best first (employer, industry, regional)."""
+    proposals = selectors.propose_unions(
+        occupation_group=payload.occupation_group,
+        employer_name=payload.employer_name,
+        work_place=payload.work_place,
+    )
+    return [
+        {
+            "id": p.union.pk,
+            "name": p.union.name,
+            "reason": p.reason,
+            "auto_approve": services.join_policy(p.union).auto_approve,
+        }
+        for p in proposals
+    ]
+
+
+@router.post(
+    "/members/join",
+    auth=None,
+    response={200: JoinOut, 201: JoinOut, 409: JoinConflictOut, 422: ErrorOut},
+)
+def join(request, payload: JoinIn):
+    """One-click join: verify the phone's code and join the chosen union. Idempotent on the ID
+    number: the same join again answers 200 with the same member."""
+    data = payload.dict()
+    code = data.pop("code")
+    union = _target_union(data.pop("union_id"), "union_id")
+    services.clean_id_card(data["id_card"])
+    services.phone_code_check(phone=data["phone"], code=code, purpose="join")
+    try:
+        result = services.member_join(actor=None, union=union, **data)
+    except ValidationError as exc:
+        already = getattr(exc, "error_dict", {}).get("id_card", [])
+        if any(error.code == "already_member" for error in already):
+            message = exc.message_dict["id_card"][0]
+            from django.urls import reverse
+
+            return Status(
+                409,
+                {
+                    "detail": message,
+                    "errors": {"id_card": [message]},
+                    "transfer_url": reverse("members:me"),
+                },
+            )
+        raise
+    member = result.member
+    body = {
+        "member_id": member.pk,
+        "member_number": member.member_number,
+        "name": member.name,
+        "id_card_masked": member.id_card_masked,
+        "union": member.union,
+        "status": member.status,
+        "joined_on": member.joined_on,
+        "created": result.created,
+        "card": card_out(request, member),
+    }
+    return Status(201 if result.created else 200, body)
+
+
+@router.get("/cards/verify", auth=None, response=VerifyOut, tags=["cards"])
+def verify_card(request, token: str = Query(..., max_length=200)):
+    """valid / expired / revoked / forged. Shows the card's face, never the ID number."""
+    check = selectors.card_check(token)
+    body = {"result": check.result}
+    if check.member is not None and check.result != "forged":
+        body.update(
+            member_number=check.member.member_number,
+            name=mask_name(check.member.name),
+            union=check.member.union.name,
+            joined_on=check.member.joined_on,
+            status=check.member.status,
+        )
+    return body
+
+
+# ---- Officer API ------------------------------------------------------------------------------
+
+
+@router.get("/members", response=list[MemberOut])
+@paginate
+def list_members(request, filters: Query[MemberFilters]):
+    return selectors.member_list(user=request.user, **filters.dict())
+
+
+@router.post("/members", response={201: MemberOut, 200: MemberOut})
+def enrol_member(request, payload: EnrolIn):
+    data = payload.dict()
+    union = _union_for_write(request.user, data.pop("union_id"))
+    locations = {k: data.pop(k) for k in list(data) if k.endswith(("latitude", "longitude"))}
+    locations = {k: v for k, v in locations.items() if v is not None}
+    member = services.member_enrol(actor=request.user, union=union, **data, **locations)
+    return Status(201, member)
+
+
+@router.get("/members/transfers", response=list[TransferOut])
+@paginate
+def list_transfers(
+    request,
+    status: TransferStatus | None = None,
+    direction: str | None = Query(None, pattern="^(in|out)$"),
+):
+    return selectors.transfer_list(user=request.user, status=status, direction=direction)
+
+
+@router.post("/members/transfers/{transfer_id}/accept", response=MemberOut)
+def accept_transfer(request, transfer_id: int, payload: NoteIn):
+    transfer = selectors.transfer_get(
+        user=request.user, transfer_id=transfer_id, action=Action.CHANGE
+    )
+    return services.member_transfer_accept(actor=request.user, transfer=transfer, note=payload.note)
+
+
+@router.post("/members/transfers/{transfer_id}/refuse", response=TransferOut)
+def refuse_transfer(request, transfer_id: int, payload: NoteIn):
+    transfer = selectors.transfer_get(
+        user=request.user, transfer_id=transfer_id, action=Action.CHANGE
+    )
+    return services.member_transfer_refuse(actor=request.user, transfer=transfer, note=payload.note)
+
+
+@router.get("/members/imports/{job_id}", response=ImportJobOut)
+def get_import(request, job_id: int):
+    return selectors.import_job_get(user=request.user, job_id=job_id)
+
+
+@router.post("/members/imports", response={202: ImportJobOut})
+def start_import(request, union_id: Form[int], file: File[UploadedFile]):
+    """Upload an .xlsx or .csv (template: /members/import/template.xlsx) and enrol every good
+    row in the background; bad rows come back in an .xlsx error report."""
+    from . import importing
+
+    union = _union_for_write(request.user, union_id)
+    job = importing.import_start(actor=request.user, union=union, upload=file)
+    job.refresh_from_db()
+    return Status(202, job)
+
+
+@router.get("/members/{member_id}", response=MemberDetailOut)
+def get_member(request, member_id: int):
+    return selectors.member_get(user=request.user, member_id=member_id)
+
+
+@router.patch("/members/{member_id}", response=MemberOut)
+def update_member(request, member_id: int, payload: MemberUpdateIn):
+    member = selectors.member_get(user=request.user, member_id=member_id, action=Action.CHANGE)
+    return services.member_update(
+        actor=request.user, member=member, **payload.dict(exclude_unset=True)
+    )
+
+
+@router.post("/members/{member_id}/status", response=MemberOut)
+def set_member_status(request, member_id: int, payload: StatusIn):
+    member = selectors.member_get(user=request.user, member_id=member_id, action=Action.CHANGE)
+    return services.member_set_status(
+        actor=request.user, member=member, status=payload.status,
+        reason=payload.reason, note=payload.note,
+    )  # fmt: skip
+
+
+@router.post("/members/{member_id}/approve", response=MemberOut)
+def approve_member(request, member_id: int, payload: NoteIn):
+    member = selectors.member_get(user=request.user, member_id=member_id, action=Action.CHANGE)
+    return services.member_approve(actor=request.user, member=member, note=payload.note)
+
+
+@router.post("/members/{member_id}/reject", response=MemberOut)
+def reject_member(request, member_id: int, payload: NoteIn):
+    member = selectors.member_get(user=request.user, member_id=member_id, action=Action.CHANGE)
+    return services.member_reject(actor=request.user, member=member, note=payload.note)
+
+
+@router.post("/members/{member_id}/transfer", response={201: TransferOut})
+def request_transfer(request, member_id: int, payload: TransferIn):
+    member = selectors.member_get(user=request.user, member_id=member_id, action=Action.CHANGE)
+    to_union = _target_union(payload.to_union_id, "to_union_id")
+    transfer = services.member_transfer_request(
+        actor=request.user, member=member, to_union=to_union,
+        reason=payload.reason, note=payload.note,
+    )  # fmt: skip
+    return Status(201, transfer)
+
+
+@router.get("/members/{member_id}/card", response={200: CardOut, 404: ErrorOut})
+def member_card(request, member_id: int):
+    member = selectors.member_get(user=request.user, member_id=member_id)
+    body = card_out(request, member)
+    if body is None:
+        raise Http404
+    return body
+
+
+@router.post("/unions/{union_id}/members/move", response=MoveAllOut, tags=["members"])
+def move_all_members(request, union_id: int, payload: MoveAllIn):
+    """Move every member of a union (e.g. a project union about to be dissolved) to another."""
+    from_union = _union_for_write(request.user, union_id)
+    to_union = _union_for_write(request.user, payload.to_union_id)
+    moved = services.members_move_all(
+        actor=request.user, from_union=from_union, to_union=to_union, reason=payload.reason
+    )
+    return {"moved": moved}
+
+
+@router.get("/unions/{union_id}/join-policy", response=JoinPolicyOut, tags=["members"])
+def get_join_policy(request, union_id: int):
+    from gonghui.core.scoping import get_visible_or_404
+
+    union = get_visible_or_404(Organization.objects.all(), request.user, pk=union_id)
+    policy = services.join_policy(union)
+    return {"union_id": union.pk, "accepts_joins": policy.accepts_joins,
+            "auto_approve": policy.auto_approve}  # fmt: skip
+
+
+@router.put("/unions/{union_id}/join-policy", response=JoinPolicyOut, tags=["members"])
+def set_join_policy(request, union_id: int, payload: JoinPolicyIn):
+    """Whether the union takes online joins, and whether they are approved automatically."""
+    from gonghui.core.scoping import get_visible_or_404
+
+    union = get_visible_or_404(Organization.objects.all(), request.user, Action.CHANGE, pk=union_id)
+    policy = services.join_policy_set(actor=request.user, union=union, **payload.dict())
+    return {"union_id": union.pk, "accepts_joins": policy.accepts_joins,
+            "auto_approve": policy.auto_approve}  # fmt: skip

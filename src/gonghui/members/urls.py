@@ -1,4 +1,34 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "members"
-urlpatterns: list = []
+urlpatterns = [
+    path("join", views.JoinView.as_view(), name="join"),
+    path("join/code", views.JoinCodeView.as_view(), name="join-code"),
+    path("card/<str:token>/", views.CardView.as_view(), name="card"),
+    path("card/<str:token>/card.png", views.CardPngView.as_view(), name="card-png"),
+    path("verify/<str:token>", views.VerifyView.as_view(), name="verify"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("me/login", views.MeLoginView.as_view(), name="me-login"),
+    path("members/", views.MemberListView.as_view(), name="list"),
+    path("members/export.xlsx", views.MemberExportView.as_view(), name="export"),
+    path("members/new/", views.MemberEnrolView.as_view(), name="enrol"),
+    path("members/<int:pk>/", views.MemberDetailView.as_view(), name="detail"),
+    path("members/transfers/", views.TransferListView.as_view(), name="transfers"),
+    path(
+        "members/transfers/<int:pk>/<str:decision>",
+        views.TransferDecideView.as_view(),
+        name="transfer-decide",
+    ),
+    path("members/import/", views.ImportView.as_view(), name="import"),
+    path(
+        "members/import/template.xlsx", views.ImportTemplateView.as_view(), name="import-template"
+    ),
+    path("members/imports/<int:pk>/", views.ImportJobView.as_view(), name="import-job"),
+    path(
+        "members/imports/<int:pk>/report.xlsx",
+        views.ImportReportView.as_view(),
+        name="import-report",
+    ),
+]

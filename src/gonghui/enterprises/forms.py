@@ -1,0 +1,157 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.scoping import Action
+from gonghui.organizations.choices import OrgLevel
+from gonghui.organizations.models import Organization
+
+from .choices import DocumentType, FoundingTarget, VisitResult
+from .models import Enterprise
+from .services import ENTERPRISE_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{'　' * obj.depth}{obj.name}"
+
+
+def area_choices(user):
+    return (
+        Organization.objects.visible_to(user, Action.CHANGE)
+        .active()
+        .exclude(level=OrgLevel.GRASSROOTS)
+        .order_by("path")
+    )
+
+
+class EnterpriseForm(forms.ModelForm):
+    street_org = OrgChoiceField(queryset=Organization.objects.none(), label=_("所属街道/园区工会"))
+
+    class Meta:
+        model = Enterprise
+        fields = ("street_org", *ENTERPRISE_FIELDS)
+        widgets = {"established_on": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["street_org"].queryset = area_choices(user)
+
+
+class FoundingOpenForm(forms.Form):
+    target = forms.ChoiceField(label=_("建会方式"), choices=FoundingTarget.choices)
+    union_name = forms.CharField(label=_("拟成立工会名称"), max_length=200)
+
+
+class DocumentForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("材料类型"), choices=DocumentType.choices)
+    file = forms.FileField(label=_("文件"))
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("走访日期"), widget=DateInput())
+    result = forms.ChoiceField(label=_("走访结果"), choices=VisitResult.choices)
+    follow_up_on = forms.DateField(label=_("再次走访日期"), required=False, widget=DateInput())
+    note = forms.CharField(
+        label=_("情况记录"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ImportForm(forms.Form):
+    street_org = OrgChoiceField(
+        queryset=Organization.objects.none(),
+        label=_("默认所属街道/园区工会"),
+        required=False,
+        help_text=_("表格中未填写“所属街道/园区工会”的行归入此工会。"),
+    )
+    file = forms.FileField(label=_("企业名录文件（.xlsx 或 .csv）"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["street_org"].queryset = area_choices(user)
+
+
+class ServiceProjectForm(forms.Form):
+    publisher = OrgChoiceField(queryset=Organization.objects.none(), label=_("发布工会"))
+    title = forms.CharField(label=_("项目名称"), max_length=200)
+    description = forms.CharField(
+        label=_("项目内容"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    budget = forms.DecimalField(
+        label=_("预算（元）"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    claim_deadline = forms.DateField(label=_("认领截止日期"), required=False, widget=DateInput())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["publisher"].queryset = (
+            Organization.objects.visible_to(user, Action.CHANGE).active().order_by("path")
+        )
+
+
+class ClaimForm(forms.Form):
+    social_org = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label=_("社会组织"))
+    proposal = forms.CharField(
+        label=_("服务方案"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["social_org"].queryset = (
+            Enterprise.objects.visible_to(user).filter(kind="social").order_by("name")
+        )
+
+
+class DeliverForm(forms.Form):
+    delivered_on = forms.DateField(label=_("交付日期"), widget=DateInput())
+    beneficiaries = forms.IntegerField(label=_("受益职工人数"), min_value=0)
+    delivery_note = forms.CharField(
+        label=_("交付情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ProjectEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("实际完工日期"), widget=DateInput())
+    transfer_to = OrgChoiceField(
+        queryset=Organization.objects.none(),
+        label=_("会员转入的区域性工会"),
+        required=False,
+        help_text=_("项目工会撤销前，其会员转入此工会。"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["transfer_to"].queryset = area_choices(user)
+
+
+class ProjectForm(forms.ModelForm):
+    street_org = OrgChoiceField(queryset=Organization.objects.none(), label=_("所属街道/园区工会"))
+
+    class Meta:
+        from .models import Project
+
+        model = Project
+        fields = ("street_org", "name", "kind", "contractor", "workers", "started_on",
+                  "planned_end_on", "address", "latitude", "longitude")  # fmt: skip
+        widgets = {"started_on": DateInput(), "planned_end_on": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["street_org"].queryset = area_choices(user)
+
+
+class CoverageRuleForm(forms.Form):
+    min_workers = forms.IntegerField(label=_("建会人数下限"), min_value=1)
+    min_months = forms.IntegerField(label=_("用工满月数"), min_value=0)
+
+
+class GridAssignmentForm(forms.Form):
+    cell = forms.CharField(label=_("网格"), max_length=16)
+    officer = forms.ModelChoiceField(queryset=None, label=_("网格员"))
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers

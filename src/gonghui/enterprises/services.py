@@ -1,0 +1,676 @@
+"""Every write in the enterprises app. Keyword-only, ``actor=``, scope-checked, validated, audited
+in the same transaction (the organizations services are the pattern)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import h3
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core import audit
+from gonghui.core.models import AuditAction
+from gonghui.core.scoping import Action, require_in_scope, scope_for
+from gonghui.organizations.choices import OrgLevel, OrgType
+from gonghui.organizations.models import Organization
+from gonghui.organizations.services import org_create, org_dissolve
+
+from .choices import (
+    REQUIRED_DOCUMENTS,
+    STEP_ORDER,
+    ClaimStatus,
+    DocumentType,
+    EnterpriseKind,
+    FoundingStatus,
+    FoundingStep,
+    FoundingTarget,
+    ServiceProjectStatus,
+    VisitResult,
+)
+from .models import (
+    CoverageRule,
+    Enterprise,
+    FoundingCase,
+    FoundingCaseStep,
+    FoundingDocument,
+    GridAssignment,
+    Project,
+    ServiceClaim,
+    ServiceProject,
+    Visit,
+)
+
+ENTERPRISE_FIELDS = (
+    "name",
+    "credit_code",
+    "industry",
+    "kind",
+    "is_key_social_org",
+    "employees",
+    "established_on",
+    "address",
+    "latitude",
+    "longitude",
+    "contact_name",
+    "contact_phone",
+)
+PROJECT_FIELDS = (
+    "name",
+    "kind",
+    "contractor",
+    "workers",
+    "started_on",
+    "planned_end_on",
+    "address",
+    "latitude",
+    "longitude",
+)
+# Days allowed per founding step when the officer sets no deadline.
+DEFAULT_STEP_DAYS = 15
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+# Bookkeeping columns: they change on every save and say nothing about the change.
+UNAUDITED = frozenset({"created_at", "updated_at", "search_text"})
+
+
+def snapshot(instance) -> dict:
+    values = audit.snapshot(instance)
+    for name, value in values.items():
+        if hasattr(value, "storage"):  # a FieldFile: the log keeps its stored name
+            values[name] = value.name
+    return {k: v for k, v in values.items() if k not in UNAUDITED}
+
+
+def _audit(actor, action, instance, org_path, before: dict):
+    changes = audit.diff(before, snapshot(instance))
+    if changes or action != AuditAction.UPDATE:
+        audit.record(
+            actor=actor, action=action, instance=instance, org_path=org_path, changes=changes
+        )
+
+
+def _check_union(actor, union: Organization | None, field_name: str = "union") -> None:
+    """The covering union must be one the actor can see and still active: an officer cannot
+    claim a union elsewhere covers an enterprise in their area."""
+    if union is None:
+        return
+    if not scope_for(actor, Action.VIEW).covers(union.path):
+        raise ValidationError({field_name: _("覆盖工会不存在或不在您的管辖范围内。")})
+    if not union.is_active:
+        raise ValidationError({field_name: _("该工会已撤销。")})
+
+
+def _check_area(actor, street_org: Organization) -> None:
+    require_in_scope(actor, street_org.path, Action.CHANGE)
+
+
+def _unknown(fields: dict, allowed) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError({name: [_("该字段不能修改。")] for name in sorted(unknown)})
+
+
+# --- enterprises ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enterprise_create(
+    *, actor, street_org: Organization, union: Organization | None = None, **fields
+) -> Enterprise:
+    _unknown(fields, ENTERPRISE_FIELDS)
+    _check_area(actor, street_org)
+    _check_union(actor, union)
+    enterprise = Enterprise(street_org=street_org, union=union, **fields)
+    enterprise.credit_code = (enterprise.credit_code or "").strip().upper()
+    enterprise.full_clean()
+    enterprise.save()
+    _audit(actor, AuditAction.CREATE, enterprise, street_org.path, {})
+    return enterprise
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def enterprise_update(
+    *, actor, enterprise: Enterprise, street_org=_UNSET, union=_UNSET, **fields
+) -> Enterprise:
+    _unknown(fields, ENTERPRISE_FIELDS)
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    _check_area(actor, enterprise.street_org)
+    before = snapshot(enterprise)
+    if street_org is not _UNSET:
+        _check_area(actor, street_org)
+        enterprise.street_org = street_org
+    if union is not _UNSET:
+        _check_union(actor, union)
+        enterprise.union = union
+    for name, value in fields.items():
+        setattr(enterprise, name, value)
+    enterprise.credit_code = (enterprise.credit_code or "").strip().upper()
+    enterprise.full_clean()
+    enterprise.save()
+    _audit(actor, AuditAction.UPDATE, enterprise, enterprise.street_org.path, before)
+    return enterprise
+
+
+# --- projects ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_create(
+    *, actor, street_org: Organization, union: Organization | None = None, **fields
+) -> Project:
+    _unknown(fields, PROJECT_FIELDS)
+    _check_area(actor, street_org)
+    _check_union(actor, union)
+    project = Project(street_org=street_org, union=union, **fields)
+    project.full_clean()
+    project.save()
+    _audit(actor, AuditAction.CREATE, project, street_org.path, {})
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor, project: Project, union=_UNSET, **fields) -> Project:
+    _unknown(fields, PROJECT_FIELDS)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _check_area(actor, project.street_org)
+    before = snapshot(project)
+    if union is not _UNSET:
+        _check_union(actor, union)
+        project.union = union
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    _audit(actor, AuditAction.UPDATE, project, project.street_org.path, before)
+    return project
+
+
+def transfer_project_union_members(*, actor, union: Organization, to_union: Organization | None):
+    """HOOK to the members app: move a project union's members to ``to_union`` (the regional
+    union chosen at the project's end) with its ``members_move_all`` operation, in the caller's
+    transaction. Without a destination, a union that still has active members is not dissolved:
+    the refusal is explicit rather than members left in a dissolved union."""
+    from gonghui.members.models import Member
+    from gonghui.members.services import members_move_all
+
+    if to_union is not None:
+        return members_move_all(actor=actor, from_union=union, to_union=to_union)
+    if Member.objects.filter(union=union, status="active").exists():
+        raise ValidationError(
+            {"transfer_to": _("该项目工会仍有在册会员，请选择转入的区域性工会。")}
+        )
+    return 0
+
+
+@transaction.atomic
+def project_end(
+    *, actor, project: Project, ended_on: datetime.date, transfer_to: Organization | None = None
+) -> Project:
+    """Record the project's end and dissolve its project union (members moved first)."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _check_area(actor, project.street_org)
+    if project.ended_on is not None:
+        raise ValidationError({"ended_on": _("该项目已经完工。")})
+    if ended_on < project.started_on:
+        raise ValidationError({"ended_on": _("完工日期不能早于开工日期。")})
+    if transfer_to is not None:
+        _check_union(actor, transfer_to, "transfer_to")
+    before = snapshot(project)
+    project.ended_on = ended_on
+    project.full_clean()
+    project.save()
+    _audit(actor, AuditAction.UPDATE, project, project.street_org.path, before)
+    union = project.union
+    if union is not None and union.is_active and union.org_type == OrgType.PROJECT:
+        transfer_project_union_members(actor=actor, union=union, to_union=transfer_to)
+        org_dissolve(actor=actor, org=union, dissolved_on=ended_on)
+    return project
+
+
+# --- coverage rules ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def coverage_rule_set(
+    *, actor, province: Organization, min_workers: int, min_months: int
+) -> CoverageRule:
+    require_in_scope(actor, province.path, Action.CHANGE)
+    if province.level != OrgLevel.PROVINCE:
+        raise ValidationError({"province": _("建会规则只能按省级工会设定。")})
+    rule = CoverageRule.objects.select_for_update().filter(province=province).first()
+    created = rule is None
+    rule = rule or CoverageRule(province=province)
+    before = {} if created else snapshot(rule)
+    rule.min_workers = min_workers
+    rule.min_months = min_months
+    rule.full_clean()
+    rule.save()
+    _audit(
+        actor, AuditAction.CREATE if created else AuditAction.UPDATE, rule, province.path, before
+    )
+    return rule
+
+
+# --- founding workflow (模块化建会) ----------------------------------------------------------
+
+UNION_TYPE_FOR_TARGET = {
+    FoundingTarget.ENTERPRISE: OrgType.SINGLE,
+    FoundingTarget.JOINT: OrgType.JOINT,
+    FoundingTarget.PROJECT: OrgType.PROJECT,
+}
+
+
+@transaction.atomic
+def founding_case_open(
+    *,
+    actor,
+    target: str,
+    union_name: str,
+    enterprises: list[Enterprise] = (),
+    project: Project | None = None,
+    parent_org: Organization | None = None,
+    responsible=None,
+    today: datetime.date | None = None,
+) -> FoundingCase:
+    today = today or timezone.localdate()
+    enterprises = list(enterprises)
+    for enterprise in enterprises:
+        _check_area(actor, enterprise.street_org)
+    if project is not None:
+        _check_area(actor, project.street_org)
+    if target == FoundingTarget.ENTERPRISE and len(enterprises) != 1:
+        raise ValidationError({"enterprises": _("单独建会需要且只能选择一个企业。")})
+    if target == FoundingTarget.JOINT and len(enterprises) < 2:
+        raise ValidationError({"enterprises": _("联合建会至少需要两个企业。")})
+    if target == FoundingTarget.PROJECT and project is None:
+        raise ValidationError({"project": _("项目建会需要选择项目。")})
+    if target != FoundingTarget.PROJECT and project is not None:
+        raise ValidationError({"project": _("只有项目建会才能选择项目。")})
+    covered = [e.name for e in enterprises if e.is_covered]
+    if covered:
+        raise ValidationError({"enterprises": _("以下企业已有工会覆盖：") + "、".join(covered)})
+    if project is not None and project.union_id and project.union.is_active:
+        raise ValidationError({"project": _("该项目已有项目工会。")})
+    busy = FoundingCase.objects.filter(status=FoundingStatus.OPEN)
+    if enterprises and busy.filter(enterprises__in=enterprises).exists():
+        raise ValidationError({"enterprises": _("所选企业已有进行中的建会流程。")})
+    if project is not None and busy.filter(project=project).exists():
+        raise ValidationError({"project": _("该项目已有进行中的建会流程。")})
+    if parent_org is None:
+        parent_org = project.street_org if project is not None else enterprises[0].street_org
+    require_in_scope(actor, parent_org.path, Action.CHANGE)
+    if parent_org.level == OrgLevel.GRASSROOTS or not parent_org.is_active:
+        raise ValidationError({"parent_org": _("上级工会必须是仍在运行的基层以上工会。")})
+    case = FoundingCase(
+        target=target,
+        union_name=(union_name or "").strip(),
+        parent_org=parent_org,
+        project=project,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    case.full_clean()
+    case.save()
+    case.enterprises.set(enterprises)
+    FoundingCaseStep.objects.bulk_create(
+        FoundingCaseStep(
+            case=case,
+            step=step,
+            position=position,
+            due_on=today + datetime.timedelta(days=DEFAULT_STEP_DAYS * (position + 1)),
+            responsible=responsible,
+        )
+        for position, step in enumerate(STEP_ORDER)
+    )
+    changes = audit.diff({}, snapshot(case))
+    changes["enterprises"] = [[], [e.pk for e in enterprises]]
+    audit.record(
+        actor=actor, action=AuditAction.CREATE, instance=case, org_path=parent_org.path,
+        changes=changes,
+    )  # fmt: skip
+    return case
+
+
+def _open_case_for_write(actor, case: FoundingCase) -> FoundingCase:
+    case = FoundingCase.objects.select_for_update().get(pk=case.pk)
+    require_in_scope(actor, case.parent_org.path, Action.CHANGE)
+    if case.status != FoundingStatus.OPEN:
+        raise ValidationError({"status": _("该建会流程已结束。")})
+    return case
+
+
+@transaction.atomic
+def founding_step_update(
+    *, actor, step: FoundingCaseStep, due_on=_UNSET, responsible=_UNSET, note=_UNSET
+) -> FoundingCaseStep:
+    _open_case_for_write(actor, step.case)
+    step = FoundingCaseStep.objects.select_for_update().get(pk=step.pk)
+    if step.is_signed_off:
+        raise ValidationError({"step": _("该步骤已签批，不能修改。")})
+    before = snapshot(step)
+    if due_on is not _UNSET:
+        step.due_on = due_on
+    if responsible is not _UNSET:
+        if responsible is not None and not (
+            responsible.organization_id
+            and scope_for(actor, Action.VIEW).covers(responsible.organization.path)
+        ):
+            raise ValidationError({"responsible": _("责任人不在您的管辖范围内。")})
+        step.responsible = responsible
+    if note is not _UNSET:
+        step.note = note
+    step.full_clean()
+    step.save()
+    _audit(actor, AuditAction.UPDATE, step, step.case.parent_org.path, before)
+    return step
+
+
+# Leading bytes of the formats accepted as founding documents: the content decides, not the
+# file name or the browser's claim.
+DOCUMENT_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"PK\x03\x04", "application/zip"),
+)
+OFFICE_ZIP_TYPES = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def sniff_document(uploaded) -> str:
+    """The content type of an accepted document, or a ValidationError on ``file``."""
+    if uploaded.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError({"file": _("文件不能超过10MB。")})
+    if uploaded.size == 0:
+        raise ValidationError({"file": _("文件是空的。")})
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    for signature, content_type in DOCUMENT_SIGNATURES:
+        if head.startswith(signature):
+            if content_type != "application/zip":
+                return content_type
+            import zipfile
+
+            try:
+                with zipfile.ZipFile(uploaded) as archive:
+                    names = archive.namelist()
+            except zipfile.BadZipFile:
+                break
+            finally:
+                uploaded.seek(0)
+            for prefix, office_type in OFFICE_ZIP_TYPES.items():
+                if any(name.startswith(prefix) for name in names):
+                    return office_type
+            break
+    raise ValidationError({"file": _("只接受PDF、JPG、PNG、Word或Excel文件。")})
+
+
+@transaction.atomic
+def founding_document_add(
+    *, actor, step: FoundingCaseStep, doc_type: str, uploaded
+) -> FoundingDocument:
+    _open_case_for_write(actor, step.case)
+    if step.is_signed_off:
+        raise ValidationError({"step": _("该步骤已签批，不能再上传材料。")})
+    if doc_type not in DocumentType.values:
+        raise ValidationError({"doc_type": _("不是可选的值之一。")})
+    content_type = sniff_document(uploaded)
+    name = (getattr(uploaded, "name", "") or "document")[-200:]
+    document = FoundingDocument(
+        step=step,
+        doc_type=doc_type,
+        original_name=name,
+        content_type=content_type,
+        size=uploaded.size,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    document.file.save(name.rsplit("/", 1)[-1], uploaded, save=False)
+    try:
+        document.full_clean()
+        document.save()
+    except Exception:
+        # The row rolls back with the transaction; the file on disk must go with it.
+        document.file.delete(save=False)
+        raise
+    _audit(actor, AuditAction.CREATE, document, step.case.parent_org.path, {})
+    return document
+
+
+@transaction.atomic
+def founding_step_sign_off(
+    *, actor, case: FoundingCase, step: str, note: str = "", today: datetime.date | None = None
+) -> FoundingCase:
+    """Sign off the current step and move to the next; signing off 成立 founds the union."""
+    case = _open_case_for_write(actor, case)
+    if step not in STEP_ORDER:
+        raise ValidationError({"step": _("不是可选的值之一。")})
+    if step != case.current_step:
+        raise ValidationError(
+            {"step": _("不能跳过步骤：请先完成当前步骤「%(step)s」。") % {
+                "step": FoundingStep(case.current_step).label}}
+        )  # fmt: skip
+    row = case.steps.select_for_update().get(step=step)
+    required = REQUIRED_DOCUMENTS[FoundingStep(step)]
+    if not row.documents.filter(doc_type=required).exists():
+        raise ValidationError(
+            {"documents": _("签批前请上传「%(doc)s」。") % {"doc": DocumentType(required).label}}
+        )
+    before_step = snapshot(row)
+    row.signed_off_by = actor if getattr(actor, "pk", None) else None
+    row.signed_off_at = timezone.now()
+    if note:
+        row.note = note
+    row.save()
+    _audit(actor, AuditAction.UPDATE, row, case.parent_org.path, before_step)
+
+    before = snapshot(case)
+    position = STEP_ORDER.index(step)
+    if position + 1 < len(STEP_ORDER):
+        case.current_step = STEP_ORDER[position + 1]
+        case.save()
+    else:
+        _establish(actor, case, today or timezone.localdate())
+    _audit(actor, AuditAction.UPDATE, case, case.parent_org.path, before)
+    return case
+
+
+def _establish(actor, case: FoundingCase, today: datetime.date) -> None:
+    parent = case.parent_org
+    union = org_create(
+        actor=actor,
+        parent=parent,
+        name=case.union_name,
+        level=OrgLevel.GRASSROOTS,
+        org_type=UNION_TYPE_FOR_TARGET[FoundingTarget(case.target)],
+        region_code=parent.region_code,
+        founded_on=today,
+    )
+    case.union = union
+    case.status = FoundingStatus.ESTABLISHED
+    case.save()
+    for enterprise in case.enterprises.select_for_update():
+        before = snapshot(enterprise)
+        enterprise.union = union
+        enterprise.save()
+        _audit(actor, AuditAction.UPDATE, enterprise, enterprise.street_org.path, before)
+    if case.project_id:
+        project = Project.objects.select_for_update().get(pk=case.project_id)
+        before = snapshot(project)
+        project.union = union
+        project.save()
+        _audit(actor, AuditAction.UPDATE, project, project.street_org.path, before)
+
+
+# --- grid outreach (网格化、扫楼) ------------------------------------------------------------
+
+
+@transaction.atomic
+def grid_assign(*, actor, org: Organization, cell: str, officer) -> GridAssignment:
+    require_in_scope(actor, org.path, Action.CHANGE)
+    cell = (cell or "").strip().lower()
+    if not h3.is_valid_cell(cell):
+        raise ValidationError({"cell": _("网格编号无效。")})
+    if not (
+        getattr(officer, "is_officer", False)
+        and officer.organization_id
+        and officer.organization.path.startswith(org.path)
+    ):
+        raise ValidationError({"officer": _("网格员必须是本工会或下级工会的干部。")})
+    assignment = GridAssignment.objects.select_for_update().filter(org=org, cell=cell).first()
+    created = assignment is None
+    assignment = assignment or GridAssignment(org=org, cell=cell)
+    before = {} if created else snapshot(assignment)
+    assignment.officer = officer
+    assignment.full_clean()
+    assignment.save()
+    _audit(
+        actor, AuditAction.CREATE if created else AuditAction.UPDATE, assignment, org.path, before
+    )
+    return assignment
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor,
+    enterprise: Enterprise,
+    visited_on: datetime.date,
+    result: str,
+    follow_up_on: datetime.date | None = None,
+    note: str = "",
+) -> Visit:
+    _check_area(actor, enterprise.street_org)
+    errors = {}
+    if visited_on > timezone.localdate():
+        errors["visited_on"] = _("走访日期不能晚于今天。")
+    if result == VisitResult.FOLLOW_UP and follow_up_on is None:
+        errors["follow_up_on"] = _("需再次走访时请填写再次走访日期。")
+    if follow_up_on is not None and follow_up_on < visited_on:
+        errors["follow_up_on"] = _("再次走访日期不能早于走访日期。")
+    if errors:
+        raise ValidationError(errors)
+    visit = Visit(
+        enterprise=enterprise,
+        officer=actor if getattr(actor, "pk", None) else None,
+        visited_on=visited_on,
+        result=result,
+        follow_up_on=follow_up_on,
+        note=note,
+    )
+    visit.full_clean()
+    visit.save()
+    _audit(actor, AuditAction.CREATE, visit, enterprise.street_org.path, {})
+    return visit
+
+
+# --- social organisations: service projects (项目征集认领) -----------------------------------
+
+
+@transaction.atomic
+def service_project_publish(*, actor, publisher: Organization, **fields) -> ServiceProject:
+    _unknown(fields, ("title", "description", "budget", "claim_deadline"))
+    require_in_scope(actor, publisher.path, Action.CHANGE)
+    project = ServiceProject(publisher=publisher, **fields)
+    project.full_clean()
+    project.save()
+    _audit(actor, AuditAction.CREATE, project, publisher.path, {})
+    return project
+
+
+@transaction.atomic
+def service_claim_submit(
+    *, actor, project: ServiceProject, social_org: Enterprise, proposal: str = ""
+) -> ServiceClaim:
+    """Record a social organisation's claim (entered by an officer on its behalf)."""
+    project = ServiceProject.objects.select_for_update().get(pk=project.pk)
+    require_in_scope(actor, project.publisher.path, Action.CHANGE)
+    if project.status != ServiceProjectStatus.PUBLISHED:
+        raise ValidationError({"status": _("该项目已不在征集期。")})
+    if project.claim_deadline and project.claim_deadline < timezone.localdate():
+        raise ValidationError({"claim_deadline": _("认领已截止。")})
+    if social_org.kind != EnterpriseKind.SOCIAL:
+        raise ValidationError({"social_org_id": _("只有社会组织可以认领服务项目。")})
+    if not scope_for(actor, Action.VIEW).covers(social_org.street_org.path):
+        raise ValidationError({"social_org_id": _("社会组织不存在或不在您的管辖范围内。")})
+    if project.claims.filter(social_org=social_org).exists():
+        raise ValidationError({"social_org_id": _("该社会组织已认领过此项目。")})
+    claim = ServiceClaim(project=project, social_org=social_org, proposal=proposal)
+    claim.full_clean()
+    claim.save()
+    _audit(actor, AuditAction.CREATE, claim, project.publisher.path, {})
+    return claim
+
+
+@transaction.atomic
+def service_claim_approve(*, actor, claim: ServiceClaim) -> ServiceClaim:
+    """The union picks one claim; the others are declined and the project stops soliciting."""
+    claim = ServiceClaim.objects.select_for_update().get(pk=claim.pk)
+    project = ServiceProject.objects.select_for_update().get(pk=claim.project_id)
+    require_in_scope(actor, project.publisher.path, Action.CHANGE)
+    if project.status != ServiceProjectStatus.PUBLISHED or claim.status != ClaimStatus.PENDING:
+        raise ValidationError({"status": _("该认领已处理或项目已不在征集期。")})
+    for other in project.claims.exclude(pk=claim.pk).filter(status=ClaimStatus.PENDING):
+        before = snapshot(other)
+        other.status = ClaimStatus.REJECTED
+        other.save()
+        _audit(actor, AuditAction.UPDATE, other, project.publisher.path, before)
+    before = snapshot(claim)
+    claim.status = ClaimStatus.APPROVED
+    claim.save()
+    _audit(actor, AuditAction.UPDATE, claim, project.publisher.path, before)
+    before = snapshot(project)
+    project.status = ServiceProjectStatus.APPROVED
+    project.save()
+    _audit(actor, AuditAction.UPDATE, project, project.publisher.path, before)
+    return claim
+
+
+@transaction.atomic
+def service_project_deliver(
+    *,
+    actor,
+    project: ServiceProject,
+    delivered_on: datetime.date,
+    beneficiaries: int,
+    delivery_note: str = "",
+) -> ServiceProject:
+    project = ServiceProject.objects.select_for_update().get(pk=project.pk)
+    require_in_scope(actor, project.publisher.path, Action.CHANGE)
+    if project.status != ServiceProjectStatus.APPROVED:
+        raise ValidationError({"status": _("项目须先批准认领，才能记录交付。")})
+    if beneficiaries < 0:
+        raise ValidationError({"beneficiaries": _("数值太小。")})
+    before = snapshot(project)
+    project.status = ServiceProjectStatus.DELIVERED
+    project.delivered_on = delivered_on
+    project.beneficiaries = beneficiaries
+    project.delivery_note = delivery_note
+    project.full_clean()
+    project.save()
+    _audit(actor, AuditAction.UPDATE, project, project.publisher.path, before)
+    return project
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors

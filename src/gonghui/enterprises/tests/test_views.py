@@ -1,0 +1,200 @@
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from gonghui.core.scoping import SYSTEM
+from gonghui.enterprises import services
+from gonghui.enterprises.choices import REQUIRED_DOCUMENTS, STEP_ORDER
+
+from .factories import enterprise, project
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def login(user, password):
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def world(personas):
+    firm = enterprise(personas.liuyang, name="浏阳烟花厂", latitude=28.16, longitude=113.64)
+    site = project(personas.liuyang)
+    case = services.founding_case_open(
+        actor=SYSTEM, target="enterprise", union_name="浏阳烟花厂工会", enterprises=[firm]
+    )
+    document = services.founding_document_add(
+        actor=SYSTEM, step=case.steps.get(step="apply"), doc_type="application",
+        uploaded=SimpleUploadedFile("申请书.pdf", PDF),
+    )  # fmt: skip
+    social = enterprise(personas.liuyang, kind="social", industry="S", name="浏阳社工站")
+    service = services.service_project_publish(
+        actor=SYSTEM, publisher=personas.liuyang, title="送清凉"
+    )
+    return {"firm": firm, "site": site, "case": case, "document": document, "social": social,
+            "service": service}  # fmt: skip
+
+
+def pages(world, personas):
+    return [
+        reverse("enterprises:list"),
+        reverse("enterprises:create"),
+        reverse("enterprises:import"),
+        reverse("enterprises:import-template"),
+        reverse("enterprises:founding-list"),
+        reverse("enterprises:project-list"),
+        reverse("enterprises:project-create"),
+        reverse("enterprises:service-list"),
+        f"{reverse('enterprises:coverage')}?org={personas.liuyang.pk}",
+        f"{reverse('enterprises:grid')}?org={personas.liuyang.pk}",
+        reverse("enterprises:detail", args=[world["firm"].pk]),
+        reverse("enterprises:project-detail", args=[world["site"].pk]),
+        reverse("enterprises:founding-detail", args=[world["case"].pk]),
+        reverse("enterprises:edit", args=[world["firm"].pk]),
+        reverse("enterprises:document-download", args=[world["document"].pk]),
+        reverse("enterprises:service-detail", args=[world["service"].pk]),
+        reverse("enterprises:coverage-rule", args=[personas.hunan.pk]),
+    ]
+
+
+IN_SCOPE_ONLY = 8  # the pages after the first eight name an object or org under 湖南
+
+
+def test_officer_pages_render_in_scope(personas, world, persona_password):
+    client = login(personas.hunan_officer, persona_password)
+    for url in pages(world, personas):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if response["Content-Type"].startswith("text/html"):
+            assert not re.search(rb"<script(?![^>]*\bsrc=)", response.content), url
+            assert b' style="' not in response.content, url
+
+
+def test_out_of_scope_pages_are_404(personas, world, persona_password):
+    client = login(personas.luohe_officer, persona_password)
+    for url in pages(world, personas)[IN_SCOPE_ONLY:]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_anonymous_is_sent_to_login(personas, world):
+    for url in pages(world, personas):
+        response = Client().get(url)
+        assert response.status_code == 302 and "/accounts/login" in response["Location"], url
+
+
+def test_out_of_scope_sign_off_by_form_is_404_and_changes_nothing(
+    personas, world, persona_password
+):
+    client = login(personas.luohe_officer, persona_password)
+    url = reverse("enterprises:founding-sign-off", args=[world["case"].pk, "apply"])
+    assert client.post(url).status_code == 404
+    world["case"].refresh_from_db()
+    assert world["case"].current_step == "apply"
+
+
+def test_officer_takes_a_case_through_every_step_in_the_browser_forms(personas, persona_password):
+    client = login(personas.yancheng_officer, persona_password)
+    firm = enterprise(personas.yancheng, name="郾城示范厂")
+    response = client.post(
+        reverse("enterprises:founding-open", args=[firm.pk]),
+        {"target": "enterprise", "union_name": "郾城示范厂工会"},
+    )
+    case_url = response["Location"]
+    case_id = int(case_url.rstrip("/").split("/")[-1])
+    for step in STEP_ORDER:
+        client.post(
+            reverse("enterprises:founding-upload", args=[case_id, step]),
+            {"doc_type": REQUIRED_DOCUMENTS[step], "file": SimpleUploadedFile("a.pdf", PDF)},
+        )
+        client.post(reverse("enterprises:founding-sign-off", args=[case_id, step]))
+    page = client.get(case_url)
+    assert "已成立" in page.content.decode()
+    firm.refresh_from_db()
+    assert firm.union.name == "郾城示范厂工会"
+
+
+def test_import_page_shows_row_errors(personas, persona_password):
+    client = login(personas.luohe_officer, persona_password)
+    csv = "企业名称,统一社会信用代码,行业门类\n坏码厂,91411103MA00000001,C\n".encode()
+    response = client.post(
+        reverse("enterprises:import"),
+        {"street_org": personas.yancheng.pk, "file": SimpleUploadedFile("e.csv", csv)},
+    )
+    assert response.status_code == 422
+    assert "import-errors" in response.content.decode()
+
+
+def test_a_founding_document_downloads_with_its_content(personas, world, persona_password):
+    client = login(personas.hunan_officer, persona_password)
+    response = client.get(reverse("enterprises:document-download", args=[world["document"].pk]))
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_service_project_flow_through_the_pages(personas, world, persona_password):
+    client = login(personas.hunan_officer, persona_password)
+    url = reverse("enterprises:service-detail", args=[world["service"].pk])
+    client.post(url, {"action": "claim", "social_org": world["social"].pk, "proposal": "上门服务"})
+    claim = world["service"].claims.get()
+    client.post(url, {"action": "approve", "claim": claim.pk})
+    client.post(url, {"action": "deliver", "delivered_on": "2025-07-10", "beneficiaries": "240"})
+    world["service"].refresh_from_db()
+    assert (world["service"].status, world["service"].beneficiaries) == ("delivered", 240)
+
+
+def test_out_of_scope_service_actions_are_404(personas, world, persona_password):
+    client = login(personas.luohe_officer, persona_password)
+    url = reverse("enterprises:service-detail", args=[world["service"].pk])
+    response = client.post(url, {"action": "claim", "social_org": world["social"].pk})
+    assert response.status_code == 404
+    assert not world["service"].claims.exists()
+
+
+def test_grid_assignment_and_follow_ups_on_the_grid_page(personas, persona_password):
+    import datetime
+
+    client = login(personas.yancheng_officer, persona_password)
+    firm = enterprise(personas.yancheng, latitude=33.587, longitude=114.0069)
+    services.visit_record(
+        actor=SYSTEM, enterprise=firm, visited_on=datetime.date.today(), result="follow_up",
+        follow_up_on=datetime.date.today() + datetime.timedelta(days=2), note="负责人出差",
+    )  # fmt: skip
+    client.post(
+        reverse("enterprises:grid-assign"),
+        {
+            "org": personas.yancheng.pk,
+            "cell": firm.h3_cell,
+            "officer": personas.yancheng_officer.pk,
+        },
+    )
+    page = client.get(f"{reverse('enterprises:grid')}?org={personas.yancheng.pk}").content.decode()
+    assert "yancheng_officer" in page.split('id="grid-table"')[1]
+    assert "负责人出差" in page.split('id="follow-ups"')[1]
+
+
+def test_ending_a_project_through_its_page_dissolves_the_union(personas, persona_password):
+    client = login(personas.yancheng_officer, persona_password)
+    site = project(personas.yancheng, union=personas.yancheng_project)
+    client.post(reverse("enterprises:project-end", args=[site.pk]), {"ended_on": "2025-06-30"})
+    personas.yancheng_project.refresh_from_db()
+    assert personas.yancheng_project.dissolved_on is not None
+
+
+def test_province_officer_edits_the_rule_from_the_coverage_page(personas, persona_password):
+    from gonghui.enterprises.models import CoverageRule
+
+    client = login(personas.hunan_officer, persona_password)
+    url = reverse("enterprises:coverage-rule", args=[personas.hunan.pk])
+    client.post(url, {"min_workers": 20, "min_months": 2})
+    rule = CoverageRule.objects.get(province=personas.hunan)
+    assert (rule.min_workers, rule.min_months) == (20, 2)

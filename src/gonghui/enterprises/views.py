@@ -1,0 +1,488 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from gonghui.core.scoping import Action
+from gonghui.core.views import OfficerViewMixin
+from gonghui.organizations.selectors import org_get, org_roots_for
+
+from . import importing, selectors, services
+from .choices import REQUIRED_DOCUMENTS, FoundingStatus, FoundingStep
+from .forms import (
+    ClaimForm,
+    CoverageRuleForm,
+    DeliverForm,
+    DocumentForm,
+    EnterpriseForm,
+    FoundingOpenForm,
+    GridAssignmentForm,
+    ImportForm,
+    ProjectEndForm,
+    ProjectForm,
+    ServiceProjectForm,
+    VisitForm,
+)
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _org_id(request) -> int | None:
+    raw = request.GET.get("org")
+    if raw and raw.isdigit():
+        return int(raw)
+    if request.user.organization_id:
+        return request.user.organization_id
+    root = org_roots_for(user=request.user).first()
+    return root.pk if root else None
+
+
+class EnterpriseListView(OfficerViewMixin, View):
+    def get(self, request):
+        covered = {"yes": True, "no": False}.get(request.GET.get("covered", ""))
+        enterprises = selectors.enterprise_list(
+            user=request.user,
+            q=request.GET.get("q", "").strip() or None,
+            kind=request.GET.get("kind") or None,
+            covered=covered,
+            cell=request.GET.get("cell") or None,
+        )
+        page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
+        return render(
+            request, "enterprises/list.html", {"page": page, "q": request.GET.get("q", "")}
+        )
+
+
+class EnterpriseCreateView(OfficerViewMixin, View):
+    def get(self, request):
+        form = EnterpriseForm(user=request.user)
+        return render(request, "enterprises/form.html", {"form": form, "title": _("登记企业")})
+
+    def post(self, request):
+        form = EnterpriseForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                enterprise = services.enterprise_create(actor=request.user, **data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("企业已登记。"))
+                return redirect(enterprise)
+        return render(
+            request, "enterprises/form.html", {"form": form, "title": _("登记企业")}, status=422
+        )
+
+
+class EnterpriseDetailView(OfficerViewMixin, View):
+    def get(self, request, pk):
+        enterprise = selectors.enterprise_get(user=request.user, enterprise_id=pk)
+        context = {
+            "enterprise": enterprise,
+            "visits": selectors.visit_list(user=request.user, enterprise=enterprise),
+            "cases": enterprise.founding_cases.all(),
+            "visit_form": VisitForm(),
+            "open_form": FoundingOpenForm(initial={"target": "enterprise",
+                                                   "union_name": enterprise.name + "工会"}),
+        }  # fmt: skip
+        return render(request, "enterprises/detail.html", context)
+
+
+class VisitCreateView(OfficerViewMixin, View):
+    def post(self, request, pk):
+        enterprise = selectors.enterprise_get(
+            user=request.user, enterprise_id=pk, action=Action.CHANGE
+        )
+        form = VisitForm(request.POST)
+        if form.is_valid():
+            try:
+                services.visit_record(
+                    actor=request.user, enterprise=enterprise, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("走访记录已保存。"))
+                return redirect(enterprise)
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{field}: {error}")
+        return redirect(enterprise)
+
+
+class FoundingOpenView(OfficerViewMixin, View):
+    def post(self, request, pk):
+        enterprise = selectors.enterprise_get(
+            user=request.user, enterprise_id=pk, action=Action.CHANGE
+        )
+        form = FoundingOpenForm(request.POST)
+        if form.is_valid():
+            try:
+                case = services.founding_case_open(
+                    actor=request.user,
+                    target=form.cleaned_data["target"],
+                    union_name=form.cleaned_data["union_name"],
+                    enterprises=[enterprise],
+                )
+            except ValidationError as exc:
+                for error in exc.messages:
+                    messages.error(request, error)
+            else:
+                return redirect(case)
+        return redirect(enterprise)
+
+
+class ProjectDetailView(OfficerViewMixin, View):
+    def get(self, request, pk):
+        project = selectors.project_get(user=request.user, project_id=pk)
+        context = {"project": project, "end_form": ProjectEndForm(user=request.user)}
+        return render(request, "enterprises/project_detail.html", context)
+
+
+class FoundingDetailView(OfficerViewMixin, View):
+    def get(self, request, pk, form=None, status=200):
+        case = selectors.founding_case_get(user=request.user, case_id=pk)
+        steps = [
+            (row, REQUIRED_DOCUMENTS[FoundingStep(row.step)])
+            for row in selectors.founding_steps(case)
+        ]
+        required = REQUIRED_DOCUMENTS[FoundingStep(case.current_step)]
+        context = {
+            "case": case,
+            "steps": steps,
+            "document_form": form or DocumentForm(initial={"doc_type": required}),
+            "is_open": case.status == FoundingStatus.OPEN,
+        }
+        return render(request, "enterprises/founding_detail.html", context, status=status)
+
+
+class FoundingUploadView(OfficerViewMixin, View):
+    def post(self, request, pk, step):
+        case = selectors.founding_case_get(user=request.user, case_id=pk, action=Action.CHANGE)
+        row = case.steps.filter(step=step).first()
+        form = DocumentForm(request.POST, request.FILES)
+        if row is not None and form.is_valid():
+            try:
+                services.founding_document_add(
+                    actor=request.user,
+                    step=row,
+                    doc_type=form.cleaned_data["doc_type"],
+                    uploaded=form.cleaned_data["file"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("材料已上传。"))
+                return redirect(case)
+        return FoundingDetailView().get(request, pk, form=form, status=422)
+
+
+class FoundingSignOffView(OfficerViewMixin, View):
+    def post(self, request, pk, step):
+        case = selectors.founding_case_get(user=request.user, case_id=pk, action=Action.CHANGE)
+        try:
+            case = services.founding_step_sign_off(
+                actor=request.user, case=case, step=step, note=request.POST.get("note", "")
+            )
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            if case.status == FoundingStatus.ESTABLISHED:
+                messages.success(request, _("工会已成立。"))
+            else:
+                messages.success(request, _("已签批，进入下一步骤。"))
+        return redirect(case)
+
+
+class FoundingListView(OfficerViewMixin, View):
+    def get(self, request):
+        cases = selectors.founding_case_list(
+            user=request.user, status=request.GET.get("status") or None
+        )
+        page = Paginator(cases, 50).get_page(request.GET.get("page"))
+        context = {"page": page, "today": timezone.localdate()}
+        return render(request, "enterprises/founding_list.html", context)
+
+
+class CoverageView(OfficerViewMixin, View):
+    def get(self, request):
+        org_id = _org_id(request)
+        if org_id is None:
+            return render(request, "enterprises/coverage.html", {"figures": None})
+        figures = selectors.coverage_for(user=request.user, org_id=org_id)
+        violators = selectors.violators_for(user=request.user, org_id=org_id, limit=200)
+        children = figures["org"].children.visible_to(request.user).order_by("path")
+        context = {"figures": figures, "violators": violators, "children": children}
+        return render(request, "enterprises/coverage.html", context)
+
+
+class GridView(OfficerViewMixin, View):
+    def get(self, request):
+        org_id = _org_id(request)
+        org = org_get(user=request.user, org_id=org_id) if org_id else None
+        context = {"org": org, "cells": [], "follow_ups": [], "assign_form": None,
+                   "tile_url": getattr(settings, "MAP_TILE_URL", "")}  # fmt: skip
+        if org is not None:
+            context["cells"] = selectors.grid_cells(user=request.user, org_id=org.pk)
+            context["follow_ups"] = selectors.follow_ups_due(user=request.user, org_id=org.pk)[:100]
+            officers = selectors.grid_officer_choices(user=request.user, org=org)
+            context["assign_form"] = GridAssignmentForm(officers=officers)
+        return render(request, "enterprises/grid.html", context)
+
+
+class ImportView(OfficerViewMixin, View):
+    def get(self, request):
+        return render(request, "enterprises/import.html", {"form": ImportForm(user=request.user)})
+
+    def post(self, request):
+        form = ImportForm(request.POST, request.FILES, user=request.user)
+        result = None
+        if form.is_valid():
+            try:
+                result = importing.enterprise_import(
+                    actor=request.user,
+                    uploaded=form.cleaned_data["file"],
+                    default_street_org=form.cleaned_data["street_org"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                if result.ok:
+                    messages.success(
+                        request,
+                        _("导入完成：新增%(c)d家，更新%(u)d家，未变化%(n)d家。")
+                        % {"c": result.created, "u": result.updated, "n": result.unchanged},
+                    )
+                    return redirect("enterprises:list")
+        status = 200 if form.is_valid() and result and result.ok else 422
+        return render(
+            request, "enterprises/import.html", {"form": form, "result": result}, status=status
+        )
+
+
+class ImportTemplateView(OfficerViewMixin, View):
+    def get(self, request):
+        content, content_type, filename = importing.template(request.GET.get("format", "xlsx"))
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class DocumentDownloadView(OfficerViewMixin, View):
+    """Founding documents are served only through the scope check, never from a public URL."""
+
+    def get(self, request, pk):
+        document = selectors.founding_document_get(user=request.user, document_id=pk)
+        return FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+
+
+class EnterpriseEditView(OfficerViewMixin, View):
+    def _render(self, request, form, enterprise, status=200):
+        context = {"form": form, "title": _("编辑企业"), "enterprise": enterprise}
+        return render(request, "enterprises/form.html", context, status=status)
+
+    def get(self, request, pk):
+        enterprise = selectors.enterprise_get(
+            user=request.user, enterprise_id=pk, action=Action.CHANGE
+        )
+        return self._render(
+            request, EnterpriseForm(instance=enterprise, user=request.user), enterprise
+        )
+
+    def post(self, request, pk):
+        enterprise = selectors.enterprise_get(
+            user=request.user, enterprise_id=pk, action=Action.CHANGE
+        )
+        detached = selectors.enterprise_get(user=request.user, enterprise_id=pk)
+        form = EnterpriseForm(request.POST, instance=detached, user=request.user)
+        if form.is_valid():
+            try:
+                services.enterprise_update(
+                    actor=request.user, enterprise=enterprise, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect(enterprise)
+        return self._render(request, form, enterprise, status=422)
+
+
+class ProjectListView(OfficerViewMixin, View):
+    def get(self, request):
+        projects = selectors.project_list(user=request.user)
+        page = Paginator(projects, 50).get_page(request.GET.get("page"))
+        return render(request, "enterprises/project_list.html", {"page": page})
+
+
+class ProjectCreateView(OfficerViewMixin, View):
+    def get(self, request):
+        form = ProjectForm(user=request.user)
+        return render(request, "enterprises/form.html", {"form": form, "title": _("登记项目")})
+
+    def post(self, request):
+        form = ProjectForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                project = services.project_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("项目已登记。"))
+                return redirect(project)
+        return render(
+            request, "enterprises/form.html", {"form": form, "title": _("登记项目")}, status=422
+        )
+
+
+class ProjectEndView(OfficerViewMixin, View):
+    def post(self, request, pk):
+        project = selectors.project_get(user=request.user, project_id=pk, action=Action.CHANGE)
+        form = ProjectEndForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.project_end(actor=request.user, project=project, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("项目已完工，项目工会已撤销。"))
+                return redirect(project)
+        context = {"project": project, "end_form": form}
+        return render(request, "enterprises/project_detail.html", context, status=422)
+
+
+class CoverageRuleView(OfficerViewMixin, View):
+    def _render(self, request, province, form, status=200):
+        context = {"form": form, "title": _("建会规则"), "org": province}
+        return render(request, "enterprises/form.html", context, status=status)
+
+    def get(self, request, pk):
+        province = org_get(user=request.user, org_id=pk, action=Action.CHANGE)
+        rule = selectors.coverage_rule_get(user=request.user, province_id=pk)
+        return self._render(request, province, CoverageRuleForm(initial=rule))
+
+    def post(self, request, pk):
+        province = org_get(user=request.user, org_id=pk, action=Action.CHANGE)
+        form = CoverageRuleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.coverage_rule_set(
+                    actor=request.user, province=province, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("建会规则已保存。"))
+                return redirect(f"{reverse('enterprises:coverage')}?org={province.pk}")
+        return self._render(request, province, form, status=422)
+
+
+class GridAssignView(OfficerViewMixin, View):
+    def post(self, request):
+        org = org_get(user=request.user, org_id=request.POST.get("org"), action=Action.CHANGE)
+        officers = selectors.grid_officer_choices(user=request.user, org=org)
+        form = GridAssignmentForm(request.POST, officers=officers)
+        if form.is_valid():
+            try:
+                services.grid_assign(actor=request.user, org=org, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("网格已分配。"))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(f"{reverse('enterprises:grid')}?org={org.pk}")
+
+
+class ServiceProjectListView(OfficerViewMixin, View):
+    def get(self, request, form=None, status=200):
+        projects = selectors.service_project_list(
+            user=request.user, status=request.GET.get("status") or None
+        )
+        context = {
+            "page": Paginator(projects, 50).get_page(request.GET.get("page")),
+            "form": form or ServiceProjectForm(user=request.user),
+        }
+        return render(request, "enterprises/service_list.html", context, status=status)
+
+    def post(self, request):
+        form = ServiceProjectForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                project = services.service_project_publish(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("服务项目已发布。"))
+                return redirect("enterprises:service-detail", pk=project.pk)
+        return self.get(request, form=form, status=422)
+
+
+class ServiceProjectDetailView(OfficerViewMixin, View):
+    def get(self, request, pk):
+        project = selectors.service_project_get(user=request.user, project_id=pk)
+        context = {
+            "project": project,
+            "claims": project.claims.select_related("social_org"),
+            "claim_form": ClaimForm(user=request.user),
+            "deliver_form": DeliverForm(),
+        }
+        return render(request, "enterprises/service_detail.html", context)
+
+    def post(self, request, pk):
+        project = selectors.service_project_get(
+            user=request.user, project_id=pk, action=Action.CHANGE
+        )
+        action = request.POST.get("action")
+        try:
+            if action == "claim":
+                form = ClaimForm(request.POST, user=request.user)
+                if form.is_valid():
+                    services.service_claim_submit(
+                        actor=request.user, project=project, **form.cleaned_data
+                    )
+                    messages.success(request, _("认领已登记。"))
+            elif action == "approve":
+                claim = selectors.service_claim_get(
+                    user=request.user, claim_id=request.POST.get("claim"), action=Action.CHANGE
+                )
+                if claim.project_id != project.pk:
+                    raise Http404
+                services.service_claim_approve(actor=request.user, claim=claim)
+                messages.success(request, _("已批准认领。"))
+            elif action == "deliver":
+                form = DeliverForm(request.POST)
+                if form.is_valid():
+                    services.service_project_deliver(
+                        actor=request.user, project=project, **form.cleaned_data
+                    )
+                    messages.success(request, _("交付情况已记录。"))
+            else:
+                raise Http404
+            if action != "approve" and not form.is_valid():
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, error)
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        return redirect("enterprises:service-detail", pk=project.pk)

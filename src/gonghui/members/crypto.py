@@ -1,0 +1,158 @@
+"""Secrets of the member record: the ID number's encryption and keyed hash, and card tokens.
+
+Keys come from settings read here, each with a default derived from SECRET_KEY so a laptop needs
+no configuration:
+
+- ``MEMBER_ID_KEYS``: ``{key_id: key}`` (32 bytes or any string, stretched with HKDF) and
+  ``MEMBER_ID_ACTIVE_KEY``: the id new values are encrypted with. Old ids stay in the dict until
+  :func:`gonghui.members.services.member_reencrypt_ids` has rewritten every row.
+- ``MEMBER_ID_HASH_KEY``: the HMAC key of the lookup hash. It must never change once members
+  exist (the UNIQUE constraint depends on it), so production sets it explicitly rather than
+  deriving it from a SECRET_KEY that may be rotated.
+- ``MEMBER_CARD_KEYS`` / ``MEMBER_CARD_ACTIVE_KEY``: HMAC keys of the e-card QR tokens.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+from gonghui.core.validators import normalize_id_card
+
+
+@lru_cache(maxsize=64)
+def _derive(material: str | bytes, info: str) -> bytes:
+    if isinstance(material, str):
+        material = material.encode()
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info.encode()).derive(
+        material
+    )
+
+
+def _keyring(setting: str, active_setting: str, purpose: str) -> tuple[str, dict[str, bytes]]:
+    configured = getattr(settings, setting, None)
+    if configured:
+        keys = {kid: _derive(value, purpose) for kid, value in configured.items()}
+        active = getattr(settings, active_setting, None) or next(iter(keys))
+    else:
+        keys = {"k1": _derive(settings.SECRET_KEY, purpose)}
+        active = "k1"
+    return active, keys
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+# ---- ID-card numbers -------------------------------------------------------------------------
+
+
+def id_hash(number: str) -> str:
+    key = getattr(settings, "MEMBER_ID_HASH_KEY", None) or settings.SECRET_KEY
+    digest_key = _derive(key, "gonghui.members.id-hash")
+    return hmac.new(digest_key, normalize_id_card(number).encode(), hashlib.sha256).hexdigest()
+
+
+def encrypt_id(number: str) -> str:
+    """``<key id>:<base64(nonce | ciphertext+tag)>``; the key id lets old rows decrypt after a
+    rotation."""
+    kid, keys = _keyring("MEMBER_ID_KEYS", "MEMBER_ID_ACTIVE_KEY", "gonghui.members.id-enc")
+    nonce = os.urandom(12)
+    sealed = AESGCM(keys[kid]).encrypt(nonce, normalize_id_card(number).encode(), kid.encode())
+    return f"{kid}:{_b64(nonce + sealed)}"
+
+
+def decrypt_id(value: str) -> str:
+    kid, _sep, body = value.partition(":")
+    _active, keys = _keyring("MEMBER_ID_KEYS", "MEMBER_ID_ACTIVE_KEY", "gonghui.members.id-enc")
+    raw = _unb64(body)
+    return AESGCM(keys[kid]).decrypt(raw[:12], raw[12:], kid.encode()).decode()
+
+
+def encrypted_key_id(value: str) -> str:
+    return value.partition(":")[0]
+
+
+def active_id_key() -> str:
+    return _keyring("MEMBER_ID_KEYS", "MEMBER_ID_ACTIVE_KEY", "gonghui.members.id-enc")[0]
+
+
+# ---- E-card tokens ---------------------------------------------------------------------------
+
+CARD_TOKEN_LIFETIME = 365 * 24 * 3600
+CARD_SIG_BYTES = 16  # 128-bit truncated HMAC-SHA256: unforgeable, and the QR stays small
+
+
+@dataclass(frozen=True)
+class CardClaims:
+    member_id: int
+    version: int
+    expires_at: int
+
+
+def _card_keys():
+    return _keyring("MEMBER_CARD_KEYS", "MEMBER_CARD_ACTIVE_KEY", "gonghui.members.card")
+
+
+def _card_sig(key: bytes, body: str) -> str:
+    return _b64(hmac.new(key, body.encode(), hashlib.sha256).digest()[:CARD_SIG_BYTES])
+
+
+def card_token(*, member_id: int, version: int, now: float | None = None) -> str:
+    """``<kid>.<member id b36>.<card version>.<expiry epoch b36>.<sig>``: URL-safe, no PII."""
+    kid, keys = _card_keys()
+    expires = int(now if now is not None else time.time()) + CARD_TOKEN_LIFETIME
+    body = f"{kid}.{_b36(member_id)}.{version}.{_b36(expires)}"
+    return f"{body}.{_card_sig(keys[kid], body)}"
+
+
+def card_claims(token: str) -> CardClaims | None:
+    """The claims of a token whose signature is good (expiry not checked), else None."""
+    parts = (token or "").strip().split(".")
+    if len(parts) != 5:
+        return None
+    kid, member_b36, version, expires_b36, sig = parts
+    _active, keys = _card_keys()
+    key = keys.get(kid)
+    if key is None:
+        return None
+    body = ".".join(parts[:4])
+    if not hmac.compare_digest(_card_sig(key, body), sig):
+        return None
+    try:
+        return CardClaims(int(member_b36, 36), int(version), int(expires_b36, 36))
+    except ValueError:
+        return None
+
+
+def _b36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    if number == 0:
+        return "0"
+    out = []
+    while number:
+        number, remainder = divmod(number, 36)
+        out.append(digits[remainder])
+    return "".join(reversed(out))
+
+
+# ---- One-time codes --------------------------------------------------------------------------
+
+
+def code_hash(phone: str, purpose: str, code: str) -> str:
+    key = _derive(settings.SECRET_KEY, "gonghui.members.otp")
+    return hmac.new(key, f"{phone}|{purpose}|{code}".encode(), hashlib.sha256).hexdigest()

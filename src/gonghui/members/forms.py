@@ -1,0 +1,162 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.organizations.models import Organization
+
+from . import services
+from .choices import EventReason, MemberStatus, OccupationGroup
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class UnionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{'　' * obj.depth}{obj.name}"
+
+
+class JoinDetailsForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=60)
+    id_card = forms.CharField(
+        label=_("身份证号码"),
+        max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=11,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+    occupation_group = forms.ChoiceField(label=_("职业群体"), choices=OccupationGroup.choices)
+    employer_name = forms.CharField(
+        label=_("工作单位"), max_length=200, required=False, help_text=_("没有固定单位可不填")
+    )
+    work_place = forms.CharField(
+        label=_("工作地点"),
+        max_length=200,
+        required=False,
+        help_text=_("例如：浏阳市集里街道"),
+    )
+
+    def clean_id_card(self):
+        value = self.cleaned_data["id_card"]
+        try:
+            return services.clean_id_card(value)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["id_card"]) from None
+
+    def clean_phone(self):
+        try:
+            return services.clean_phone(self.cleaned_data["phone"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["phone"]) from None
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("employer_name") and not data.get("work_place"):
+            self.add_error("work_place", _("请填写工作单位或工作地点，以便为您推荐工会。"))
+        return data
+
+
+class JoinConfirmForm(JoinDetailsForm):
+    union_id = forms.IntegerField(label=_("选择工会"), widget=forms.RadioSelect)
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args, proposals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["union_id"].widget = forms.RadioSelect(
+            choices=[(p.union.pk, p.union.name) for p in proposals]
+        )
+        for name in JoinDetailsForm.base_fields:
+            self.fields[name].widget = forms.HiddenInput()
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=11,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class EnrolForm(forms.Form):
+    union = UnionChoiceField(queryset=Organization.objects.none(), label=_("所属工会"))
+    name = forms.CharField(label=_("姓名"), max_length=60)
+    id_card = forms.CharField(label=_("身份证号码"), max_length=18)
+    phone = forms.CharField(label=_("手机号码"), max_length=11)
+    occupation_group = forms.ChoiceField(label=_("职业群体"), choices=OccupationGroup.choices)
+    employer_name = forms.CharField(label=_("工作单位"), max_length=200, required=False)
+    work_place = forms.CharField(label=_("工作地点"), max_length=200, required=False)
+    joined_on = forms.DateField(label=_("入会日期"), required=False, widget=DateInput())
+
+    def __init__(self, *args, unions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=_("检索"), required=False, max_length=60)
+    status = forms.ChoiceField(
+        label=_("会籍状态"), required=False, choices=[("", _("全部")), *MemberStatus.choices]
+    )
+    occupation_group = forms.ChoiceField(
+        label=_("职业群体"), required=False, choices=[("", _("全部")), *OccupationGroup.choices]
+    )
+    union_id = forms.IntegerField(label=_("工会（含下级）"), required=False, widget=forms.Select)
+    joined_from = forms.DateField(label=_("入会日期从"), required=False, widget=DateInput())
+    joined_to = forms.DateField(label=_("至"), required=False, widget=DateInput())
+
+    def __init__(self, *args, unions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["union_id"].widget.choices = [("", _("全部"))] + [
+            (u.pk, f"{'　' * u.depth}{u.name}") for u in unions
+        ]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("变更为"),
+        choices=[
+            (MemberStatus.LAPSED, MemberStatus.LAPSED.label),
+            (MemberStatus.WITHDRAWN, MemberStatus.WITHDRAWN.label),
+            (MemberStatus.DECEASED, MemberStatus.DECEASED.label),
+            (MemberStatus.ACTIVE, _("恢复正常")),
+        ],
+    )
+    reason = forms.ChoiceField(label=_("原因"), choices=EventReason.choices, required=False)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
+
+
+class TransferForm(forms.Form):
+    to_union = UnionChoiceField(queryset=Organization.objects.none(), label=_("转入工会"))
+    reason = forms.ChoiceField(label=_("原因"), choices=EventReason.choices, required=False)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
+
+    def __init__(self, *args, exclude_union=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        unions = Organization.objects.active().order_by("path")
+        if exclude_union is not None:
+            unions = unions.exclude(pk=exclude_union.pk)
+        self.fields["to_union"].queryset = unions
+
+
+class ImportForm(forms.Form):
+    union = UnionChoiceField(queryset=Organization.objects.none(), label=_("导入到工会"))
+    file = forms.FileField(label=_("文件（.xlsx或.csv，不超过8 MB）"))
+
+    def __init__(self, *args, unions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions

@@ -1,0 +1,719 @@
+"""Every write to a membership. Each takes ``actor=``, checks scope, validates, writes, and
+records a history row (``MemberEvent``) and an audit row in the same transaction."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core import audit
+from gonghui.core.models import AuditAction
+from gonghui.core.scoping import SYSTEM, Action, require_in_scope, scope_for
+from gonghui.core.validators import (
+    id_card_birth_date,
+    id_card_error,
+    id_card_gender,
+    is_valid_mobile,
+    mask_id_card,
+    normalize_id_card,
+)
+from gonghui.organizations.models import Organization
+
+from . import crypto, sms
+from .choices import (
+    HOLDING_STATUSES,
+    EventKind,
+    EventReason,
+    JoinChannel,
+    MemberStatus,
+    OccupationGroup,
+    TransferStatus,
+)
+from .models import (
+    Member,
+    MemberEvent,
+    MemberNumberCounter,
+    PhoneCode,
+    TransferRequest,
+    UnionJoinPolicy,
+)
+
+MINIMUM_AGE = 16
+EDITABLE_FIELDS = (
+    "name",
+    "phone",
+    "employer_name",
+    "work_place",
+    "occupation_group",
+    "home_latitude",
+    "home_longitude",
+    "work_latitude",
+    "work_longitude",
+)
+
+
+def actor_label(actor) -> str:
+    if actor is None:
+        return str(_("本人（线上）"))
+    return actor.get_username()
+
+
+def _actor_fk(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def age_on(birth: datetime.date, today: datetime.date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def clean_id_card(value: str, *, today: datetime.date | None = None) -> str:
+    """The normalised number, or a field error: checksum, birth date, and age 16+."""
+    number = normalize_id_card(value)
+    message = id_card_error(number, today=today)
+    if message:
+        raise ValidationError({"id_card": message})
+    today = today or timezone.localdate()
+    if age_on(id_card_birth_date(number), today) < MINIMUM_AGE:
+        raise ValidationError({"id_card": _("年满16周岁方可入会。")})
+    return number
+
+
+def clean_phone(value: str) -> str:
+    phone = (value or "").strip()
+    if not is_valid_mobile(phone):
+        raise ValidationError({"phone": _("请输入11位中国大陆手机号码（1开头，第二位为3-9）。")})
+    return phone
+
+
+def join_policy(union: Organization) -> UnionJoinPolicy:
+    policy = UnionJoinPolicy.objects.filter(union=union).first()
+    return policy or UnionJoinPolicy(union=union)
+
+
+def check_accepts_joins(union: Organization, field: str = "union_id") -> UnionJoinPolicy:
+    policy = join_policy(union)
+    if not union.is_active or not policy.accepts_joins:
+        raise ValidationError({field: _("该工会目前不接受入会申请，请选择其他工会。")})
+    return policy
+
+
+def allocate_member_numbers(union: Organization, count: int = 1) -> list[str]:
+    """``count`` fresh numbers: the region code of the first union and a national serial.
+
+    Called outside a transaction (a single join), the block commits at once, so concurrent
+    joins hold the counter's row lock for one statement rather than their whole insert; a join
+    that then fails leaves a gap in the serials, never a duplicate."""
+    with transaction.atomic():
+        MemberNumberCounter.objects.get_or_create(name="member")
+        counter = MemberNumberCounter.objects.select_for_update().get(name="member")
+        first = counter.value + 1
+        MemberNumberCounter.objects.filter(pk=counter.pk).update(value=F("value") + count)
+    return [f"{union.region_code}{serial:010d}" for serial in range(first, first + count)]
+
+
+def _event(member, kind, *, actor, union=None, other_union=None, reason="", note="", before=""):
+    return MemberEvent(
+        member=member,
+        kind=kind,
+        reason=reason or "",
+        note=note or "",
+        status_before=before,
+        status_after=member.status,
+        union=union or member.union,
+        other_union=other_union,
+        actor=_actor_fk(actor),
+        actor_label=actor_label(actor),
+    )
+
+
+def _audit(actor, action, member, before: dict, org_path: str | None = None):
+    changes = audit.diff(before, audit.snapshot(member))
+    audit.record(
+        actor=actor,
+        action=action,
+        instance=member,
+        org_path=org_path or member.union.path,
+        changes=changes,
+    )
+
+
+def find_member_by_id_card(number: str) -> Member | None:
+    return (
+        Member.objects.select_related("union")
+        .filter(id_card_hash=crypto.id_hash(normalize_id_card(number)))
+        .first()
+    )
+
+
+@dataclass
+class JoinResult:
+    member: Member
+    created: bool
+
+
+def _validate_new_member(member: Member) -> None:
+    try:
+        member.full_clean(exclude=["id_card_encrypted", "id_card_hash", "member_number", "union"])
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from None
+
+
+def member_join(
+    *,
+    actor,
+    union: Organization,
+    name: str,
+    id_card: str,
+    phone: str,
+    occupation_group: str = OccupationGroup.OTHER,
+    employer_name: str = "",
+    work_place: str = "",
+    channel: str = JoinChannel.ONLINE,
+    joined_on: datetime.date | None = None,
+    **locations,
+) -> JoinResult:
+    """Join ``union`` (or come back to it). Idempotent on the ID number: the same person joining
+    twice, even in two parallel requests, gets the one existing record. A person who already
+    holds a membership elsewhere gets a field error naming that union (they need a transfer)."""
+    number = clean_id_card(id_card)
+    phone = clean_phone(phone)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("请填写姓名。")})
+    unknown = set(locations) - {
+        "home_latitude",
+        "home_longitude",
+        "work_latitude",
+        "work_longitude",
+    }
+    if unknown:
+        raise ValidationError({field: [_("未知字段。")] for field in sorted(unknown)})
+    if channel != JoinChannel.ONLINE:
+        require_in_scope(actor, union.path, Action.CHANGE)
+
+    existing = find_member_by_id_card(number)
+    if existing is not None:
+        return JoinResult(
+            _rejoin(actor=actor, member=existing, union=union, channel=channel), False
+        )
+
+    policy = check_accepts_joins(union)
+    approved = channel != JoinChannel.ONLINE or policy.auto_approve
+    member = Member(
+        union=union,
+        name=name,
+        id_card_encrypted=crypto.encrypt_id(number),
+        id_card_hash=crypto.id_hash(number),
+        id_card_masked=mask_id_card(number),
+        phone=phone,
+        gender=id_card_gender(number),
+        birth_date=id_card_birth_date(number),
+        employer_name=(employer_name or "").strip(),
+        work_place=(work_place or "").strip(),
+        occupation_group=occupation_group,
+        joined_on=joined_on or timezone.localdate(),
+        status=MemberStatus.ACTIVE if approved else MemberStatus.APPLIED,
+        channel=channel,
+        **locations,
+    )
+    _validate_new_member(member)
+    member.member_number = allocate_member_numbers(union)[0]
+    try:
+        with transaction.atomic():
+            member.save()
+            _event(member, EventKind.JOIN, actor=actor, before="").save()
+            _audit(actor, AuditAction.CREATE, member, {})
+    except IntegrityError:
+        # A parallel request inserted the same person first: answer with that record.
+        existing = find_member_by_id_card(number)
+        if existing is None:
+            raise
+        return JoinResult(
+            _rejoin(actor=actor, member=existing, union=union, channel=channel), False
+        )
+    return JoinResult(member, True)
+
+
+def _rejoin(*, actor, member: Member, union: Organization, channel: str) -> Member:
+    if member.status in HOLDING_STATUSES:
+        if member.union_id == union.pk:
+            return member
+        message = _("您已是%(union)s的会员。如需更换工会，请申请会籍转接。") % {
+            "union": member.union.name
+        }
+        raise ValidationError({"id_card": ValidationError(message, code="already_member")})
+    if member.status == MemberStatus.DECEASED:
+        raise ValidationError({"id_card": _("该身份证号码无法办理入会，请联系工会。")})
+    # Withdrawn or lapsed: the same record comes back, in the union now chosen.
+    policy = check_accepts_joins(union)
+    if channel != JoinChannel.ONLINE:
+        require_in_scope(actor, union.path, Action.CHANGE)
+    with transaction.atomic():
+        member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
+        before = audit.snapshot(member)
+        previous_status, previous_union = member.status, member.union
+        member.union = union
+        approved = channel != JoinChannel.ONLINE or policy.auto_approve
+        member.status = MemberStatus.ACTIVE if approved else MemberStatus.APPLIED
+        member.joined_on = timezone.localdate()
+        member.save()
+        _event(
+            member,
+            EventKind.REINSTATED,
+            actor=actor,
+            other_union=previous_union if previous_union.pk != union.pk else None,
+            before=previous_status,
+        ).save()
+        _audit(actor, AuditAction.UPDATE, member, before)
+    return member
+
+
+def member_enrol(*, actor, union: Organization, **fields) -> Member:
+    """An officer enrols a worker at a site: active at once, in the officer's subtree only."""
+    require_in_scope(actor, union.path, Action.CHANGE)
+    result = member_join(actor=actor, union=union, channel=JoinChannel.OFFICER, **fields)
+    return result.member
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, **fields) -> Member:
+    require_in_scope(actor, member.union.path, Action.CHANGE)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("该字段不能修改。")] for name in sorted(unknown)})
+    if "phone" in fields:
+        fields["phone"] = clean_phone(fields["phone"])
+    member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
+    before = audit.snapshot(member)
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.save()
+    if audit.diff(before, audit.snapshot(member)):
+        _audit(actor, AuditAction.UPDATE, member, before)
+    return member
+
+
+def _locked(member: Member) -> Member:
+    return Member.objects.select_for_update().select_related("union").get(pk=member.pk)
+
+
+@transaction.atomic
+def member_approve(*, actor, member: Member, note: str = "") -> Member:
+    require_in_scope(actor, member.union.path, Action.CHANGE)
+    member = _locked(member)
+    if member.status != MemberStatus.APPLIED:
+        raise ValidationError({"status": _("只有待审核的入会申请可以审核。")})
+    before = audit.snapshot(member)
+    member.status = MemberStatus.ACTIVE
+    member.joined_on = timezone.localdate()
+    member.save()
+    _event(member, EventKind.APPROVE, actor=actor, note=note, before=MemberStatus.APPLIED).save()
+    _audit(actor, AuditAction.UPDATE, member, before)
+    return member
+
+
+@transaction.atomic
+def member_reject(*, actor, member: Member, note: str = "") -> Member:
+    require_in_scope(actor, member.union.path, Action.CHANGE)
+    member = _locked(member)
+    if member.status != MemberStatus.APPLIED:
+        raise ValidationError({"status": _("只有待审核的入会申请可以驳回。")})
+    before = audit.snapshot(member)
+    member.status = MemberStatus.WITHDRAWN
+    member.card_version += 1
+    member.save()
+    _event(member, EventKind.REJECT, actor=actor, note=note, before=MemberStatus.APPLIED).save()
+    _audit(actor, AuditAction.UPDATE, member, before)
+    return member
+
+
+# Which history row a status change writes; removal (除名) is a withdrawal with reason expelled.
+STATUS_EVENTS = {
+    MemberStatus.LAPSED: EventKind.LAPSED,
+    MemberStatus.WITHDRAWN: EventKind.WITHDRAWN,
+    MemberStatus.DECEASED: EventKind.DECEASED,
+    MemberStatus.ACTIVE: EventKind.REINSTATED,
+}
+
+
+@transaction.atomic
+def member_set_status(
+    *, actor, member: Member, status: str, reason: str = "", note: str = ""
+) -> Member:
+    """Lapse, withdraw, remove (withdrawn + expelled), record a death, or reinstate. Leaving
+    active revokes the e-card at once (its QR token no longer verifies)."""
+    require_in_scope(actor, member.union.path, Action.CHANGE)
+    if status not in STATUS_EVENTS:
+        raise ValidationError({"status": _("不能直接设置为该状态。")})
+    if reason not in EventReason.values:
+        raise ValidationError({"reason": _("不是可选的值之一。")})
+    member = _locked(member)
+    if member.status == status:
+        return member
+    if member.status == MemberStatus.DECEASED:
+        raise ValidationError({"status": _("该会员已故，会籍不能再变更。")})
+    if member.transfers.filter(status=TransferStatus.PENDING).exists():
+        raise ValidationError({"status": _("该会员有待处理的转会申请，请先处理。")})
+    before = audit.snapshot(member)
+    previous = member.status
+    member.status = status
+    if previous == MemberStatus.ACTIVE:
+        member.card_version += 1
+    member.save()
+    kind = STATUS_EVENTS[status]
+    if status == MemberStatus.WITHDRAWN and reason == EventReason.EXPELLED:
+        kind = EventKind.REMOVED
+    _event(member, kind, actor=actor, reason=reason, note=note, before=previous).save()
+    _audit(actor, AuditAction.UPDATE, member, before)
+    return member
+
+
+@transaction.atomic
+def member_retain(*, actor, member: Member, reason: str, note: str = "") -> Member:
+    """保留会籍: a retired worker stays with their union; a worker whose employer closed or went
+    bankrupt is held by the union one level up. The member stays active throughout."""
+    require_in_scope(actor, member.union.path, Action.CHANGE)
+    member = _locked(member)
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError({"status": _("只有正常状态的会员可以保留会籍。")})
+    before = audit.snapshot(member)
+    previous_union = member.union
+    if reason == EventReason.EMPLOYER_BANKRUPT and previous_union.parent_id:
+        member.union = previous_union.parent
+        member.save()
+    _event(
+        member,
+        EventKind.RETAINED,
+        actor=actor,
+        reason=reason,
+        note=note,
+        other_union=previous_union if member.union_id != previous_union.pk else None,
+        before=MemberStatus.ACTIVE,
+    ).save()
+    _audit(actor, AuditAction.UPDATE, member, before)
+    return member
+
+
+def _can_act_for_member(actor, member: Member) -> bool:
+    if actor is not None and getattr(actor, "pk", None) and member.account_id == actor.pk:
+        return True
+    return scope_for(actor, Action.CHANGE).covers(member.union.path)
+
+
+@transaction.atomic
+def member_transfer_request(
+    *, actor, member: Member, to_union: Organization, reason: str = "", note: str = ""
+) -> TransferRequest:
+    """The worker (from their own account) or an officer over the current union releases the
+    member towards ``to_union``; the member stays active where they are until it is accepted."""
+    if not _can_act_for_member(actor, member):
+        from django.http import Http404
+
+        raise Http404
+    member = _locked(member)
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError({"member": _("只有正常状态的会员可以申请转会。")})
+    if to_union.pk == member.union_id:
+        raise ValidationError({"to_union_id": _("转入工会不能是当前所在工会。")})
+    check_accepts_joins(to_union, field="to_union_id")
+    if reason not in EventReason.values:
+        raise ValidationError({"reason": _("不是可选的值之一。")})
+    if member.transfers.filter(status=TransferStatus.PENDING).exists():
+        raise ValidationError({"member": _("该会员已有一个待处理的转会申请。")})
+    transfer = TransferRequest.objects.create(
+        member=member,
+        from_union=member.union,
+        to_union=to_union,
+        reason=reason,
+        note=note,
+        requested_by=_actor_fk(actor),
+    )
+    _event(
+        member,
+        EventKind.TRANSFER_REQUEST,
+        actor=actor,
+        other_union=to_union,
+        reason=reason,
+        note=note,
+        before=member.status,
+    ).save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=transfer,
+        org_path=member.union.path,
+        changes=audit.diff({}, audit.snapshot(transfer)),
+    )
+    return transfer
+
+
+def _locked_pending(transfer: TransferRequest) -> TransferRequest:
+    transfer = (
+        TransferRequest.objects.select_for_update()
+        .select_related("member", "from_union", "to_union")
+        .get(pk=transfer.pk)
+    )
+    if transfer.status != TransferStatus.PENDING:
+        raise ValidationError({"status": _("该转会申请已处理。")})
+    return transfer
+
+
+@transaction.atomic
+def member_transfer_accept(*, actor, transfer: TransferRequest, note: str = "") -> Member:
+    """The receiving union (or one above it) accepts: same record, same number, one more pair of
+    history rows (转出, 转入)."""
+    require_in_scope(actor, transfer.to_union.path, Action.CHANGE)
+    transfer = _locked_pending(transfer)
+    member = _locked(transfer.member)
+    before = audit.snapshot(member)
+    member.union = transfer.to_union
+    member.save()
+    now = timezone.now()
+    for kind, union, other in (
+        (EventKind.TRANSFER_OUT, transfer.from_union, transfer.to_union),
+        (EventKind.TRANSFER_IN, transfer.to_union, transfer.from_union),
+    ):
+        event = _event(
+            member,
+            kind,
+            actor=actor,
+            union=union,
+            other_union=other,
+            reason=transfer.reason,
+            note=note,
+            before=member.status,
+        )
+        event.created_at = now
+        event.save()
+    transfer_before = audit.snapshot(transfer)
+    transfer.status = TransferStatus.ACCEPTED
+    transfer.decided_by = _actor_fk(actor)
+    transfer.decided_at = now
+    transfer.decision_note = note
+    transfer.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=transfer,
+        org_path=transfer.to_union.path,
+        changes=audit.diff(transfer_before, audit.snapshot(transfer)),
+    )
+    _audit(actor, AuditAction.MOVE, member, before)
+    return member
+
+
+@transaction.atomic
+def member_transfer_refuse(*, actor, transfer: TransferRequest, note: str = "") -> TransferRequest:
+    require_in_scope(actor, transfer.to_union.path, Action.CHANGE)
+    transfer = _locked_pending(transfer)
+    before = audit.snapshot(transfer)
+    transfer.status = TransferStatus.REFUSED
+    transfer.decided_by = _actor_fk(actor)
+    transfer.decided_at = timezone.now()
+    transfer.decision_note = note
+    transfer.save()
+    _event(
+        transfer.member,
+        EventKind.TRANSFER_REFUSED,
+        actor=actor,
+        union=transfer.to_union,
+        other_union=transfer.from_union,
+        note=note,
+        before=transfer.member.status,
+    ).save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=transfer,
+        org_path=transfer.to_union.path,
+        changes=audit.diff(before, audit.snapshot(transfer)),
+    )
+    return transfer
+
+
+@transaction.atomic
+def members_move_all(
+    *, actor, from_union: Organization, to_union: Organization, reason: str = ""
+) -> int:
+    """Move every member of ``from_union`` (e.g. a project union being dissolved) to
+    ``to_union`` in one audited operation. Returns how many moved."""
+    require_in_scope(actor, from_union.path, Action.CHANGE)
+    require_in_scope(actor, to_union.path, Action.CHANGE)
+    if from_union.pk == to_union.pk:
+        raise ValidationError({"to_union_id": _("转入工会不能是当前所在工会。")})
+    check_accepts_joins(to_union, field="to_union_id")
+    members = list(
+        Member.objects.select_for_update().filter(union=from_union, status__in=HOLDING_STATUSES)
+    )
+    if TransferRequest.objects.filter(member__in=members, status=TransferStatus.PENDING).exists():
+        raise ValidationError({"from_union_id": _("该工会还有待处理的转会申请，请先处理。")})
+    Member.objects.filter(pk__in=[m.pk for m in members]).update(
+        union=to_union, updated_at=timezone.now()
+    )
+    now = timezone.now()
+    events, entries = [], []
+    for member in members:
+        for kind, union, other in (
+            (EventKind.TRANSFER_OUT, from_union, to_union),
+            (EventKind.TRANSFER_IN, to_union, from_union),
+        ):
+            event = _event(
+                member, kind, actor=actor, union=union, other_union=other,
+                reason=reason or EventReason.UNION_DISSOLVED, before=member.status,
+            )  # fmt: skip
+            event.created_at = now
+            events.append(event)
+        entries.append(
+            audit.build(
+                actor=actor,
+                action=AuditAction.MOVE,
+                instance=member,
+                org_path=to_union.path,
+                changes={"union": [from_union.pk, to_union.pk]},
+            )
+        )
+    MemberEvent.objects.bulk_create(events, batch_size=500)
+    audit.record_many(entries)
+    return len(members)
+
+
+def member_id_card(*, actor, member: Member) -> str:
+    """The full ID number, for the record's own authorised page only; the read is audited."""
+    require_in_scope(actor, member.union.path, Action.CHANGE)
+    audit.record(
+        actor=actor,
+        action=AuditAction.OTHER,
+        instance=member,
+        org_path=member.union.path,
+        changes={"id_card": ["viewed", "viewed"]},
+    )
+    return crypto.decrypt_id(member.id_card_encrypted)
+
+
+def member_reencrypt_ids(*, batch_size: int = 500) -> int:
+    """After adding a key to MEMBER_ID_KEYS and making it active: re-encrypt every row still
+    under an older key. Safe to re-run; returns how many rows changed."""
+    active = crypto.active_id_key()
+    changed = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Member.objects.select_for_update()
+                .exclude(id_card_encrypted__startswith=active + ":")
+                .only("pk", "id_card_encrypted")[:batch_size]
+            )
+            if not rows:
+                return changed
+            for row in rows:
+                row.id_card_encrypted = crypto.encrypt_id(crypto.decrypt_id(row.id_card_encrypted))
+            Member.objects.bulk_update(rows, ["id_card_encrypted"])
+            changed += len(rows)
+
+
+# ---- One-time codes ---------------------------------------------------------------------------
+
+CODE_LIFETIME = datetime.timedelta(minutes=10)
+CODE_MAX_ATTEMPTS = 5
+CODES_PER_HOUR = 5
+
+
+def phone_code_send(*, phone: str, purpose: str = "join") -> None:
+    """Send a 6-digit code to ``phone``. At most 5 codes an hour per phone and purpose."""
+    phone = clean_phone(phone)
+    since = timezone.now() - datetime.timedelta(hours=1)
+    if PhoneCode.objects.filter(phone=phone, purpose=purpose, created_at__gte=since).count() >= (
+        CODES_PER_HOUR
+    ):
+        raise ValidationError({"phone": _("验证码发送太频繁，请一小时后再试。")})
+    code = f"{secrets.randbelow(10**6):06d}"
+    PhoneCode.objects.create(
+        phone=phone,
+        purpose=purpose,
+        code_hash=crypto.code_hash(phone, purpose, code),
+        expires_at=timezone.now() + CODE_LIFETIME,
+    )
+    text = str(_("【工会】您的验证码是%(code)s，10分钟内有效。请勿告诉他人。") % {"code": code})
+    sms.get_backend().send(sms.SmsMessage(phone=phone, text=text, code=code))
+
+
+def phone_code_check(
+    *, phone: str, code: str, purpose: str = "join", consume: bool = False
+) -> None:
+    """Raise a field error on ``code`` unless it is the latest unexpired code for the phone.
+
+    Join codes stay good until they expire so that re-submitting the same join (a double tap,
+    a retry after a timeout) answers with the same member; sign-in codes are consumed."""
+    phone = clean_phone(phone)
+    with transaction.atomic():
+        latest = (
+            PhoneCode.objects.select_for_update()
+            .filter(phone=phone, purpose=purpose)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if latest is None or latest.expires_at <= timezone.now():
+            raise ValidationError({"code": _("验证码已过期，请重新获取。")})
+        if latest.attempts >= CODE_MAX_ATTEMPTS or (consume and latest.used_at):
+            raise ValidationError({"code": _("验证码已失效，请重新获取。")})
+        if not secrets.compare_digest(latest.code_hash, crypto.code_hash(phone, purpose, code)):
+            PhoneCode.objects.filter(pk=latest.pk).update(attempts=F("attempts") + 1)
+            failed = True
+        else:
+            failed = False
+            if latest.used_at is None:
+                PhoneCode.objects.filter(pk=latest.pk).update(used_at=timezone.now())
+    if failed:
+        raise ValidationError({"code": _("验证码不正确。")})
+
+
+def worker_account_for_phone(*, phone: str, member: Member | None = None):
+    """The worker account signed in by this phone (whose ownership the caller has just checked
+    with a code), created on first sign-in and linked to ``member`` or else to the newest
+    member record with that phone."""
+    from gonghui.accounts.models import User
+    from gonghui.accounts.services import user_create
+
+    phone = clean_phone(phone)
+    user = User.objects.filter(phone=phone).first()
+    if user is None:
+        user = user_create(actor=SYSTEM, username=phone, password=None, role="worker", phone=phone)
+    if member is not None and member.account_id is None and member.phone == phone:
+        Member.objects.filter(account=user).update(account=None)
+        Member.objects.filter(pk=member.pk).update(account=user)
+    elif not Member.objects.filter(account=user).exists():
+        member = Member.objects.filter(phone=phone, account__isnull=True).order_by("-id").first()
+        if member is not None:
+            Member.objects.filter(pk=member.pk).update(account=user)
+    return user
+
+
+@transaction.atomic
+def join_policy_set(
+    *, actor, union: Organization, accepts_joins: bool, auto_approve: bool
+) -> UnionJoinPolicy:
+    """A union chooses whether it takes online joins, and whether they need an officer's
+    approval."""
+    require_in_scope(actor, union.path, Action.CHANGE)
+    policy, _created = UnionJoinPolicy.objects.select_for_update().get_or_create(union=union)
+    before = audit.snapshot(policy)
+    policy.accepts_joins = accepts_joins
+    policy.auto_approve = auto_approve
+    policy.save()
+    changes = audit.diff(before, audit.snapshot(policy))
+    if changes:
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=policy,
+            org_path=union.path,
+            changes=changes,
+        )
+    return policy

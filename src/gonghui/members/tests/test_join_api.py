@@ -1,0 +1,167 @@
+import pytest
+
+from gonghui.members import sms
+from gonghui.members.models import Member, UnionJoinPolicy
+from gonghui.organizations.services import org_create
+
+from .factories import id_card, phone
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def courier_union(personas):
+    from gonghui.core.scoping import SYSTEM
+
+    return org_create(
+        actor=SYSTEM, parent=personas.xinwuling, name="新屋岭快递物流行业工会",
+        level="grassroots", org_type="industry", region_code="430181",
+    )  # fmt: skip
+
+
+def payload(union, **fields):
+    data = {
+        "name": "王小明",
+        "id_card": id_card(),
+        "phone": phone(),
+        "occupation_group": "courier",
+        "employer_name": "",
+        "work_place": "浏阳市新屋岭社区",
+        "union_id": union.pk,
+    }
+    data.update(fields)
+    return data
+
+
+def send_code(api, number):
+    response = api().post("/api/members/join/code", {"phone": number})
+    assert response.status_code == 202
+    return sms.last_code(number)
+
+
+def test_propose_finds_industry_union_for_courier_at_place(api, courier_union):
+    response = api().post(
+        "/api/members/join/propose",
+        {"occupation_group": "courier", "work_place": "浏阳市集里街道新屋岭社区"},
+    )
+    assert response.status_code == 200
+    proposals = response.json()
+    assert proposals[0]["id"] == courier_union.pk and proposals[0]["reason"] == "industry"
+    assert any(p["reason"] == "regional" for p in proposals)
+
+
+def test_propose_prefers_employer_union(api, personas, courier_union):
+    response = api().post(
+        "/api/members/join/propose",
+        {"occupation_group": "carer", "employer_name": "康养产业园智慧养老项目", "work_place": ""},
+    )
+    assert response.json()[0] == {
+        "id": personas.yancheng_project.pk, "name": personas.yancheng_project.name,
+        "reason": "employer", "auto_approve": True,
+    }  # fmt: skip
+
+
+def test_join_with_code_creates_active_member_and_card(api, courier_union):
+    data = payload(courier_union)
+    data["code"] = send_code(api, data["phone"])
+    response = api().post("/api/members/join", data)
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["status"] == "active" and body["card"]["token"]
+    assert body["id_card_masked"].startswith(data["id_card"][:4])
+    assert data["id_card"] not in response.content.decode()
+    verify = api().get("/api/cards/verify", token=body["card"]["token"])
+    assert verify.json()["result"] == "valid"
+
+
+def test_same_join_twice_makes_one_member(api, courier_union):
+    data = payload(courier_union)
+    data["code"] = send_code(api, data["phone"])
+    first = api().post("/api/members/join", data)
+    second = api().post("/api/members/join", data)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["member_id"] == second.json()["member_id"]
+    assert Member.objects.count() == 1
+
+
+def test_join_with_wrong_code_writes_nothing(api, courier_union):
+    data = payload(courier_union)
+    real = send_code(api, data["phone"])
+    data["code"] = "000000" if real != "000000" else "111111"
+    response = api().post("/api/members/join", data)
+    assert response.status_code == 422
+    assert "code" in response.json()["errors"]
+    assert not Member.objects.exists()
+
+
+def test_join_without_any_code_is_expired_error(api, courier_union):
+    data = payload(courier_union, code="123456")
+    response = api().post("/api/members/join", data)
+    assert response.status_code == 422 and "code" in response.json()["errors"]
+
+
+def test_code_locks_after_five_wrong_attempts(api, courier_union):
+    data = payload(courier_union)
+    real = send_code(api, data["phone"])
+    wrong = "000000" if real != "000000" else "111111"
+    for _ in range(5):
+        api().post("/api/members/join", {**data, "code": wrong})
+    response = api().post("/api/members/join", {**data, "code": real})
+    assert response.status_code == 422 and "code" in response.json()["errors"]
+    assert not Member.objects.exists()
+
+
+def test_join_bad_id_checksum_is_field_error(api, courier_union):
+    number = id_card()
+    bad = number[:17] + ("0" if number[17] != "0" else "1")
+    data = payload(courier_union, id_card=bad, code="123456")
+    response = api().post("/api/members/join", data)
+    assert response.status_code == 422 and "id_card" in response.json()["errors"]
+
+
+def test_join_when_member_elsewhere_is_409_with_transfer_link(api, personas, courier_union):
+    data = payload(courier_union)
+    data["code"] = send_code(api, data["phone"])
+    api().post("/api/members/join", data)
+    response = api().post("/api/members/join", {**data, "union_id": personas.yancheng_project.pk})
+    assert response.status_code == 409
+    body = response.json()
+    assert courier_union.name in body["errors"]["id_card"][0]
+    assert body["transfer_url"] == "/me/"
+
+
+def test_join_union_not_accepting_is_refused(api, courier_union):
+    UnionJoinPolicy.objects.create(union=courier_union, accepts_joins=False)
+    data = payload(courier_union)
+    data["code"] = send_code(api, data["phone"])
+    response = api().post("/api/members/join", data)
+    assert response.status_code == 422 and "union_id" in response.json()["errors"]
+    assert not Member.objects.exists()
+
+
+def test_code_sending_is_rate_limited(api):
+    number = phone()
+    for _ in range(5):
+        assert api().post("/api/members/join/code", {"phone": number}).status_code == 202
+    response = api().post("/api/members/join/code", {"phone": number})
+    assert response.status_code == 422 and "phone" in response.json()["errors"]
+
+
+def test_join_is_in_openapi_schema(api):
+    paths = api().get("/api/openapi.json").json()["paths"]
+    assert "/api/members/join" in paths and "/api/cards/verify" in paths
+    assert "/api/members/imports" in paths
+
+
+def test_union_switches_to_officer_approval_through_api(api, personas, courier_union):
+    url = f"/api/unions/{courier_union.pk}/join-policy"
+    body = {"accepts_joins": True, "auto_approve": False}
+    assert api(personas.luohe_officer).request("PUT", url, body).status_code == 404
+    response = api(personas.hunan_officer).request("PUT", url, body)
+    assert response.status_code == 200 and response.json()["auto_approve"] is False
+    data = payload(courier_union)
+    data["code"] = send_code(api, data["phone"])
+    joined = api().post("/api/members/join", data).json()
+    assert joined["status"] == "applied" and joined["card"] is None
+    approved = api(personas.hunan_officer).post(f"/api/members/{joined['member_id']}/approve", {})
+    assert approved.json()["status"] == "active"

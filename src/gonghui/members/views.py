@@ -1,0 +1,459 @@
+"""Member pages: the public join flow and card, the worker's own page, and officer views.
+Thin: parse, call a selector or service, render."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from gonghui.core.scoping import Action, scope_for
+from gonghui.core.views import OfficerViewMixin
+
+from . import card, importing, selectors, services
+from .choices import MemberStatus
+from .forms import (
+    EnrolForm,
+    ImportForm,
+    JoinConfirmForm,
+    JoinDetailsForm,
+    MemberFilterForm,
+    PhoneForm,
+    StatusForm,
+    TransferForm,
+)
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's field errors on the form fields they name (others on the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _sign_in_worker(request, *, phone, member=None):
+    user = services.worker_account_for_phone(phone=phone, member=member)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return user
+
+
+# ---- Public: join ------------------------------------------------------------------------------
+
+
+class JoinView(View):
+    """Step 1: who you are and where you work. Step 2: pick the proposed union and type the code
+    sent to your phone. Then you are a member, signed in, and see your card."""
+
+    template = "members/join.html"
+
+    def get(self, request):
+        return render(request, self.template, {"form": JoinDetailsForm(), "step": "details"})
+
+    def post(self, request):
+        if request.POST.get("step") == "confirm":
+            return self.confirm(request)
+        form = JoinDetailsForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template, {"form": form, "step": "details"}, status=422)
+        proposals = selectors.propose_unions(
+            occupation_group=form.cleaned_data["occupation_group"],
+            employer_name=form.cleaned_data["employer_name"],
+            work_place=form.cleaned_data["work_place"],
+        )
+        if not proposals:
+            form.add_error(
+                "work_place", _("没有找到可以加入的工会，请填写更具体的工作地点（如街道、园区）。")
+            )
+            return render(request, self.template, {"form": form, "step": "details"}, status=422)
+        try:
+            services.phone_code_send(phone=form.cleaned_data["phone"], purpose="join")
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return render(request, self.template, {"form": form, "step": "details"}, status=422)
+        confirm = JoinConfirmForm(
+            initial={**form.cleaned_data, "union_id": proposals[0].union.pk}, proposals=proposals
+        )
+        return render(
+            request, self.template, {"form": confirm, "step": "confirm", "proposals": proposals}
+        )
+
+    def confirm(self, request):
+        details = JoinDetailsForm(request.POST)
+        proposals = []
+        if details.is_valid():
+            proposals = selectors.propose_unions(
+                occupation_group=details.cleaned_data["occupation_group"],
+                employer_name=details.cleaned_data["employer_name"],
+                work_place=details.cleaned_data["work_place"],
+            )
+        form = JoinConfirmForm(request.POST, proposals=proposals)
+        context = {"form": form, "step": "confirm", "proposals": proposals}
+        if not form.is_valid():
+            return render(request, self.template, context, status=422)
+        data = dict(form.cleaned_data)
+        union = next((p.union for p in proposals if p.union.pk == data.pop("union_id")), None)
+        code = data.pop("code")
+        if union is None:
+            form.add_error("union_id", _("请选择推荐的工会之一。"))
+            return render(request, self.template, context, status=422)
+        try:
+            services.phone_code_check(phone=data["phone"], code=code, purpose="join")
+            result = services.member_join(actor=None, union=union, **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            if any(e.code == "already_member" for e in exc.error_dict.get("id_card", [])):
+                context["already_member"] = True
+            return render(request, self.template, context, status=422)
+        _sign_in_worker(request, phone=data["phone"], member=result.member)
+        if result.created:
+            messages.success(request, _("入会成功！"))
+        return redirect("members:me")
+
+
+class JoinCodeView(View):
+    """Send the code again (htmx button on step 2)."""
+
+    def post(self, request):
+        form = PhoneForm(request.POST)
+        status, text = 200, _("验证码已发送，请查收短信。")
+        if form.is_valid():
+            try:
+                services.phone_code_send(phone=form.cleaned_data["phone"], purpose="join")
+            except ValidationError as exc:
+                status, text = 422, " ".join(exc.messages)
+        else:
+            status, text = 422, _("请输入11位中国大陆手机号码（1开头，第二位为3-9）。")
+        return HttpResponse(text, status=status if not request.htmx else 200)
+
+
+# ---- Public: card and verification ------------------------------------------------------------
+
+
+def _card_context(request, member):
+    token = card.card_token_for(member)
+    url = card.verify_url(request, token)
+    return {"member": member, "token": token, "verify_url": url, "qr": card.qr_svg_data_uri(url)}
+
+
+class CardView(View):
+    """The card behind a token: anyone holding the QR sees its face (no ID number, no phone)."""
+
+    def get(self, request, token):
+        check = selectors.card_check(token)
+        if check.result != "valid":
+            return render(request, "members/verify.html", {"check": check}, status=404)
+        return render(request, "members/card.html", _card_context(request, check.member))
+
+
+class CardPngView(View):
+    def get(self, request, token):
+        check = selectors.card_check(token)
+        if check.result != "valid":
+            raise Http404
+        png = card.card_png(check.member, card.verify_url(request, token))
+        response = HttpResponse(png, content_type="image/png")
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+
+
+class VerifyView(View):
+    def get(self, request, token):
+        check = selectors.card_check(token)
+        return render(request, "members/verify.html", {"check": check})
+
+
+# ---- Worker: sign in by phone, own membership -------------------------------------------------
+
+
+class MeLoginView(View):
+    template = "members/me_login.html"
+
+    def get(self, request):
+        return render(request, self.template, {"form": PhoneForm(), "sent": False})
+
+    def post(self, request):
+        form = PhoneForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template, {"form": form, "sent": False}, status=422)
+        phone, code = form.cleaned_data["phone"], form.cleaned_data["code"]
+        try:
+            if not code:
+                services.phone_code_send(phone=phone, purpose="login")
+                return render(request, self.template, {"form": form, "sent": True})
+            services.phone_code_check(phone=phone, code=code, purpose="login", consume=True)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return render(request, self.template, {"form": form, "sent": bool(code)}, status=422)
+        _sign_in_worker(request, phone=phone)
+        return redirect("members:me")
+
+
+class MeView(View):
+    """A worker's own membership: status, e-card, history, and a transfer request."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('members:me-login')}?next={request.path}")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _member(self, request):
+        from .models import Member
+
+        return Member.objects.select_related("union").filter(account=request.user).first()
+
+    def get(self, request, form=None, status=200):
+        member = self._member(request)
+        context = {"member": member}
+        if member is not None:
+            context["history"] = selectors.member_history(member=member)
+            context["pending"] = selectors.pending_transfers_for(member=member).first()
+            context["transfer_form"] = form or TransferForm(exclude_union=member.union)
+            if member.status == MemberStatus.ACTIVE:
+                context.update(_card_context(request, member))
+        return render(request, "members/me.html", context, status=status)
+
+    def post(self, request):
+        member = self._member(request)
+        if member is None:
+            raise Http404
+        form = TransferForm(request.POST, exclude_union=member.union)
+        if form.is_valid():
+            try:
+                services.member_transfer_request(
+                    actor=request.user, member=member, to_union=form.cleaned_data["to_union"],
+                    reason=form.cleaned_data["reason"] or "", note=form.cleaned_data["note"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("转会申请已提交，等待转入工会审核。"))
+                return redirect("members:me")
+        return self.get(request, form=form, status=422)
+
+
+# ---- Officer views ----------------------------------------------------------------------------
+
+
+def _filters(request):
+    unions = selectors.union_choices(user=request.user, action=Action.VIEW)
+    form = MemberFilterForm(request.GET or None, unions=unions)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return form, {k: v for k, v in filters.items() if v not in (None, "")}
+
+
+class MemberListView(OfficerViewMixin, View):
+    def get(self, request):
+        form, filters = _filters(request)
+        members = selectors.member_list(user=request.user, **filters)
+        page = Paginator(members, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {"form": form, "page": page, "query": query.urlencode()}
+        return render(request, "members/list.html", context)
+
+
+class MemberExportView(OfficerViewMixin, View):
+    """The current filter as .xlsx. ID numbers always masked; phones masked unless an officer
+    who may change these records asks for them (``?phones=1``)."""
+
+    MAX_ROWS = 100_000
+
+    def get(self, request):
+        from openpyxl import Workbook
+
+        _form, filters = _filters(request)
+        members = selectors.member_list(user=request.user, **filters)[: self.MAX_ROWS]
+        full_phones = request.GET.get("phones") == "1"
+        change_scope = scope_for(request.user, Action.CHANGE)
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(_("会员"))
+        sheet.append(
+            [_("会员编号"), _("姓名"), _("身份证号码"), _("手机号码"), _("性别"), _("出生日期"),
+             _("职业群体"), _("工作单位"), _("所属工会"), _("入会日期"), _("会籍状态")]
+        )  # fmt: skip
+        for m in members.iterator(chunk_size=2000):
+            phone = m.phone if full_phones and change_scope.covers(m.union.path) else m.phone_masked
+            sheet.append(
+                [m.member_number, m.name, m.id_card_masked, phone, m.get_gender_display(),
+                 m.birth_date, m.get_occupation_group_display(), m.employer_name, m.union.name,
+                 m.joined_on, m.get_status_display()]
+            )  # fmt: skip
+        out = io.BytesIO()
+        book.save(out)
+        out.seek(0)
+        name = f"members-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(out, as_attachment=True, filename=name)
+
+
+class MemberDetailView(OfficerViewMixin, View):
+    template = "members/detail.html"
+
+    def get(self, request, pk, forms=None, status=200, full_id=None):
+        member = selectors.member_get(user=request.user, member_id=pk)
+        can_change = scope_for(request.user, Action.CHANGE).covers(member.union.path)
+        forms = forms or {}
+        context = {
+            "member": member,
+            "history": selectors.member_history(member=member),
+            "can_change": can_change,
+            "pending": selectors.pending_transfers_for(member=member).first(),
+            "status_form": forms.get("status") or StatusForm(),
+            "transfer_form": forms.get("transfer") or TransferForm(exclude_union=member.union),
+            "full_id": full_id,
+            "phone": member.phone if can_change else member.phone_masked,
+        }
+        if member.status == MemberStatus.ACTIVE:
+            context.update(_card_context(request, member))
+        return render(request, self.template, context, status=status)
+
+    def post(self, request, pk):
+        member = selectors.member_get(user=request.user, member_id=pk, action=Action.CHANGE)
+        action = request.POST.get("action")
+        try:
+            if action == "show_id":
+                full_id = services.member_id_card(actor=request.user, member=member)
+                return self.get(request, pk, full_id=full_id)
+            if action in ("approve", "reject"):
+                service = services.member_approve if action == "approve" else services.member_reject
+                service(actor=request.user, member=member)
+            elif action == "status":
+                form = StatusForm(request.POST)
+                if not form.is_valid():
+                    return self.get(request, pk, forms={"status": form}, status=422)
+                services.member_set_status(
+                    actor=request.user, member=member, status=form.cleaned_data["status"],
+                    reason=form.cleaned_data["reason"] or "", note=form.cleaned_data["note"],
+                )  # fmt: skip
+            elif action == "transfer":
+                form = TransferForm(request.POST, exclude_union=member.union)
+                if not form.is_valid():
+                    return self.get(request, pk, forms={"transfer": form}, status=422)
+                services.member_transfer_request(
+                    actor=request.user, member=member, to_union=form.cleaned_data["to_union"],
+                    reason=form.cleaned_data["reason"] or "", note=form.cleaned_data["note"],
+                )  # fmt: skip
+            else:
+                raise Http404
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return self.get(request, pk, status=422)
+        messages.success(request, _("已保存。"))
+        return redirect("members:detail", pk=member.pk)
+
+
+class MemberEnrolView(OfficerViewMixin, View):
+    template = "members/enrol.html"
+
+    def _form(self, request, data=None):
+        unions = selectors.union_choices(user=request.user)
+        return EnrolForm(data, unions=unions)
+
+    def get(self, request):
+        return render(request, self.template, {"form": self._form(request)})
+
+    def post(self, request):
+        form = self._form(request, request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            union = data.pop("union")
+            if data["joined_on"] is None:
+                data.pop("joined_on")
+            try:
+                member = services.member_enrol(actor=request.user, union=union, **data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("会员已登记。"))
+                return redirect(member)
+        return render(request, self.template, {"form": form}, status=422)
+
+
+class TransferListView(OfficerViewMixin, View):
+    def get(self, request):
+        status = request.GET.get("status", "pending")
+        transfers = selectors.transfer_list(user=request.user, status=status or None)
+        page = Paginator(transfers, 50).get_page(request.GET.get("page"))
+        change_scope = scope_for(request.user, Action.CHANGE)
+        rows = [(t, change_scope.covers(t.to_union.path)) for t in page]
+        return render(
+            request, "members/transfers.html", {"page": page, "rows": rows, "status": status}
+        )
+
+
+class TransferDecideView(OfficerViewMixin, View):
+    def post(self, request, pk, decision):
+        if decision not in ("accept", "refuse"):
+            raise Http404
+        transfer = selectors.transfer_get(user=request.user, transfer_id=pk, action=Action.CHANGE)
+        note = request.POST.get("note", "")[:300]
+        try:
+            if decision == "accept":
+                services.member_transfer_accept(actor=request.user, transfer=transfer, note=note)
+                messages.success(request, _("已接收转入。"))
+            else:
+                services.member_transfer_refuse(actor=request.user, transfer=transfer, note=note)
+                messages.success(request, _("已拒绝该转会申请。"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("members:transfers")
+
+
+class ImportView(OfficerViewMixin, View):
+    template = "members/import.html"
+
+    def _form(self, request, data=None, files=None):
+        return ImportForm(data, files, unions=selectors.union_choices(user=request.user))
+
+    def get(self, request):
+        return render(request, self.template, {"form": self._form(request)})
+
+    def post(self, request):
+        form = self._form(request, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                job = importing.import_start(
+                    actor=request.user, union=form.cleaned_data["union"],
+                    upload=form.cleaned_data["file"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                return redirect("members:import-job", pk=job.pk)
+        return render(request, self.template, {"form": form}, status=422)
+
+
+class ImportTemplateView(OfficerViewMixin, View):
+    def get(self, request):
+        return FileResponse(
+            io.BytesIO(importing.template_xlsx()),
+            as_attachment=True,
+            filename="member-import-template.xlsx",
+        )
+
+
+class ImportJobView(OfficerViewMixin, View):
+    def get(self, request, pk):
+        job = selectors.import_job_get(user=request.user, job_id=pk)
+        template = "members/_import_progress.html" if request.htmx else "members/import_job.html"
+        return render(request, template, {"job": job})
+
+
+class ImportReportView(OfficerViewMixin, View):
+    def get(self, request, pk):
+        job = selectors.import_job_get(user=request.user, job_id=pk)
+        if not job.error_report:
+            raise Http404
+        return FileResponse(
+            job.error_report.open("rb"), as_attachment=True, filename=f"errors-{job.pk}.xlsx"
+        )
