@@ -15,7 +15,6 @@ from gonghui.organizations.demo_tree import DEMO_ACCOUNTS, DEMO_PASSWORD, TREE
 from gonghui.organizations.models import Organization
 from gonghui.organizations.services import org_create
 
-
 # Each app's demo.load_demo(stdout), in dependency order; each is idempotent on its own.
 DEMO_APPS = ["enterprises", "members", "stations", "cases", "activities"]
 
