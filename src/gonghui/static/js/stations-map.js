@@ -1,0 +1,164 @@
+// 爱心驿站地图: markers, filters, "nearest open to me". Loaded as a file: CSP allows no inline JS.
+(function () {
+  "use strict";
+  var app = document.getElementById("map-app");
+  if (!app) return;
+  var d = app.dataset;
+  var form = document.getElementById("station-filters");
+  var list = document.getElementById("station-list");
+  var status = document.getElementById("map-status");
+  var nearestSection = document.getElementById("nearest-section");
+  var nearestList = document.getElementById("nearest-results");
+  var markers = {};
+  var map = null;
+  var hereMarker = null;
+
+  function say(text) { status.textContent = text; }
+
+  function wanted() {
+    var codes = [];
+    form.querySelectorAll("input[name=facility]:checked").forEach(function (el) { codes.push(el.value); });
+    return {
+      facilities: codes,
+      type: form.querySelector("#station-type").value,
+      openOnly: form.querySelector("#open-only").checked
+    };
+  }
+
+  function matches(item, f) {
+    var have = (item.facilities || []);
+    for (var i = 0; i < f.facilities.length; i++) if (have.indexOf(f.facilities[i]) < 0) return false;
+    if (f.type && item.type !== f.type) return false;
+    if (f.openOnly && !item.open) return false;
+    return true;
+  }
+
+  function applyFilters() {
+    var f = wanted();
+    var shown = 0;
+    list.querySelectorAll(".station-item").forEach(function (li) {
+      var item = {
+        facilities: (li.dataset.facilities || "").split(" ").filter(Boolean),
+        type: li.dataset.type,
+        open: li.dataset.open === "1"
+      };
+      var ok = matches(item, f);
+      li.hidden = !ok;
+      if (ok) shown++;
+      var m = markers[li.dataset.id];
+      if (m && map) { if (ok) m.addTo(map); else m.remove(); }
+    });
+    document.getElementById("list-count").textContent = shown + " " + d.labelCount;
+  }
+
+  function formatDistance(m) {
+    return m < 1000 ? Math.round(m) + " " + d.labelMetres : (m / 1000).toFixed(1) + " " + d.labelKm;
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function renderNearest(stations) {
+    nearestList.textContent = "";
+    nearestSection.hidden = false;
+    if (!stations.length) { say(d.labelNone); return; }
+    stations.forEach(function (s, i) {
+      var li = el("li", "station-item nearest-item" + (i === 0 ? " first" : ""));
+      li.dataset.id = s.id;
+      li.appendChild(el("h3", "station-name", s.name));
+      var p = el("p");
+      p.appendChild(el("span", "distance", formatDistance(s.distance_m)));
+      p.appendChild(document.createTextNode(" · " + s.station_type_label + " · " + s.today_hours));
+      li.appendChild(p);
+      li.appendChild(el("p", null, s.address));
+      var a = el("a", null, d.labelDirections);
+      a.href = s.directions_url; a.rel = "noopener"; a.target = "_blank";
+      var links = el("p", "links"); links.appendChild(a); li.appendChild(links);
+      nearestList.appendChild(li);
+    });
+    say(d.labelFound + stations[0].name + "（" + formatDistance(stations[0].distance_m) + "）");
+    var first = stations[0];
+    if (map) map.setView([first.display_latitude, first.display_longitude], 15);
+  }
+
+  function nearestFrom(lat, lon) {
+    var f = wanted();
+    var params = new URLSearchParams({ lat: lat, lon: lon, k: "5", open_now: "true" });
+    f.facilities.forEach(function (c) { params.append("facility", c); });
+    if (f.type) params.set("station_type", f.type);
+    return fetch(d.apiNearest + "?" + params.toString(), { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        // The server converts the position like the stations when the basemap is GCJ-02.
+        if (map && body.origin) {
+          if (hereMarker) hereMarker.remove();
+          hereMarker = L.circleMarker([body.origin.display_latitude, body.origin.display_longitude],
+            { radius: 6, color: "#0b5cad", fillOpacity: 1 }).addTo(map);
+        }
+        renderNearest(body.stations || []);
+      });
+  }
+
+  document.getElementById("nearest-me").addEventListener("click", function () {
+    if (!navigator.geolocation) { say(d.labelNoLocation); return; }
+    say(d.labelLocating);
+    navigator.geolocation.getCurrentPosition(
+      function (pos) { nearestFrom(pos.coords.latitude, pos.coords.longitude); },
+      function () { say(d.labelNoLocation); document.getElementById("place-input").focus(); },
+      { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }
+    );
+  });
+
+  function nearestPlace() {
+    var q = document.getElementById("place-input").value.trim();
+    if (!q) return;
+    fetch(d.apiPlace + "?" + new URLSearchParams({ q: q }).toString(), { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (place) {
+        if (!place) { say(d.labelNoPlace); return; }
+        nearestFrom(place.latitude, place.longitude);
+      });
+  }
+  document.getElementById("nearest-place").addEventListener("click", nearestPlace);
+  document.getElementById("place-input").addEventListener("keydown", function (e) {
+    if (e.key === "Enter") { e.preventDefault(); nearestPlace(); }
+  });
+  form.addEventListener("change", applyFilters);
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
+
+  function initMap() {
+    if (!window.L) return;
+    // Canvas draws thousands of circle markers far faster than one SVG element each.
+    map = L.map("station-map", { zoomControl: true, attributionControl: !!d.tileUrl, preferCanvas: true });
+    if (d.tileUrl) L.tileLayer(d.tileUrl, { maxZoom: 19 }).addTo(map);
+    map.setView([34, 110], 4);
+    fetch(d.apiMap, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        var bounds = [];
+        body.stations.forEach(function (s) {
+          var p = [s.display_latitude, s.display_longitude];
+          bounds.push(p);
+          var colour = s.open_now ? "#16a34a" : "#6b7280";
+          var m = L.circleMarker(p, { radius: 8, color: "#fff", weight: 2, fillColor: colour, fillOpacity: 0.95 });
+          var box = el("div");
+          box.appendChild(el("strong", null, s.name));
+          box.appendChild(el("div", null, (s.open_now ? d.labelOpen : d.labelClosed) + " · " + s.today_hours));
+          box.appendChild(el("div", null, s.address));
+          var a = el("a", null, d.labelDirections); a.href = s.directions_url; a.target = "_blank"; a.rel = "noopener";
+          box.appendChild(a);
+          m.bindPopup(box);
+          markers[String(s.id)] = m;
+          m.addTo(map);
+        });
+        if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
+        applyFilters();
+      });
+  }
+  initMap();
+  applyFilters();
+})();

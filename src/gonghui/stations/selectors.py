@@ -1,0 +1,195 @@
+"""Reads. Officer reads are scoped; the public map reads active stations only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.scoping import Action, get_visible_or_404
+from gonghui.core.text import search_key
+
+from . import hours as hours_lib
+from .index import StationPoint, get_index
+from .models import CheckIn, Facility, Station
+
+NEAREST_MAX_K = 50
+
+
+def station_list(*, user, q: str | None = None, station_type: str | None = None, operator_id=None):
+    stations = Station.objects.visible_to(user).select_related("operator")
+    if station_type:
+        stations = stations.filter(station_type=station_type)
+    if operator_id:
+        stations = stations.filter(operator_id=operator_id)
+    if q:
+        stations = stations.filter(name__icontains=q.strip())
+    return stations.prefetch_related("facilities").order_by("operator__path", "name")
+
+
+def station_get(*, user, station_id, action: Action = Action.VIEW) -> Station:
+    qs = Station.objects.select_related("operator").prefetch_related(
+        "facilities", "opening_hours", "exceptions", "photos"
+    )
+    return get_visible_or_404(qs, user, action, pk=station_id)
+
+
+def public_stations():
+    return (
+        Station.objects.active()
+        .select_related("operator")
+        .prefetch_related("facilities", "opening_hours", "exceptions")
+        .order_by("name")
+    )
+
+
+def facilities():
+    return Facility.objects.all()
+
+
+def nearest(
+    *,
+    lat: float,
+    lon: float,
+    k: int = 5,
+    open_now: bool = False,
+    facilities: list[str] | None = None,
+    station_type: str | None = None,
+    at: dt.datetime | None = None,
+) -> list[tuple[StationPoint, float, bool]]:
+    """(station, metres, open now) nearest first, answered from the in-memory index alone."""
+    at = at or timezone.now()
+    index = get_index(at)
+    mask = index.mask(
+        at=at, open_now=open_now, facilities=facilities or (), station_type=station_type
+    )
+    return [(p, d, p.is_open(at)) for p, d in index.nearest(lat, lon, k, mask)]
+
+
+def map_points(*, bbox: tuple[float, float, float, float] | None = None) -> list[StationPoint]:
+    """Every active station (or those in a box) for the public map, from the index."""
+    index = get_index()
+    points = index.within(*bbox) if bbox else index.points
+    return sorted(points, key=lambda p: p.name)
+
+
+def place_lookup(*, q: str) -> tuple[float, float, str] | None:
+    """A typed place: "lat,lon", or the name of a station or union org with coordinates."""
+    from gonghui.organizations.models import Organization
+
+    text = (q or "").strip().replace("，", ",")
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) == 2:
+        try:
+            lat, lon = float(parts[0]), float(parts[1])
+        except ValueError:
+            pass
+        else:
+            if -90 <= lat <= 90 and -180 <= lon <= 180:
+                return lat, lon, _("坐标 %(lat).5f, %(lon).5f") % {"lat": lat, "lon": lon}
+    if not text:
+        return None
+    station = Station.objects.active().filter(name__icontains=text).order_by("name").first()
+    if station:
+        return station.latitude, station.longitude, station.name
+    for word in search_key(text).split()[:1]:
+        org = (
+            Organization.objects.filter(search_text__contains=word, latitude__isnull=False)
+            .order_by("depth", "path")
+            .first()
+        )
+        if org:
+            return float(org.latitude), float(org.longitude), org.name
+    return None
+
+
+def usage_by_month(*, user, station_id=None, months: int = 12):
+    """Visits per station per calendar month (Asia/Shanghai), newest first."""
+    since = timezone.now() - dt.timedelta(days=31 * months)
+    visits = CheckIn.objects.visible_to(user).filter(created_at__gte=since)
+    if station_id is not None:
+        visits = visits.filter(station_id=station_id)
+    return (
+        visits.annotate(month=TruncMonth("created_at", tzinfo=hours_lib.SHANGHAI))
+        .values("station_id", "station__name", "month")
+        .annotate(visits=Count("id"))
+        .order_by("-month", "station__name")
+    )
+
+
+def _points(rows) -> np.ndarray:
+    array = np.array(list(rows), dtype=float)
+    return array.reshape(-1, 2)
+
+
+def active_station_points() -> np.ndarray:
+    index = get_index()
+    return np.array([(p.latitude, p.longitude) for p in index.points], dtype=float).reshape(-1, 2)
+
+
+def coverage_for_org(
+    *, user, org, minutes: float, mode: str, basis: str = "work", top_k: int = 5
+) -> dict:
+    """The service circle of one org subtree: members (active, by work or home location) and
+    enterprises within reach of any active station, wherever its operator sits: a worker near a
+    station run by the neighbouring county is still served."""
+    from gonghui.organizations.selectors import org_get
+
+    from . import coverage
+
+    org = org_get(user=user, org_id=org.pk)  # out of scope is a 404
+    speed = coverage.speeds_kmh()[mode]
+    detour = coverage.detour_factor()
+    stations = active_station_points()
+    result: dict = {
+        "org": org,
+        "minutes": minutes,
+        "mode": mode,
+        "basis": basis,
+        "speed_kmh": speed,
+        "detour": detour,
+        "stations": len(stations),
+    }
+    try:
+        from gonghui.members.models import Member
+    except ImportError:  # the members app is not installed in this deployment
+        Member = None
+    if Member is not None:
+        lat, lon = f"{basis}_latitude", f"{basis}_longitude"
+        members = Member.objects.active().filter(union__path__startswith=org.path)
+        located = members.filter(**{f"{lat}__isnull": False, f"{lon}__isnull": False})
+        points = _points(located.values_list(lat, lon).iterator(chunk_size=10_000))
+        circle = coverage.service_circle(points, stations, minutes, speed, detour, top_k)
+        result["members"] = circle
+        result["members_without_location"] = members.count() - circle.total
+    else:
+        result["members"] = None
+    try:
+        from gonghui.enterprises.models import Enterprise
+    except ImportError:
+        Enterprise = None
+    if Enterprise is not None:
+        rows = list(
+            Enterprise.objects.filter(
+                street_org__path__startswith=org.path,
+                latitude__isnull=False,
+                longitude__isnull=False,
+            ).values_list("latitude", "longitude", "employees")
+        )
+        radius = coverage.reach_m(minutes, speed, detour)
+        places = np.array([(a, b) for a, b, _e in rows], dtype=float).reshape(-1, 2)
+        employees = np.array([e for _a, _b, e in rows], dtype=float)
+        mask = coverage.covered_mask(places, stations, radius)
+        result["enterprises"] = {
+            "total": len(rows),
+            "covered": int(mask.sum()),
+            "employees_total": int(employees.sum()),
+            "employees_covered": int(employees[mask].sum()) if len(rows) else 0,
+        }
+    else:
+        result["enterprises"] = None
+    return result

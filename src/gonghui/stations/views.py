@@ -1,0 +1,343 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from gonghui.core.scoping import Action
+from gonghui.core.views import OfficerViewMixin
+
+from . import hours as hours_lib
+from . import importer, selectors, services
+from .choices import StationType
+from .display import coordinate_system, directions_url, tile_url
+from .forms import CoverageForm, ExceptionForm, FacilityForm, ImportForm, PhotoForm, StationForm
+from .models import Station
+from .reports import coverage_payload
+
+# The server-rendered list is the no-JavaScript and screen-reader view; beyond this many the
+# list says so and the map and "nearest" carry on from the API.
+MAP_LIST_LIMIT = 500
+
+
+def station_cards(stations, at):
+    cards = []
+    for station in stations:
+        weekly, exceptions = station.weekly_intervals(), station.hour_exceptions()
+        cards.append(
+            {
+                "station": station,
+                "open_now": hours_lib.is_open(weekly, exceptions, at),
+                "today": hours_lib.today_label(weekly, exceptions, at),
+                "facilities": list(station.facilities.all()),
+                "facility_codes": " ".join(f.code for f in station.facilities.all()),
+                "directions": directions_url(station.latitude, station.longitude, station.name),
+            }
+        )
+    return cards
+
+
+class PublicMapView(View):
+    """爱心地图: public, phone-first, works with no tiles and with no JavaScript."""
+
+    def get(self, request):
+        at = timezone.now()
+        stations = list(selectors.public_stations()[: MAP_LIST_LIMIT + 1])
+        context = {
+            "cards": station_cards(stations[:MAP_LIST_LIMIT], at),
+            "truncated": len(stations) > MAP_LIST_LIMIT,
+            "facilities": selectors.facilities(),
+            "types": StationType.choices,
+            "tile_url": tile_url(),
+            "coordinate_system": coordinate_system(),
+        }
+        return render(request, "stations/map.html", context)
+
+
+# Officer pages ------------------------------------------------------------------------------
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        aliases = {"facilities": "facility_codes"}
+        for field, errors in exc.error_dict.items():
+            field = aliases.get(field, field)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class StationListView(OfficerViewMixin, View):
+    def get(self, request):
+        q = request.GET.get("q", "").strip()
+        station_type = request.GET.get("type") or None
+        stations = selectors.station_list(user=request.user, q=q, station_type=station_type)
+        page = Paginator(stations, 50).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "stations/list.html",
+            {"page": page, "q": q, "types": StationType.choices, "type": station_type or ""},
+        )
+
+
+class StationDetailView(OfficerViewMixin, View):
+    def get(self, request, pk):
+        station = selectors.station_get(user=request.user, station_id=pk)
+        at = timezone.now()
+        context = {
+            "station": station,
+            "card": station_cards([station], at)[0],
+            "hours_text": hours_lib.format_weekly(station.weekly_intervals()),
+            "exception_form": ExceptionForm(),
+            "photo_form": PhotoForm(),
+            "usage": selectors.usage_by_month(user=request.user, station_id=station.pk),
+        }
+        return render(request, "stations/detail.html", context)
+
+
+def _form_data(form) -> dict:
+    data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+    data["facilities"] = form.cleaned_data["facility_codes"]
+    data["hours"] = form.cleaned_data["hours"]
+    return data
+
+
+class StationCreateView(OfficerViewMixin, View):
+    def get(self, request):
+        form = StationForm(user=request.user)
+        return render(request, "stations/form.html", {"form": form, "title": _("新建服务阵地")})
+
+    def post(self, request):
+        form = StationForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                station = services.station_create(
+                    actor=request.user, operator=form.cleaned_data["operator"], **_form_data(form)
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("服务阵地已创建。"))
+                return redirect(station)
+        return render(
+            request, "stations/form.html", {"form": form, "title": _("新建服务阵地")}, status=422
+        )
+
+
+class StationEditView(OfficerViewMixin, View):
+    def get(self, request, pk):
+        station = selectors.station_get(user=request.user, station_id=pk, action=Action.CHANGE)
+        form = StationForm(instance=station, user=request.user)
+        context = {"form": form, "station": station, "title": _("编辑服务阵地")}
+        return render(request, "stations/form.html", context)
+
+    def post(self, request, pk):
+        station = selectors.station_get(user=request.user, station_id=pk, action=Action.CHANGE)
+        detached = selectors.station_get(user=request.user, station_id=pk)
+        form = StationForm(request.POST, instance=detached, user=request.user)
+        if form.is_valid():
+            try:
+                services.station_update(actor=request.user, station=station, **_form_data(form))
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect(station)
+        context = {"form": form, "station": station, "title": _("编辑服务阵地")}
+        return render(request, "stations/form.html", context, status=422)
+
+
+class ExceptionCreateView(OfficerViewMixin, View):
+    def post(self, request, pk):
+        station = selectors.station_get(user=request.user, station_id=pk, action=Action.CHANGE)
+        form = ExceptionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.station_add_exception(
+                    actor=request.user, station=station, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("例外安排已添加。"))
+                return redirect(station)
+        context = {"form": form, "station": station, "title": _("添加例外安排")}
+        return render(request, "stations/form.html", context, status=422)
+
+
+class ImportView(OfficerViewMixin, View):
+    def get(self, request):
+        return render(request, "stations/import.html", {"form": ImportForm()})
+
+    def post(self, request):
+        form = ImportForm(request.POST, request.FILES)
+        result = None
+        status = 422
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = importer.import_stations(
+                    actor=request.user, filename=upload.name, content=upload.read()
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                status = 200 if result.ok else 422
+        labels = {f: h for h, f in importer.COLUMNS}
+        error_rows = [
+            (number, [(labels.get(name, name), msgs) for name, msgs in errors.items()])
+            for number, errors in (result.errors if result else [])
+        ]
+        context = {"form": form, "result": result, "error_rows": error_rows}
+        return render(request, "stations/import.html", context, status=status)
+
+
+class ImportTemplateView(OfficerViewMixin, View):
+    def get(self, request, fmt):
+        if fmt == "xlsx":
+            response = HttpResponse(
+                importer.template_xlsx(),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="stations-template.{fmt}"'
+        return response
+
+
+class CoverageView(OfficerViewMixin, View):
+    """十五分钟服务圈: KPI figures server-side, the heat map drawn from the same API as JSON."""
+
+    def get(self, request):
+        from gonghui.organizations.selectors import org_roots_for
+
+        initial_org = org_roots_for(user=request.user).first()
+        data = request.GET.copy() if request.GET else None
+        form = CoverageForm(
+            data,
+            user=request.user,
+            initial={"org": initial_org, "minutes": 15, "mode": "walk", "top_k": 5},
+        )
+        context = {"form": form, "tile_url": tile_url(), "coordinate_system": coordinate_system()}
+        if form.is_bound and form.is_valid():
+            params = form.cleaned_data
+            result = selectors.coverage_for_org(
+                user=request.user,
+                org=params["org"],
+                minutes=params["minutes"],
+                mode=params["mode"],
+                basis=params["basis"],
+                top_k=params["top_k"],
+            )
+            context["result"] = result
+            # Handed to the map script as JSON data (not executable, so CSP allows it).
+            payload = coverage_payload(result)
+            context["method"] = payload["method"]
+            context["payload"] = {
+                "members": payload["members"],
+                "enterprises": payload["enterprises"],
+            }
+        return render(request, "stations/coverage.html", context)
+
+
+class PosterView(OfficerViewMixin, View):
+    """A printable A4 poster: the station's name and a QR code that opens its check-in page."""
+
+    def get(self, request, pk):
+        import segno
+
+        station = selectors.station_get(user=request.user, station_id=pk)
+        url = request.build_absolute_uri(reverse("stations:checkin", args=[station.checkin_token]))
+        qr = segno.make(url, error="m")
+        context = {"station": station, "qr": qr.svg_data_uri(scale=8, border=2), "url": url}
+        return render(request, "stations/poster.html", context)
+
+
+class CheckInView(View):
+    """Public: scanning the poster opens this page; one tap records the visit (a GET never
+    writes, so link previews and prefetchers in chat apps do not inflate the figures)."""
+
+    def get(self, request, token):
+        station = get_object_or_404(Station, checkin_token=token, is_active=True)
+        return render(request, "stations/checkin.html", {"station": station})
+
+    def post(self, request, token):
+        station = get_object_or_404(Station, checkin_token=token, is_active=True)
+        # Anonymous visitors are recognised by their session: a double tap is one visit.
+        seen = request.session.get("station_checkins", {})
+        last = seen.get(str(station.pk))
+        now = timezone.now()
+        if last and now - dt.datetime.fromisoformat(last) < services.CHECKIN_WINDOW:
+            return render(request, "stations/checkin.html", {"station": station, "done": True})
+        services.checkin_record(station=station, user=request.user)
+        seen[str(station.pk)] = now.isoformat()
+        request.session["station_checkins"] = seen
+        return render(request, "stations/checkin.html", {"station": station, "done": True})
+
+
+class PhotoUploadView(OfficerViewMixin, View):
+    def post(self, request, pk):
+        station = selectors.station_get(user=request.user, station_id=pk, action=Action.CHANGE)
+        form = PhotoForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.station_add_photo(actor=request.user, station=station, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("照片已上传。"))
+                return redirect(station)
+        context = {"form": form, "station": station, "title": _("上传照片"), "multipart": True}
+        return render(request, "stations/form.html", context, status=422)
+
+
+class UsageView(OfficerViewMixin, View):
+    """Visits per station per month across the officer's scope, newest month first."""
+
+    def get(self, request):
+        rows = list(selectors.usage_by_month(user=request.user, months=12))
+        months = sorted({row["month"] for row in rows}, reverse=True)
+        table: dict[int, dict] = {}
+        for row in rows:
+            entry = table.setdefault(
+                row["station_id"], {"name": row["station__name"], "counts": {}, "total": 0}
+            )
+            entry["counts"][row["month"]] = row["visits"]
+            entry["total"] += row["visits"]
+        lines = [
+            {
+                "id": station_id,
+                "name": entry["name"],
+                "cells": [entry["counts"].get(month, 0) for month in months],
+                "total": entry["total"],
+            }
+            for station_id, entry in sorted(table.items(), key=lambda item: -item[1]["total"])
+        ]
+        return render(request, "stations/usage.html", {"months": months, "lines": lines})
+
+
+class FacilityListView(OfficerViewMixin, View):
+    """The shared facility list; officers add what their stations offer beyond the defaults."""
+
+    def get(self, request):
+        context = {"facilities": selectors.facilities(), "form": FacilityForm()}
+        return render(request, "stations/facilities.html", context)
+
+    def post(self, request):
+        form = FacilityForm(request.POST)
+        if form.is_valid():
+            try:
+                services.facility_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("服务设施已添加。"))
+                return redirect("stations:facilities")
+        context = {"facilities": selectors.facilities(), "form": form}
+        return render(request, "stations/facilities.html", context, status=422)
