@@ -1,0 +1,98 @@
+"""Page forms. They collect input; the services decide what is valid."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import FieldType, PaymentMethod
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return single(data, initial)
+
+
+class CaseForm(forms.Form):
+    """The fields every case has, then the case type's own questions, then attachments."""
+
+    member_number = forms.CharField(
+        label=_("会员编号"), max_length=20, help_text=_("服务大厅代职工提交时填写")
+    )
+    title = forms.CharField(label=_("标题"), max_length=100, required=False)
+    # Required, but checked by the service together with the type's own questions, so a worker
+    # sees every missing answer at once.
+    description = forms.CharField(
+        label=_("诉求内容"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    attachment = MultipleFileField(
+        label=_("附件（图片或PDF，每个不超过10MB）"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+
+    def __init__(self, *args, case_type, for_officer: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not for_officer:
+            del self.fields["member_number"]
+        attachment = self.fields.pop("attachment")
+        for spec in case_type.form_fields:
+            self.fields[spec["name"]] = spec_field(spec)
+        self.fields["attachment"] = attachment
+        self.spec_names = [spec["name"] for spec in case_type.form_fields]
+
+    def answers(self) -> dict:
+        return {name: self.data.get(name, "") for name in self.spec_names}
+
+
+def spec_field(spec: dict) -> forms.Field:
+    # Everything arrives as text; the service types and checks it so the API and page agree.
+    common = {"label": spec["label"], "required": False}
+    kind = spec["type"]
+    if kind == FieldType.TEXTAREA:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
+    if kind == FieldType.NUMBER:
+        return forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
+    if kind == FieldType.DATE:
+        return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if kind == FieldType.CHOICE:
+        choices = [("", "——"), *((c, c) for c in spec["choices"])]
+        return forms.ChoiceField(choices=choices, **common)
+    return forms.CharField(max_length=200, **common)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("回复内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("满意度"),
+        choices=[(str(n), str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("评价"), max_length=500, required=False)
+
+
+class DisburseForm(forms.Form):
+    amount = forms.DecimalField(label=_("金额（元）"), max_digits=11, decimal_places=2)
+    paid_on = forms.DateField(label=_("发放日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.ChoiceField(label=_("发放方式"), choices=PaymentMethod.choices)
+    note = forms.CharField(label=_("备注"), max_length=300, required=False)

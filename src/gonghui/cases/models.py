@@ -1,0 +1,558 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.models import TimeStampedModel
+from gonghui.core.scoping import ScopedQuerySet
+
+from .choices import (
+    OPEN_STATUSES,
+    AidStatus,
+    CaseStatus,
+    Channel,
+    EventKind,
+    HandlingLevel,
+    HolidayKind,
+    PaymentMethod,
+)
+
+
+class Holiday(models.Model):
+    """One exception to the Monday-to-Friday week: a public holiday (休) or a make-up workday on a
+    weekend (班). Deadlines in working days are counted with these."""
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=HolidayKind.choices)
+    name = models.CharField(_("名称"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class CaseType(TimeStampedModel):
+    """A kind of appeal or service (法律援助, 欠薪, 困难帮扶 ...): who handles it, how fast, and
+    the extra questions its form asks (``form_fields``: a list of field specs)."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+    handling_level = models.CharField(
+        _("办理层级"),
+        max_length=20,
+        choices=HandlingLevel.choices,
+        default=HandlingLevel.MEMBER_UNION,
+    )
+    ack_days = models.PositiveSmallIntegerField(
+        _("受理时限（工作日）"), default=2, validators=[MaxValueValidator(60)]
+    )
+    resolve_days = models.PositiveSmallIntegerField(
+        _("办结时限（工作日）"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    form_fields = models.JSONField(_("表单字段"), default=list, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("诉求类型")
+        verbose_name_plural = _("诉求类型")
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(resolve_days__gte=models.F("ack_days")),
+                name="casetype_resolve_after_ack",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from .forms_spec import validate_field_specs
+
+        super().clean()
+        validate_field_specs(self.form_fields)
+
+
+class CaseQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today):
+        return self.open().filter(due_on__lt=today)
+
+
+class Case(TimeStampedModel):
+    """One appeal (诉求) from one member, handled by one union at a time.
+
+    ``version`` is bumped by every change of state, place or deadline: a write names the version
+    it was based on, so of two officers acting on the same case at once one wins and the other is
+    told (optimistic locking). ``due_on`` is the deadline that matters now (acknowledge while
+    submitted, resolve after), so the queue sorts and the escalation job filters on one column.
+    """
+
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("会员"), on_delete=models.PROTECT, related_name="cases"
+    )
+    case_type = models.ForeignKey(
+        CaseType, verbose_name=_("诉求类型"), on_delete=models.PROTECT, related_name="cases"
+    )
+    handling_union = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("承办工会"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    channel = models.CharField(
+        _("渠道"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+    )
+    title = models.CharField(_("标题"), max_length=100)
+    description = models.TextField(_("诉求内容"), max_length=5000)
+    form_data = models.JSONField(_("表单内容"), default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    submitted_on = models.DateField(_("提交日期"), default=timezone.localdate)
+    ack_due = models.DateField(_("受理期限"))
+    resolve_due = models.DateField(_("办结期限"))
+    due_on = models.DateField(_("当前期限"), null=True, blank=True, db_index=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    escalation_count = models.PositiveSmallIntegerField(_("上报次数"), default=0)
+    # The deadline for which the overdue job last acted: running it twice changes nothing.
+    overdue_for = models.DateField(_("已处理的超期期限"), null=True, blank=True)
+    reject_reason = models.CharField(_("不予受理理由"), max_length=500, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("满意度评分"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    rating_comment = models.CharField(_("评价"), max_length=500, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+    scope_path_lookup = "handling_union__path"
+
+    class Meta:
+        verbose_name = _("诉求")
+        verbose_name_plural = _("诉求")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["handling_union", "status", "due_on"]),
+            # The queue: open cases in deadline order, read straight off the index.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=models.Q(status__in=["submitted", "accepted", "in_progress"]),
+                name="case_open_by_deadline",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="case_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(reject_reason=""),
+                name="case_rejected_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"SQ{self.submitted_on:%Y%m%d}{self.pk or 0:06d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def answers(self) -> list[tuple[str, str]]:
+        labels = {
+            spec["name"]: spec.get("label", spec["name"]) for spec in self.case_type.form_fields
+        }
+        return [(labels.get(name, name), value) for name, value in self.form_data.items()]
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_open and self.due_on is not None and self.due_on < today
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline: submission, each move between unions, each change of
+    status, each reply. ``public`` rows are what the worker sees; internal notes are not."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=EventKind.choices)
+    public = models.BooleanField(_("职工可见"), default=True)
+    body = models.TextField(_("内容"), max_length=5000, blank=True)
+    status_before = models.CharField(_("变更前状态"), max_length=20, blank=True)
+    status_after = models.CharField(_("变更后状态"), max_length=20, blank=True)
+    from_union = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("原承办工会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_union = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("新承办工会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("操作人名称"), max_length=150, blank=True)
+    # The case version this event produced (0 for replies, which change no state).
+    version = models.PositiveIntegerField(_("版本"), default=0)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "case__handling_union__path"
+
+    class Meta:
+        verbose_name = _("诉求办理记录")
+        verbose_name_plural = _("诉求办理记录")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def status_after_label(self) -> str:
+        return CaseStatus(self.status_after).label if self.status_after else ""
+
+
+def attachment_upload_to(instance, filename):
+    # Never the uploader's file name: the stored name says nothing and cannot traverse.
+    return f"private/cases/{instance.case_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A photo or PDF attached to a case. Stored under MEDIA_ROOT/private (never served by the
+    web server) and delivered only through the scoped download view."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("文件"), upload_to=attachment_upload_to, max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=40)
+    extension = models.CharField(_("扩展名"), max_length=5)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    public = models.BooleanField(_("职工可见"), default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "case__handling_union__path"
+
+    class Meta:
+        verbose_name = _("诉求附件")
+        verbose_name_plural = _("诉求附件")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("cases:attachment", args=[self.pk])
+
+
+class Notification(models.Model):
+    """A message in a user's in-app inbox (站内消息); SMS/e-mail copies go through the backend."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("诉求"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.CharField(_("内容"), max_length=500, blank=True)
+    url = models.CharField(_("链接"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内消息")
+        verbose_name_plural = _("站内消息")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+class HardshipThreshold(models.Model):
+    """The local means-test line a union sets (困难职工认定标准): monthly income per household
+    member at or below which a family qualifies. The nearest union up the tree with a row
+    applies."""
+
+    union = models.OneToOneField(
+        "organizations.Organization",
+        verbose_name=_("工会"),
+        on_delete=models.CASCADE,
+        related_name="hardship_threshold",
+    )
+    monthly_income_per_capita = models.DecimalField(
+        _("人均月收入标准（元）"),
+        max_digits=9,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "union__path"
+
+    class Meta:
+        verbose_name = _("困难认定标准")
+        verbose_name_plural = _("困难认定标准")
+
+    def __str__(self):
+        return f"{self.union}: {self.monthly_income_per_capita}"
+
+
+class HardshipApplication(TimeStampedModel):
+    """An application for hardship aid (困难帮扶): the household, its income, the means check
+    against the local line, and two approvals (grassroots, then county)."""
+
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("会员"),
+        on_delete=models.PROTECT,
+        related_name="hardship_applications",
+    )
+    union = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("受理工会"),
+        on_delete=models.PROTECT,
+        related_name="hardship_applications",
+    )
+    county_union = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("审批工会"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    case = models.OneToOneField(
+        Case,
+        verbose_name=_("关联诉求"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hardship_application",
+    )
+    period = models.CharField(_("帮扶期间"), max_length=7, help_text=_("年度，如 2026"))
+    reason = models.TextField(_("困难情况"), max_length=2000)
+    household = models.JSONField(_("家庭成员"), default=list)
+    household_size = models.PositiveSmallIntegerField(_("家庭人口"))
+    household_monthly_income = models.DecimalField(
+        _("家庭月收入（元）"), max_digits=11, decimal_places=2
+    )
+    threshold = models.DecimalField(
+        _("认定标准（元）"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    means_ok = models.BooleanField(_("符合认定标准"), default=False)
+    requested_amount = models.DecimalField(_("申请金额（元）"), max_digits=11, decimal_places=2)
+    approved_amount = models.DecimalField(
+        _("批准金额（元）"), max_digits=11, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        _("状态"), max_length=24, choices=AidStatus.choices, default=AidStatus.SUBMITTED
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    grassroots_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("基层审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    grassroots_approved_at = models.DateTimeField(_("基层审核时间"), null=True, blank=True)
+    county_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("县级审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    county_approved_at = models.DateTimeField(_("县级审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=500, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "union__path"
+
+    class Meta:
+        verbose_name = _("困难帮扶申请")
+        verbose_name_plural = _("困难帮扶申请")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "period"],
+                condition=~models.Q(status="rejected"),
+                name="hardship_one_live_application_per_period",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} {self.period} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("cases:hardship-detail", args=[self.pk])
+
+
+class HardshipDisbursement(models.Model):
+    """One payment of approved hardship aid (发放台账). The database refuses a second payment to
+    the same member for the same period, whatever the code above it does."""
+
+    application = models.ForeignKey(
+        HardshipApplication,
+        verbose_name=_("帮扶申请"),
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+    )
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("会员"), on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(_("帮扶期间"), max_length=7)
+    amount = models.DecimalField(
+        _("金额（元）"), max_digits=11, decimal_places=2, validators=[MinValueValidator(0.01)]
+    )
+    paid_on = models.DateField(_("发放日期"))
+    method = models.CharField(_("发放方式"), max_length=10, choices=PaymentMethod.choices)
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approver_label = models.CharField(_("批准人名称"), max_length=150)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "application__union__path"
+
+    class Meta:
+        verbose_name = _("帮扶资金发放记录")
+        verbose_name_plural = _("帮扶资金发放记录")
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "period"], name="hardship_one_payment_per_member_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="hardship_payment_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} {self.period} {self.amount}"
+
+
+class MutualAidEnrolment(TimeStampedModel):
+    """A work unit enrolled in the union's medical mutual-aid scheme (职工医疗互助) for one year,
+    with how many of its workers take part. Claims are cases of the 医疗互助 type."""
+
+    union = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("组织工会"),
+        on_delete=models.PROTECT,
+        related_name="mutual_aid_enrolments",
+    )
+    unit_name = models.CharField(_("参保单位"), max_length=200)
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    participants = models.PositiveIntegerField(
+        _("参加人数"), validators=[MinValueValidator(1), MaxValueValidator(1_000_000)]
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "union__path"
+
+    class Meta:
+        verbose_name = _("医疗互助参保单位")
+        verbose_name_plural = _("医疗互助参保单位")
+        ordering = ["-year", "unit_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "unit_name", "year"], name="mutual_aid_unit_once_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.unit_name} ({self.participants})"
+
+
+__all__ = [
+    "Attachment",
+    "Case",
+    "CaseEvent",
+    "CaseStatus",
+    "CaseType",
+    "Channel",
+    "HardshipApplication",
+    "HardshipDisbursement",
+    "HardshipThreshold",
+    "Holiday",
+    "MutualAidEnrolment",
+    "Notification",
+]
