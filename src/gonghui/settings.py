@@ -191,6 +191,10 @@ STORAGES = {
 # Tests and `make run` serve straight from the finders; production runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", False)
 
+# Where SMS / e-mail copies of case notifications go: the console in development; a provider's
+# backend class (see gonghui.cases.notify) in production.
+CASES_NOTIFY_BACKEND = os.environ.get("CASES_NOTIFY_BACKEND", "gonghui.cases.notify.ConsoleBackend")
+
 # Background work (imports, escalations). Immediate on a laptop; the database-backed queue with
 # `manage.py db_worker` in production (TASKS_BACKEND=database).
 TASKS = {
@@ -204,6 +208,9 @@ TASKS = {
 }
 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Public media (station photos) only; private uploads (case files, founding documents) live
+# under MEDIA_ROOT/private and are served only through scoped views.
+MEDIA_URL = "/media/"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
@@ -226,6 +233,9 @@ NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+# Chinese basemaps (Amap, Tencent) are drawn in GCJ-02; stations are stored in WGS-84 and
+# converted for display only when the configured tiles need it.
+MAP_COORDINATE_SYSTEM = os.environ.get("MAP_COORDINATE_SYSTEM", "wgs84")
 _tile_hosts = env_list("MAP_TILE_HOSTS")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -15,3 +15,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["*"]
+
+# Live-server threads in browser tests must not keep PostgreSQL sessions open past the test, or
+# the test database cannot be dropped at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from django.views.static import serve
 
 from gonghui.api import api
 from gonghui.core import views as core_views
@@ -20,4 +22,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("api/", api.urls),
+]
+
+# Station photos are public; nothing else under MEDIA_ROOT is (case files, founding documents
+# and import files are served only through scoped views). Production serves the same one
+# folder from the reverse proxy.
+urlpatterns += [
+    re_path(
+        r"^media/stations/(?P<path>.+)$",
+        serve,
+        {"document_root": settings.MEDIA_ROOT / "stations"},
+    ),
 ]

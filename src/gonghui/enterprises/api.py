@@ -351,6 +351,8 @@ class CoverageOut(Schema):
     projects_covered: int
     project_rate: float | None
     covered_employees: int
+    members: int
+    member_rate: float | None
     violators: int
 
 

@@ -47,7 +47,7 @@ def enterprise_list(
     enterprises = Enterprise.objects.visible_to(user).select_related("street_org", "union")
     if org_id is not None:
         org = org_get(user=user, org_id=org_id)
-        enterprises = enterprises.filter(street_org__path__startswith=org.path)
+        enterprises = enterprises.filter(street_org__path__subtree_of=org.path)
     if q:
         for word in search_key(q).split():
             enterprises = enterprises.filter(search_text__contains=word)
@@ -74,7 +74,7 @@ def project_list(*, user, org_id: int | None = None, active: bool | None = None)
     projects = Project.objects.visible_to(user).select_related("street_org", "union")
     if org_id is not None:
         org = org_get(user=user, org_id=org_id)
-        projects = projects.filter(street_org__path__startswith=org.path)
+        projects = projects.filter(street_org__path__subtree_of=org.path)
     if active is True:
         projects = projects.filter(ended_on__isnull=True)
     elif active is False:
@@ -123,7 +123,7 @@ def rules_for(org: Organization) -> list[Rule]:
         if rule is None:
             return [default]
         return [Rule(rule.min_workers, rule.min_months, rule.province.path)]
-    own = CoverageRule.objects.filter(province__path__startswith=org.path).select_related(
+    own = CoverageRule.objects.filter(province__path__subtree_of=org.path).select_related(
         "province"
     )
     return [Rule(r.min_workers, r.min_months, r.province.path) for r in own] + [default]
@@ -135,11 +135,11 @@ def _by_rule(rules: list[Rule], condition) -> Q:
     specific = [r.province_path for r in rules if r.province_path]
     for rule in rules:
         if rule.province_path:
-            where = Q(street_org__path__startswith=rule.province_path)
+            where = Q(street_org__path__subtree_of=rule.province_path)
         else:
             where = Q()
             for path in specific:
-                where &= ~Q(street_org__path__startswith=path)
+                where &= ~Q(street_org__path__subtree_of=path)
         combined |= where & condition(rule)
     return combined
 
@@ -165,10 +165,14 @@ def rate(numerator: int, denominator: int) -> float | None:
 def coverage_for(*, user, org_id: int) -> dict:
     """Formation rates for an org subtree: 25+ enterprises (by the province's rule; social
     organisations are not enterprises and are left out), small and micro firms, and the key
-    social organisations. Membership coverage waits for the member-employer link."""
+    social organisations; and membership coverage: active members linked to an enterprise of the
+    subtree, over the enterprises' employees."""
+    from gonghui.members.choices import MemberStatus
+    from gonghui.members.models import Member
+
     org = org_get(user=user, org_id=org_id)
     rules = rules_for(org)
-    enterprises = Enterprise.objects.filter(street_org__path__startswith=org.path)
+    enterprises = Enterprise.objects.filter(street_org__path__subtree_of=org.path)
     big = rule_size_q(rules, "employees") & ~Q(kind=EnterpriseKind.SOCIAL)
     small = Q(kind=EnterpriseKind.SMALL)
     key_social = Q(kind=EnterpriseKind.SOCIAL, is_key_social_org=True)
@@ -185,7 +189,7 @@ def coverage_for(*, user, org_id: int) -> dict:
         covered=Count("id", filter=covered),
         covered_employees=Sum("employees", filter=covered),
     )
-    projects = Project.objects.filter(street_org__path__startswith=org.path, ended_on__isnull=True)
+    projects = Project.objects.filter(street_org__path__subtree_of=org.path, ended_on__isnull=True)
     project_figures = projects.aggregate(
         projects=Count("id", filter=rule_size_q(rules, "workers")),
         projects_covered=Count("id", filter=rule_size_q(rules, "workers") & covered),
@@ -193,6 +197,9 @@ def coverage_for(*, user, org_id: int) -> dict:
     figures.update(project_figures)
     figures["total_employees"] = figures["total_employees"] or 0
     figures["covered_employees"] = figures["covered_employees"] or 0
+    figures["members"] = Member.objects.filter(
+        employer__street_org__path__subtree_of=org.path, status=MemberStatus.ACTIVE
+    ).count()
     return {
         "org": org,
         "rules": rules,
@@ -201,13 +208,14 @@ def coverage_for(*, user, org_id: int) -> dict:
         "small_rate": rate(figures["small_covered"], figures["small"]),
         "key_social_rate": rate(figures["key_social_covered"], figures["key_social"]),
         "project_rate": rate(figures["projects_covered"], figures["projects"]),
+        "member_rate": rate(figures["members"], figures["total_employees"]),
         "violators": violator_count(org=org, rules=rules),
     }
 
 
 def _violating_enterprises(org, rules, today):
     return (
-        Enterprise.objects.filter(street_org__path__startswith=org.path)
+        Enterprise.objects.filter(street_org__path__subtree_of=org.path)
         .filter(rule_size_q(rules, "employees"))
         .filter(rule_due_q(rules, "established_on", today, unknown_is_due=True))
         .exclude(covered_q())
@@ -216,7 +224,7 @@ def _violating_enterprises(org, rules, today):
 
 def _violating_projects(org, rules, today):
     return (
-        Project.objects.filter(street_org__path__startswith=org.path, ended_on__isnull=True)
+        Project.objects.filter(street_org__path__subtree_of=org.path, ended_on__isnull=True)
         .filter(rule_size_q(rules, "workers"))
         .filter(rule_due_q(rules, "started_on", today, unknown_is_due=False))
         .exclude(covered_q())
@@ -302,7 +310,7 @@ def founding_case_list(
         cases = cases.filter(status=FoundingStatus.OPEN, current_due_on__lt=timezone.localdate())
     if org_id is not None:
         org = org_get(user=user, org_id=org_id)
-        cases = cases.filter(parent_org__path__startswith=org.path)
+        cases = cases.filter(parent_org__path__subtree_of=org.path)
     if status:
         cases = cases.filter(status=status)
     return cases.order_by("-created_at", "-id")
@@ -331,7 +339,7 @@ def grid_cells(*, user, org_id: int) -> list[dict]:
     officer assigned to sweep it. Uncovered first, most workers first."""
     org = org_get(user=user, org_id=org_id)
     rows = (
-        Enterprise.objects.filter(street_org__path__startswith=org.path)
+        Enterprise.objects.filter(street_org__path__subtree_of=org.path)
         .exclude(h3_cell="")
         .values("h3_cell")
         .annotate(
@@ -341,7 +349,7 @@ def grid_cells(*, user, org_id: int) -> list[dict]:
         )
     )
     officers = {}
-    for assignment in GridAssignment.objects.filter(org__path__startswith=org.path).select_related(
+    for assignment in GridAssignment.objects.filter(org__path__subtree_of=org.path).select_related(
         "officer"
     ):
         officers.setdefault(assignment.cell, []).append(str(assignment.officer))
@@ -367,7 +375,7 @@ def grid_assignment_list(*, user, org_id: int | None = None):
     assignments = GridAssignment.objects.visible_to(user).select_related("officer", "org")
     if org_id is not None:
         org = org_get(user=user, org_id=org_id)
-        assignments = assignments.filter(org__path__startswith=org.path)
+        assignments = assignments.filter(org__path__subtree_of=org.path)
     return assignments
 
 
@@ -396,7 +404,7 @@ def service_claim_get(*, user, claim_id, action: Action = Action.VIEW) -> Servic
 def social_orgs_for(*, user, org_id: int, key_only: bool = True):
     org = org_get(user=user, org_id=org_id)
     social = Enterprise.objects.filter(
-        street_org__path__startswith=org.path, kind=EnterpriseKind.SOCIAL
+        street_org__path__subtree_of=org.path, kind=EnterpriseKind.SOCIAL
     ).select_related("union")
     if key_only:
         social = social.filter(is_key_social_org=True)
@@ -415,7 +423,7 @@ def follow_ups_due(*, user, org_id: int, until: datetime.date | None = None):
     org = org_get(user=user, org_id=org_id)
     return (
         Visit.objects.filter(
-            enterprise__street_org__path__startswith=org.path,
+            enterprise__street_org__path__subtree_of=org.path,
             follow_up_on__isnull=False,
             follow_up_on__lte=until,
         )
@@ -432,7 +440,7 @@ def grid_officer_choices(*, user, org):
 
     return (
         User.objects.filter(
-            organization__path__startswith=org.path, role__in=OFFICER_ROLES, is_active=True
+            organization__path__subtree_of=org.path, role__in=OFFICER_ROLES, is_active=True
         )
         .filter(organization__in=Organization.objects.visible_to(user))
         .select_related("organization")

@@ -56,6 +56,7 @@ class MemberOut(Schema):
     gender: str
     birth_date: datetime.date
     employer_name: str
+    employer_id: int | None
     work_place: str
     occupation_group: OccupationGroup
     union: UnionRef
@@ -115,6 +116,7 @@ class MemberUpdateIn(Schema):
     name: str | None = Field(None, min_length=1, max_length=60)
     phone: str | None = Field(None, max_length=11)
     employer_name: str | None = Field(None, max_length=200)
+    employer_id: int | None = Field(None, ge=1, le=2**63 - 1, description="登记在册的所在企业")
     work_place: str | None = Field(None, max_length=200)
     occupation_group: OccupationGroup | None = None
     work_latitude: float | None = Field(None, ge=-90, le=90)
@@ -466,9 +468,22 @@ def get_member(request, member_id: int):
 @router.patch("/members/{member_id}", response=MemberOut)
 def update_member(request, member_id: int, payload: MemberUpdateIn):
     member = selectors.member_get(user=request.user, member_id=member_id, action=Action.CHANGE)
-    return services.member_update(
-        actor=request.user, member=member, **payload.dict(exclude_unset=True)
-    )
+    fields = payload.dict(exclude_unset=True)
+    if "employer_id" in fields:
+        fields["employer"] = _employer_for(request.user, fields.pop("employer_id"))
+    return services.member_update(actor=request.user, member=member, **fields)
+
+
+def _employer_for(user, enterprise_id):
+    """An enterprise the user may see; missing and out-of-scope are the same field error."""
+    from gonghui.enterprises.selectors import enterprise_get
+
+    if enterprise_id is None:
+        return None
+    try:
+        return enterprise_get(user=user, enterprise_id=enterprise_id)
+    except Http404:
+        raise ValidationError({"employer_id": _("企业不存在或不在您的管辖范围内。")}) from None
 
 
 @router.post("/members/{member_id}/status", response=MemberOut)

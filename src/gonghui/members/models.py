@@ -39,7 +39,7 @@ class MemberQuerySet(ScopedQuerySet):
         return self.filter(status=MemberStatus.ACTIVE)
 
     def in_subtree(self, org) -> "MemberQuerySet":
-        return self.filter(union__path__startswith=org.path)
+        return self.filter(union__path__subtree_of=org.path)
 
 
 class Member(TimeStampedModel):
@@ -65,6 +65,16 @@ class Member(TimeStampedModel):
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
     employer_name = models.CharField(_("工作单位"), max_length=200, blank=True)
+    # The registered enterprise, when known: membership coverage (members / employees) counts
+    # through it. The free-text name stays for workers whose employer is not registered.
+    employer = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("所在企业"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
     work_place = models.CharField(_("工作地点"), max_length=200, blank=True)
     occupation_group = models.CharField(
         _("职业群体"), max_length=30, choices=OccupationGroup.choices, default=OccupationGroup.OTHER

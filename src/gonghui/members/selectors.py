@@ -51,7 +51,7 @@ def member_list(
         members = members.filter(occupation_group=occupation_group)
     if union_id:
         union = Organization.objects.visible_to(user).filter(pk=union_id).first()
-        members = members.filter(union__path__startswith=union.path) if union else members.none()
+        members = members.filter(union__path__subtree_of=union.path) if union else members.none()
     if joined_from:
         members = members.filter(joined_on__gte=joined_from)
     if joined_to:
@@ -78,8 +78,8 @@ def transfer_list(*, user, status: str | None = None, direction: str | None = No
     if not scope.everything:
         if scope.path is None:
             return transfers.none()
-        incoming = Q(to_union__path__startswith=scope.path)
-        outgoing = Q(from_union__path__startswith=scope.path)
+        incoming = Q(to_union__path__subtree_of=scope.path)
+        outgoing = Q(from_union__path__subtree_of=scope.path)
         transfers = transfers.filter(
             incoming
             if direction == "in"
@@ -216,7 +216,7 @@ def propose_unions(
                 keyword_q |= Q(search_text__contains=word)
             industry = list(
                 _open_unions()
-                .filter(path__startswith=path, org_type=OrgType.INDUSTRY_FEDERATION)
+                .filter(path__subtree_of=path, org_type=OrgType.INDUSTRY_FEDERATION)
                 .filter(keyword_q)
                 .order_by("-depth", "path")[:2]
             )

@@ -50,6 +50,7 @@ EDITABLE_FIELDS = (
     "name",
     "phone",
     "employer_name",
+    "employer",
     "work_place",
     "occupation_group",
     "home_latitude",
@@ -290,6 +291,11 @@ def member_update(*, actor, member: Member, **fields) -> Member:
         raise ValidationError({name: [_("该字段不能修改。")] for name in sorted(unknown)})
     if "phone" in fields:
         fields["phone"] = clean_phone(fields["phone"])
+    employer = fields.get("employer")
+    if employer is not None:
+        if not scope_for(actor, Action.VIEW).covers(employer.street_org.path):
+            raise ValidationError({"employer_id": _("企业不存在或不在您的管辖范围内。")})
+        fields.setdefault("employer_name", employer.name)
     member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
     before = audit.snapshot(member)
     for name, value in fields.items():

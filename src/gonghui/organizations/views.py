@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
 from gonghui.core.scoping import Action
@@ -75,87 +76,73 @@ class OrgCreateView(OfficerViewMixin, View):
         )
 
 
-class OrgEditView(OfficerViewMixin, View):
+class OrgActionView(OfficerViewMixin, View):
+    """GET shows a form for one org the user may change; POST validates it and calls one
+    service. Subclasses name the form, the title, the service call and the success message."""
+
+    title = ""
+    success_message = ""
+
+    def make_form(self, request, org, data=None):
+        raise NotImplementedError
+
+    def perform(self, request, org, form):
+        raise NotImplementedError
+
+    def render_form(self, request, org, form, status=200):
+        context = {"form": form, "org": org, "title": self.title}
+        return render(request, "organizations/form.html", context, status=status)
+
     def get(self, request, pk):
         org = selectors.org_get(user=request.user, org_id=pk, action=Action.CHANGE)
-        form = OrgForm(instance=org)
-        return render(
-            request, "organizations/form.html", {"form": form, "org": org, "title": _("编辑工会")}
-        )
+        return self.render_form(request, org, self.make_form(request, org))
 
     def post(self, request, pk):
         org = selectors.org_get(user=request.user, org_id=pk, action=Action.CHANGE)
-        # Validate on a detached copy: the service re-reads the row and writes it.
-        form = OrgForm(request.POST, instance=selectors.org_get(user=request.user, org_id=pk))
+        form = self.make_form(request, org, request.POST)
         if form.is_valid():
             try:
-                services.org_update(actor=request.user, org=org, **form.cleaned_data)
+                self.perform(request, org, form)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, _("已保存。"))
+                messages.success(request, self.success_message)
                 return redirect(org)
-        return render(
-            request,
-            "organizations/form.html",
-            {"form": form, "org": org, "title": _("编辑工会")},
-            status=422,
-        )
+        return self.render_form(request, org, form, status=422)
 
 
-class OrgMoveView(OfficerViewMixin, View):
-    def get(self, request, pk):
-        org = selectors.org_get(user=request.user, org_id=pk, action=Action.CHANGE)
-        form = OrgMoveForm(user=request.user, org=org)
-        return render(
-            request, "organizations/form.html", {"form": form, "org": org, "title": _("移动工会")}
-        )
+class OrgEditView(OrgActionView):
+    title = _lazy("编辑工会")
+    success_message = _lazy("已保存。")
 
-    def post(self, request, pk):
-        org = selectors.org_get(user=request.user, org_id=pk, action=Action.CHANGE)
-        form = OrgMoveForm(request.POST, user=request.user, org=org)
-        if form.is_valid():
-            try:
-                services.org_move(
-                    actor=request.user, org=org, new_parent=form.cleaned_data["parent"]
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("工会及其下级已移动。"))
-                return redirect(org)
-        return render(
-            request,
-            "organizations/form.html",
-            {"form": form, "org": org, "title": _("移动工会")},
-            status=422,
-        )
+    def make_form(self, request, org, data=None):
+        # Bound to a detached copy: the service re-reads the row under a lock and writes it.
+        instance = selectors.org_get(user=request.user, org_id=org.pk) if data else org
+        return OrgForm(data, instance=instance)
+
+    def perform(self, request, org, form):
+        services.org_update(actor=request.user, org=org, **form.cleaned_data)
 
 
-class OrgDissolveView(OfficerViewMixin, View):
-    def get(self, request, pk):
-        org = selectors.org_get(user=request.user, org_id=pk, action=Action.CHANGE)
-        form = OrgDissolveForm()
-        return render(
-            request, "organizations/form.html", {"form": form, "org": org, "title": _("撤销工会")}
-        )
+class OrgMoveView(OrgActionView):
+    title = _lazy("移动工会")
+    success_message = _lazy("工会及其下级已移动。")
 
-    def post(self, request, pk):
-        org = selectors.org_get(user=request.user, org_id=pk, action=Action.CHANGE)
-        form = OrgDissolveForm(request.POST)
-        if form.is_valid():
-            try:
-                services.org_dissolve(
-                    actor=request.user, org=org, dissolved_on=form.cleaned_data["dissolved_on"]
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("工会已撤销。"))
-                return redirect(org)
-        return render(
-            request,
-            "organizations/form.html",
-            {"form": form, "org": org, "title": _("撤销工会")},
-            status=422,
+    def make_form(self, request, org, data=None):
+        return OrgMoveForm(data, user=request.user, org=org)
+
+    def perform(self, request, org, form):
+        services.org_move(actor=request.user, org=org, new_parent=form.cleaned_data["parent"])
+
+
+class OrgDissolveView(OrgActionView):
+    title = _lazy("撤销工会")
+    success_message = _lazy("工会已撤销。")
+
+    def make_form(self, request, org, data=None):
+        return OrgDissolveForm(data)
+
+    def perform(self, request, org, form):
+        services.org_dissolve(
+            actor=request.user, org=org, dissolved_on=form.cleaned_data["dissolved_on"]
         )
