@@ -44,5 +44,6 @@ format: install
 	$(PY) -m ruff format src bench scripts
 	$(PY) -m ruff check --fix src bench scripts
 
+# Benchmarks print numbers; set DATABASE_URL to measure on PostgreSQL (members.py needs it).
 bench: install
-	for f in bench/bench_*.py; do $(DEV) $(PY) $$f || exit 1; done
+	for f in bench/*.py; do echo "== $$f"; $(DEV) $(PY) $$f || exit 1; done
