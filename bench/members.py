@@ -7,7 +7,7 @@ database named <name>_bench is created, migrated and dropped. Prints:
   endpoint) measured in the same run, same server (granian WSGI, 1 worker), same concurrency;
 - import: rows/s of enrolling 100,000 spreadsheet rows (calamine read + validation + encryption +
   bulk insert of members, history and audit rows) next to PostgreSQL COPY of the same rows.
-Run: DEBUG=1 .venv/bin/python bench/bench_members.py
+Run: DEBUG=1 .venv/bin/python bench/members.py
 """
 
 import datetime
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 BASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gonghui_members")
 if not BASE_URL.startswith("postgres"):
-    sys.exit("bench_members needs PostgreSQL: set DATABASE_URL=postgres://...")
+    sys.exit("bench/members.py needs PostgreSQL: set DATABASE_URL=postgres://...")
 parsed = urlparse(BASE_URL)
 BENCH_DB = parsed.path.lstrip("/") + "_bench"
 BENCH_URL = parsed._replace(path="/" + BENCH_DB).geturl()

@@ -6,7 +6,7 @@ DATABASE_URL is set: a database named <name>_bench is created and dropped), then
 - subtree count and page of the first 50 under a county / a city / the province (p50 of 20 runs)
 - the query plan for the prefix filter (it must use the path index, not scan)
 - moving a county's subtree (~730 orgs) to another city, with audit rows
-Run: DEBUG=1 .venv/bin/python bench/bench_orgs.py
+Run: DEBUG=1 .venv/bin/python bench/orgs.py
 """
 
 import os
