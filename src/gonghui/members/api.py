@@ -14,10 +14,21 @@ from ninja.pagination import paginate
 
 from gonghui.core.api import ErrorOut
 from gonghui.core.scoping import Action, scope_for
+from gonghui.core.validators import mask_phone
 from gonghui.organizations.models import Organization
 
 from . import card, selectors, services
-from .choices import EventReason, MemberStatus, OccupationGroup, TransferStatus
+from .choices import (
+    Education,
+    EmploymentStatus,
+    EventReason,
+    HukouType,
+    MemberStatus,
+    OccupationGroup,
+    PoliticalStatus,
+    SkillLevel,
+    TransferStatus,
+)
 
 router = Router(tags=["members"])
 
@@ -79,6 +90,26 @@ class MemberOut(Schema):
 
 class MemberDetailOut(MemberOut):
     events: list[EventOut]
+    ethnicity: str
+    education: str
+    employment_status: str
+    skill_level: str
+    hukou_type: str
+    is_migrant_worker: bool | None
+    political_status: str
+    job_title: str
+    work_start_year: int | None
+    hukou_region: str
+    residence_region: str
+    emergency_contact_name: str
+    emergency_contact_phone: str
+
+    @staticmethod
+    def resolve_emergency_contact_phone(obj, context):
+        user = context["request"].user
+        if scope_for(user, Action.CHANGE).covers(obj.union.path):
+            return obj.emergency_contact_phone
+        return mask_phone(obj.emergency_contact_phone) if obj.emergency_contact_phone else ""
 
     @staticmethod
     def resolve_events(obj):
@@ -123,6 +154,19 @@ class MemberUpdateIn(Schema):
     work_longitude: float | None = Field(None, ge=-180, le=180)
     home_latitude: float | None = Field(None, ge=-90, le=90)
     home_longitude: float | None = Field(None, ge=-180, le=180)
+    ethnicity: str | None = Field(None, max_length=20)
+    education: Education | None = None
+    employment_status: EmploymentStatus | None = None
+    skill_level: SkillLevel | None = None
+    hukou_type: HukouType | None = None
+    is_migrant_worker: bool | None = None
+    political_status: PoliticalStatus | None = None
+    job_title: str | None = Field(None, max_length=60)
+    work_start_year: int | None = Field(None, ge=1940, le=2100)
+    hukou_region: str | None = Field(None, max_length=6)
+    residence_region: str | None = Field(None, max_length=6)
+    emergency_contact_name: str | None = Field(None, max_length=60)
+    emergency_contact_phone: str | None = Field(None, max_length=11)
 
 
 class StatusIn(Schema):

@@ -97,3 +97,44 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("导入中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+
+
+# Fields of the national real-name member record (全国工会会员实名制).
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("小学及以下")
+    JUNIOR = "junior", _("初中")
+    SENIOR = "senior", _("高中/中专/技校")
+    COLLEGE = "college", _("大专")
+    BACHELOR = "bachelor", _("本科")
+    POSTGRADUATE = "postgraduate", _("研究生")
+
+
+class EmploymentStatus(models.TextChoices):
+    EMPLOYED = "employed", _("在岗")
+    FURLOUGHED = "furloughed", _("待岗")
+    UNEMPLOYED = "unemployed", _("失业")
+    RETIRED = "retired", _("退休")
+    FLEXIBLE = "flexible", _("灵活就业")
+    OTHER = "other", _("其他")
+
+
+class SkillLevel(models.TextChoices):
+    NONE = "none", _("无")
+    ELEMENTARY = "elementary", _("初级工")
+    INTERMEDIATE = "intermediate", _("中级工")
+    SENIOR = "senior", _("高级工")
+    TECHNICIAN = "technician", _("技师")
+    SENIOR_TECHNICIAN = "senior_technician", _("高级技师")
+
+
+class HukouType(models.TextChoices):
+    AGRICULTURAL = "agricultural", _("农业户口")
+    NON_AGRICULTURAL = "non_agricultural", _("非农业户口")
+
+
+class PoliticalStatus(models.TextChoices):
+    CPC_MEMBER = "cpc_member", _("中共党员")
+    CPC_PROBATIONARY = "cpc_probationary", _("中共预备党员")
+    LEAGUE_MEMBER = "league_member", _("共青团员")
+    DEMOCRATIC_PARTY = "democratic_party", _("民主党派")
+    MASSES = "masses", _("群众")

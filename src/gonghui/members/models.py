@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -8,18 +9,28 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.models import TimeStampedModel
 from gonghui.core.scoping import ScopedQuerySet
 from gonghui.core.text import search_key
-from gonghui.core.validators import validate_mobile
+from gonghui.core.validators import validate_mobile, validate_region_code
 
 from .choices import (
+    Education,
+    EmploymentStatus,
     EventKind,
     EventReason,
     Gender,
+    HukouType,
     ImportStatus,
     JoinChannel,
     MemberStatus,
     OccupationGroup,
+    PoliticalStatus,
+    SkillLevel,
     TransferStatus,
 )
+
+
+def validate_not_future_year(value):
+    if value > timezone.localdate().year:
+        raise ValidationError(_("年份不能晚于今年。"), code="future_year")
 
 
 def latitude_field(label):
@@ -83,6 +94,40 @@ class Member(TimeStampedModel):
     home_longitude = longitude_field(_("居住地经度"))
     work_latitude = latitude_field(_("工作地纬度"))
     work_longitude = longitude_field(_("工作地经度"))
+    # The real-name record's profile fields: all optional, since a worker joining on a phone
+    # gives only what the join form asks; officers complete them later.
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
+    education = models.CharField(_("学历"), max_length=20, choices=Education.choices, blank=True)
+    employment_status = models.CharField(
+        _("就业状况"), max_length=20, choices=EmploymentStatus.choices, blank=True
+    )
+    skill_level = models.CharField(
+        _("技能等级"), max_length=20, choices=SkillLevel.choices, blank=True
+    )
+    hukou_type = models.CharField(
+        _("户籍类型"), max_length=20, choices=HukouType.choices, blank=True
+    )
+    is_migrant_worker = models.BooleanField(_("是否农民工"), null=True, blank=True)
+    political_status = models.CharField(
+        _("政治面貌"), max_length=20, choices=PoliticalStatus.choices, blank=True
+    )
+    job_title = models.CharField(_("工种"), max_length=60, blank=True)
+    work_start_year = models.PositiveSmallIntegerField(
+        _("参加工作年份"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1940), validate_not_future_year],
+    )
+    hukou_region = models.CharField(
+        _("户籍地行政区划代码"), max_length=6, blank=True, validators=[validate_region_code]
+    )
+    residence_region = models.CharField(
+        _("现居地行政区划代码"), max_length=6, blank=True, validators=[validate_region_code]
+    )
+    emergency_contact_name = models.CharField(_("紧急联系人"), max_length=60, blank=True)
+    emergency_contact_phone = models.CharField(
+        _("紧急联系人电话"), max_length=11, blank=True, validators=[validate_mobile]
+    )
     member_number = models.CharField(_("会员编号"), max_length=20, unique=True, editable=False)
     joined_on = models.DateField(_("入会日期"), default=timezone.localdate)
     status = models.CharField(

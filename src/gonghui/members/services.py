@@ -46,6 +46,23 @@ from .models import (
 )
 
 MINIMUM_AGE = 16
+# The real-name record's optional profile (全国工会会员实名制 fields).
+PROFILE_FIELDS = (
+    "ethnicity",
+    "education",
+    "employment_status",
+    "skill_level",
+    "hukou_type",
+    "is_migrant_worker",
+    "political_status",
+    "job_title",
+    "work_start_year",
+    "hukou_region",
+    "residence_region",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+)
+
 EDITABLE_FIELDS = (
     "name",
     "phone",
@@ -57,6 +74,7 @@ EDITABLE_FIELDS = (
     "home_longitude",
     "work_latitude",
     "work_longitude",
+    *PROFILE_FIELDS,
 )
 
 
