@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import audit
+from gonghui.core.audit import actor_fk, actor_label
 from gonghui.core.models import AuditAction
 from gonghui.core.scoping import Action, require_in_scope, scope_for
 from gonghui.core.validators import is_valid_mobile
@@ -57,14 +58,6 @@ from .models import (
 # advisory letter gives it 15 more before the matter goes to the authorities.
 RESPONSE_DAYS = 20
 ADVISORY_DAYS = 15
-
-
-def actor_label(actor) -> str:
-    return actor.get_username() if actor is not None else "anonymous"
-
-
-def _actor_fk(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _record(actor, action, instance, org_path: str, before: dict) -> None:
@@ -286,7 +279,7 @@ def delivery_record(
         delivered_at=delivered_at or timezone.now(),
         station=station,
         site=(site or "").strip(),
-        officer=_actor_fk(actor),
+        officer=actor_fk(actor),
         officer_label=actor_label(actor),
         is_repeat=previous is not None,
         override_reason=override_reason if previous is not None else "",
@@ -346,7 +339,7 @@ def deliveries_import(
                 quantity=1,
                 delivered_at=when,
                 site=(site or "").strip(),
-                officer=_actor_fk(actor),
+                officer=actor_fk(actor),
                 officer_label=actor_label(actor),
             )
         )
@@ -680,7 +673,7 @@ def score_record(
     before = audit.snapshot(existing) if existing else {}
     row = existing or ContestScore(round=contest_round, entry=entry)
     row.score = score
-    row.judge = _actor_fk(actor)
+    row.judge = actor_fk(actor)
     _full_clean(row)
     row.save()
     _record(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
+from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action
 from gonghui.core.views import OfficerViewMixin
 from gonghui.organizations.choices import OrgLevel
@@ -27,16 +28,6 @@ from gonghui.stations.models import Station
 from . import forms, selectors, services
 from .choices import DiscountCategory, EnrollmentStatus, JobCategory, TrainingKind
 from .models import Discount, JobPosting, TrainingCourse
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's field errors on the form fields they name (others on the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            field = name.removesuffix("_id") if name.removesuffix("_id") in form.fields else name
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def error_messages(exc: ValidationError) -> list[str]:
@@ -77,7 +68,7 @@ class CampaignCreateView(OfficerViewMixin, View):
                     actor=request.user, organizer=organizer, items=items, **data
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("活动已创建。"))
                 return redirect(campaign)
@@ -112,7 +103,7 @@ class CampaignDetailView(OfficerViewMixin, View):
                         actor=request.user, campaign=campaign, **form.cleaned_data
                     )
                 except ValidationError as exc:
-                    apply_errors(form, exc)
+                    apply_service_errors(form, exc)
                 else:
                     messages.success(request, _("物资已添加。"))
                     return redirect(campaign)
@@ -132,7 +123,7 @@ class CampaignDetailView(OfficerViewMixin, View):
                     override_reason=data["override_reason"],
                 )  # fmt: skip
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("已登记发放。可请受益人扫码加入工会。"))
                 return redirect(f"{campaign.get_absolute_url()}?invite={delivery.pk}")
@@ -249,7 +240,7 @@ class TrainingAdminView(OfficerViewMixin, View):
             try:
                 course = services.course_create(actor=request.user, org=data.pop("org"), **data)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("课程已创建，请添加场次。"))
                 return redirect("activities:course", pk=course.pk)
@@ -277,7 +268,7 @@ class CourseView(OfficerViewMixin, View):
             try:
                 services.session_create(actor=request.user, course=course, **form.cleaned_data)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("场次已添加。"))
                 return redirect("activities:course", pk=course.pk)
@@ -464,7 +455,7 @@ class _EditView(OfficerViewMixin, View):
                 else:
                     self.update(request.user, instance, data)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("已保存。"))
                 return redirect("activities:job-admin")
@@ -540,7 +531,7 @@ class ContestDetailView(OfficerViewMixin, View):
                     services.contest_entry_add(actor=request.user, contest=contest,
                                                **form.cleaned_data)  # fmt: skip
                 except ValidationError as exc:
-                    apply_errors(form, exc)
+                    apply_service_errors(form, exc)
                 else:
                     messages.success(request, _("已报名。"))
                     return redirect(contest)
@@ -553,7 +544,7 @@ class ContestDetailView(OfficerViewMixin, View):
                     entry=form.cleaned_data["entry"], score=form.cleaned_data["score"],
                 )  # fmt: skip
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("成绩已录入。"))
                 return redirect(contest)
@@ -622,7 +613,7 @@ class BargainingView(OfficerViewMixin, View):
                 services.agreement_create(actor=request.user, org=org, enterprise=enterprise,
                                           **data)  # fmt: skip
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("协议已登记。"))
                 return redirect("activities:bargaining")

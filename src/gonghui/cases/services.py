@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.accounts.choices import OFFICER_ROLES
 from gonghui.core import audit
+from gonghui.core.audit import actor_fk, actor_label
 from gonghui.core.models import AuditAction
 from gonghui.core.scoping import SYSTEM, Action, require_in_scope, scope_for
 from gonghui.members.choices import MemberStatus
@@ -90,16 +91,6 @@ WORKER_NEWS = {
     CaseStatus.RESOLVED: _("您的诉求已办结，请评价"),
     CaseStatus.REJECTED: _("您的诉求未予受理"),
 }
-
-
-def actor_label(actor) -> str:
-    if actor is None:
-        return "anonymous"
-    return actor.get_username()
-
-
-def _actor_fk(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 def is_case_worker(user, member) -> bool:
@@ -181,7 +172,7 @@ def _event(case: Case, kind, *, actor, public=True, body="", before="", after=""
         body=body,
         status_before=before,
         status_after=after,
-        actor=_actor_fk(actor),
+        actor=actor_fk(actor),
         actor_label=actor_label(actor),
         version=case.version,
         **unions,
@@ -262,7 +253,7 @@ def case_submit(
             member=member,
             case_type=case_type,
             handling_union=union,
-            submitted_by=_actor_fk(actor),
+            submitted_by=actor_fk(actor),
             channel=channel,
             title=(title or "").strip()[:100] or case_type.name,
             description=description,
@@ -427,7 +418,7 @@ def case_reply(*, actor, case: Case, body: str, internal: bool = False) -> CaseE
             kind=EventKind.NOTE if internal else EventKind.REPLY,
             public=not internal,
             body=body,
-            actor=_actor_fk(actor),
+            actor=actor_fk(actor),
             actor_label=actor_label(actor),
         )
         event.save()
@@ -453,7 +444,7 @@ def _attach(case: Case, check: uploads.Checked, *, actor, public: bool) -> Attac
         extension=check.extension,
         size=check.size,
         public=public,
-        uploaded_by=_actor_fk(actor),
+        uploaded_by=actor_fk(actor),
     )
     attachment.file.save(attachment_name(attachment), check.upload, save=False)
     attachment.save()
@@ -806,11 +797,11 @@ def hardship_approve(
             if not application.means_ok:
                 raise ValidationError({"household": _("家庭人均收入高于当地认定标准。")})
             application.status = AidStatus.GRASSROOTS_APPROVED
-            application.grassroots_approver = _actor_fk(actor)
+            application.grassroots_approver = actor_fk(actor)
             application.grassroots_approved_at = now
         elif application.status == AidStatus.GRASSROOTS_APPROVED:
             require_in_scope(actor, application.county_union.path, Action.CHANGE)
-            if _actor_fk(actor) is not None and actor.pk == application.grassroots_approver_id:
+            if actor_fk(actor) is not None and actor.pk == application.grassroots_approver_id:
                 raise ValidationError({"__all__": _("基层审核人不能再做县级审批。")})
             if approved_amount is None:
                 raise ValidationError({"approved_amount": _("请填写批准金额。")})
@@ -819,7 +810,7 @@ def hardship_approve(
                 raise ValidationError({"approved_amount": _("批准金额不能超过申请金额。")})
             application.status = AidStatus.APPROVED
             application.approved_amount = amount
-            application.county_approver = _actor_fk(actor)
+            application.county_approver = actor_fk(actor)
             application.county_approved_at = now
         else:
             require_in_scope(actor, application.union.path, Action.VIEW)
@@ -890,7 +881,7 @@ def hardship_disburse(
                 amount=amount,
                 paid_on=paid_on,
                 method=method,
-                approver=_actor_fk(actor),
+                approver=actor_fk(actor),
                 approver_label=actor_label(actor),
                 note=(note or "").strip()[:300],
             )

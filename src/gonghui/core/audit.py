@@ -53,17 +53,23 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
-def _label(actor) -> str:
+def actor_label(actor) -> str:
+    """What history rows keep as text about who acted, so they survive a deleted account."""
     if actor is None:
         return "anonymous"
     return actor.get_username()
 
 
+def actor_fk(actor):
+    """The actor as a foreign-key value: None for the SYSTEM actor and for anonymous callers."""
+    return actor if getattr(actor, "pk", None) else None
+
+
 def build(*, actor, action: str, instance: models.Model, org_path: str, changes: dict) -> AuditLog:
     request = context.current()
     return AuditLog(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=_label(actor),
+        actor=actor_fk(actor),
+        actor_label=actor_label(actor),
         action=action,
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action
 from gonghui.core.views import OfficerViewMixin
 from gonghui.organizations.selectors import org_get, org_roots_for
@@ -29,14 +30,6 @@ from .forms import (
     ServiceProjectForm,
     VisitForm,
 )
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _org_id(request) -> int | None:
@@ -77,7 +70,7 @@ class EnterpriseCreateView(OfficerViewMixin, View):
             try:
                 enterprise = services.enterprise_create(actor=request.user, **data)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("企业已登记。"))
                 return redirect(enterprise)
@@ -112,7 +105,7 @@ class VisitCreateView(OfficerViewMixin, View):
                     actor=request.user, enterprise=enterprise, **form.cleaned_data
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("走访记录已保存。"))
                 return redirect(enterprise)
@@ -182,7 +175,7 @@ class FoundingUploadView(OfficerViewMixin, View):
                     uploaded=form.cleaned_data["file"],
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("材料已上传。"))
                 return redirect(case)
@@ -258,7 +251,7 @@ class ImportView(OfficerViewMixin, View):
                     default_street_org=form.cleaned_data["street_org"],
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 if result.ok:
                     messages.success(
@@ -319,7 +312,7 @@ class EnterpriseEditView(OfficerViewMixin, View):
                     actor=request.user, enterprise=enterprise, **form.cleaned_data
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("已保存。"))
                 return redirect(enterprise)
@@ -344,7 +337,7 @@ class ProjectCreateView(OfficerViewMixin, View):
             try:
                 project = services.project_create(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("项目已登记。"))
                 return redirect(project)
@@ -361,7 +354,7 @@ class ProjectEndView(OfficerViewMixin, View):
             try:
                 services.project_end(actor=request.user, project=project, **form.cleaned_data)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("项目已完工，项目工会已撤销。"))
                 return redirect(project)
@@ -388,7 +381,7 @@ class CoverageRuleView(OfficerViewMixin, View):
                     actor=request.user, province=province, **form.cleaned_data
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("建会规则已保存。"))
                 return redirect(f"{reverse('enterprises:coverage')}?org={province.pk}")
@@ -404,7 +397,7 @@ class GridAssignView(OfficerViewMixin, View):
             try:
                 services.grid_assign(actor=request.user, org=org, **form.cleaned_data)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("网格已分配。"))
         for errors in form.errors.values():
@@ -430,7 +423,7 @@ class ServiceProjectListView(OfficerViewMixin, View):
             try:
                 project = services.service_project_publish(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("服务项目已发布。"))
                 return redirect("enterprises:service-detail", pk=project.pk)

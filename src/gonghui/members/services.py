@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import audit
+from gonghui.core.audit import actor_fk
 from gonghui.core.models import AuditAction
 from gonghui.core.scoping import SYSTEM, Action, require_in_scope, scope_for
 from gonghui.core.validators import (
@@ -79,13 +80,10 @@ EDITABLE_FIELDS = (
 
 
 def actor_label(actor) -> str:
+    # A join with no actor is the worker acting for themselves online.
     if actor is None:
         return str(_("本人（线上）"))
-    return actor.get_username()
-
-
-def _actor_fk(actor):
-    return actor if getattr(actor, "pk", None) else None
+    return audit.actor_label(actor)
 
 
 def age_on(birth: datetime.date, today: datetime.date) -> int:
@@ -147,7 +145,7 @@ def _event(member, kind, *, actor, union=None, other_union=None, reason="", note
         status_after=member.status,
         union=union or member.union,
         other_union=other_union,
-        actor=_actor_fk(actor),
+        actor=actor_fk(actor),
         actor_label=actor_label(actor),
     )
 
@@ -458,7 +456,7 @@ def member_transfer_request(
         to_union=to_union,
         reason=reason,
         note=note,
-        requested_by=_actor_fk(actor),
+        requested_by=actor_fk(actor),
     )
     _event(
         member,
@@ -519,7 +517,7 @@ def member_transfer_accept(*, actor, transfer: TransferRequest, note: str = "") 
         event.save()
     transfer_before = audit.snapshot(transfer)
     transfer.status = TransferStatus.ACCEPTED
-    transfer.decided_by = _actor_fk(actor)
+    transfer.decided_by = actor_fk(actor)
     transfer.decided_at = now
     transfer.decision_note = note
     transfer.save()
@@ -540,7 +538,7 @@ def member_transfer_refuse(*, actor, transfer: TransferRequest, note: str = "") 
     transfer = _locked_pending(transfer)
     before = audit.snapshot(transfer)
     transfer.status = TransferStatus.REFUSED
-    transfer.decided_by = _actor_fk(actor)
+    transfer.decided_by = actor_fk(actor)
     transfer.decided_at = timezone.now()
     transfer.decision_note = note
     transfer.save()

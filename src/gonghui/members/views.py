@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action, scope_for
 from gonghui.core.views import OfficerViewMixin
 
@@ -31,15 +32,6 @@ from .forms import (
     StatusForm,
     TransferForm,
 )
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's field errors on the form fields they name (others on the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _sign_in_worker(request, *, phone, member=None):
@@ -79,7 +71,7 @@ class JoinView(View):
         try:
             services.phone_code_send(phone=form.cleaned_data["phone"], purpose="join")
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
             return render(request, self.template, {"form": form, "step": "details"}, status=422)
         confirm = JoinConfirmForm(
             initial={**form.cleaned_data, "union_id": proposals[0].union.pk}, proposals=proposals
@@ -111,7 +103,7 @@ class JoinView(View):
             services.phone_code_check(phone=data["phone"], code=code, purpose="join")
             result = services.member_join(actor=None, union=union, **data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
             if any(e.code == "already_member" for e in exc.error_dict.get("id_card", [])):
                 context["already_member"] = True
             return render(request, self.template, context, status=422)
@@ -193,7 +185,7 @@ class MeLoginView(View):
                 return render(request, self.template, {"form": form, "sent": True})
             services.phone_code_check(phone=phone, code=code, purpose="login", consume=True)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
             return render(request, self.template, {"form": form, "sent": bool(code)}, status=422)
         _sign_in_worker(request, phone=phone)
         return redirect("members:me")
@@ -235,7 +227,7 @@ class MeView(View):
                     reason=form.cleaned_data["reason"] or "", note=form.cleaned_data["note"],
                 )  # fmt: skip
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("转会申请已提交，等待转入工会审核。"))
                 return redirect("members:me")
@@ -372,7 +364,7 @@ class MemberEnrolView(OfficerViewMixin, View):
             try:
                 member = services.member_enrol(actor=request.user, union=union, **data)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("会员已登记。"))
                 return redirect(member)
@@ -427,7 +419,7 @@ class ImportView(OfficerViewMixin, View):
                     upload=form.cleaned_data["file"],
                 )  # fmt: skip
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 return redirect("members:import-job", pk=job.pk)
         return render(request, self.template, {"form": form}, status=422)

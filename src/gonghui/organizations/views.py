@@ -6,20 +6,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
+from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action
 from gonghui.core.views import OfficerViewMixin
 
 from . import selectors, services
 from .forms import OrgCreateForm, OrgDissolveForm, OrgForm, OrgMoveForm
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's field errors on the form fields they name (others on the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class OrgTreeView(OfficerViewMixin, View):
@@ -67,7 +59,7 @@ class OrgCreateView(OfficerViewMixin, View):
                     actor=request.user, parent=form.cleaned_data["parent"], **data
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("工会已创建。"))
                 return redirect(org)
@@ -104,7 +96,7 @@ class OrgActionView(OfficerViewMixin, View):
             try:
                 self.perform(request, org, form)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, self.success_message)
                 return redirect(org)

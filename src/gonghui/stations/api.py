@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gonghui.core.scoping import Action
 from gonghui.organizations.selectors import org_get
@@ -23,14 +23,6 @@ from .models import Station
 from .reports import coverage_payload
 
 router = Router(tags=["stations"])
-
-
-class BoundedPagination(LimitOffsetPagination):
-    """An offset beyond any real list is refused (422) instead of overflowing the database's
-    integer type (a 500 on SQLite and PostgreSQL alike)."""
-
-    class Input(LimitOffsetPagination.Input):
-        offset: int = Field(0, ge=0, le=10_000_000)
 
 
 class FacilityOut(Schema):
@@ -398,7 +390,7 @@ def _operator_for_write(user, operator_id: int):
 
 
 @router.get("/stations", response=list[StationOut])
-@paginate(BoundedPagination)
+@paginate
 def list_stations(request, q: str | None = None, station_type: StationType | None = None):
     stations = selectors.station_list(user=request.user, q=q, station_type=station_type)
     return stations.prefetch_related("opening_hours", "exceptions")

@@ -160,7 +160,7 @@ def coverage_for_org(
         Member = None
     if Member is not None:
         lat, lon = f"{basis}_latitude", f"{basis}_longitude"
-        members = Member.objects.active().filter(union__path__startswith=org.path)
+        members = Member.objects.active().in_subtree(org)
         located = members.filter(**{f"{lat}__isnull": False, f"{lon}__isnull": False})
         points = _points(located.values_list(lat, lon).iterator(chunk_size=10_000))
         circle = coverage.service_circle(points, stations, minutes, speed, detour, top_k)
@@ -175,7 +175,7 @@ def coverage_for_org(
     if Enterprise is not None:
         rows = list(
             Enterprise.objects.filter(
-                street_org__path__startswith=org.path,
+                street_org__path__subtree_of=org.path,
                 latitude__isnull=False,
                 longitude__isnull=False,
             ).values_list("latitude", "longitude", "employees")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action
 from gonghui.core.views import OfficerViewMixin
 
@@ -64,13 +65,7 @@ class PublicMapView(View):
 
 
 def apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        aliases = {"facilities": "facility_codes"}
-        for field, errors in exc.error_dict.items():
-            field = aliases.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+    apply_service_errors(form, exc, aliases={"facilities": "facility_codes"})
 
 
 class StationListView(OfficerViewMixin, View):
