@@ -30,9 +30,10 @@ class FacilityOut(Schema):
     name: str
 
 
-def _station_public(point, at, distance=None, open_now=None) -> dict:
+def _station_public(point, at, distance=None, open_now=None, state=None, memo=None) -> dict:
     """A station as the public sees it, from the index (no query per station)."""
     display_lat, display_lon = display_coords(point.latitude, point.longitude)
+    state = state or selectors.point_state(point, at, memo)
     return {
         "id": point.id,
         "name": point.name,
@@ -52,6 +53,10 @@ def _station_public(point, at, distance=None, open_now=None) -> dict:
         "capacity": point.capacity,
         "directions_url": directions_url(point.latitude, point.longitude, point.name),
         "distance_m": None if distance is None else round(distance, 1),
+        "state": state.state,
+        "state_label": state.label(at),
+        "opens_at": state.opens_at,
+        "closes_at": state.closes_at,
     }
 
 
@@ -74,6 +79,12 @@ class StationPublicOut(Schema):
     capacity: int | None
     directions_url: str
     distance_m: float | None
+    state: str = Field(..., description="open / opens_later（今天晚些时候开门）/ closed_today")
+    state_label: str = Field(..., description="例如“07:00 开门”")
+    opens_at: datetime.datetime | None = Field(None, description="未营业时：下次开门时间")
+    closes_at: datetime.datetime | None = Field(
+        None, description="营业中：关门时间；24小时开放则为空"
+    )
 
 
 class MapOut(Schema):
@@ -88,6 +99,12 @@ class NearestQuery(Schema):
     open_now: bool = False
     facility: list[str] = Field([], description="设施代码，可重复或以逗号分隔，须全部具备")
     station_type: StationType | None = None
+    within_km: float | None = Field(
+        None,
+        gt=0,
+        le=selectors.NEAR_MAX_KM,
+        description="只找这个距离（公里）以内的驿站；默认为 NEAR_ME_KM 设置（20）",
+    )
 
 
 class PointOut(Schema):
@@ -99,6 +116,11 @@ class NearestOut(Schema):
     coordinate_system: str
     origin: PointOut
     stations: list[StationPublicOut]
+    within_km: float
+    message: str = Field(..., description="范围内没有（营业的）驿站时的说明，否则为空")
+    later: list[StationPublicOut] = Field(
+        ..., description="要求营业中而范围内没有时：范围内最近的驿站及开门时间"
+    )
 
 
 class PlaceOut(Schema):
@@ -145,9 +167,10 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
 def station_map(request, params: Query[MapQuery]):
     at = timezone.now()
     points = selectors.map_points(bbox=_bbox(params.bbox))
+    memo: dict = {}
     return {
         "coordinate_system": coordinate_system(),
-        "stations": [_station_public(p, at) for p in points],
+        "stations": [_station_public(p, at, memo=memo) for p in points],
     }
 
 
@@ -155,10 +178,11 @@ def station_map(request, params: Query[MapQuery]):
 def station_nearest(request, params: Query[NearestQuery]):
     codes = _facility_codes(params.facility)
     at = timezone.now()
-    found = selectors.nearest(
+    near = selectors.near_me(
         lat=params.lat,
         lon=params.lon,
         k=params.k,
+        within_km=params.within_km,
         open_now=params.open_now,
         facilities=codes,
         station_type=params.station_type,
@@ -168,8 +192,36 @@ def station_nearest(request, params: Query[NearestQuery]):
     return {
         "coordinate_system": coordinate_system(),
         "origin": {"display_latitude": origin_lat, "display_longitude": origin_lon},
-        "stations": [_station_public(s, at, d, is_open) for s, d, is_open in found],
+        "stations": [_near_public(row, at) for row in near.stations],
+        "within_km": near.within_km,
+        "message": near.message,
+        "later": [_near_public(row, at) for row in near.later],
     }
+
+
+def _near_public(row, at) -> dict:
+    point, distance, state = row
+    return _station_public(point, at, distance, state.state == hours_lib.OPEN, state)
+
+
+class PlaceLabelOut(Schema):
+    name: str
+    label: str
+    depth: int
+    display_latitude: float
+    display_longitude: float
+    source: str = Field(..., description="org（工会自身坐标）/ stations / enterprises（推算）")
+
+
+@router.get("/stations/map/places", auth=None, response=list[PlaceLabelOut])
+def station_map_places(request):
+    """Place labels for the map (unions and the towns they are named after), so the dots have
+    context even without a basemap."""
+    rows = []
+    for place in selectors.map_places():
+        lat, lon = display_coords(place["latitude"], place["longitude"])
+        rows.append({**place, "display_latitude": lat, "display_longitude": lon})
+    return rows
 
 
 @router.get("/stations/place", auth=None, response=PlaceOut)

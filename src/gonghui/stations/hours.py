@@ -251,3 +251,84 @@ def today_label(
         f"{start:%H:%M}-{'24:00' if end.time() == dt.time(0) else f'{end:%H:%M}'}"
         for start, end in spans
     )
+
+
+# The state a worker needs: open (until when), opens later today, or closed today (and when next).
+OPEN = "open"
+OPENS_LATER = "opens_later"
+CLOSED_TODAY = "closed_today"
+# How far ahead to look for the next opening or closing; a gap-free stretch that long is
+# "round the clock", and a station with no opening in it "has no opening hours soon".
+LOOKAHEAD_DAYS = 14
+
+
+@dataclass(frozen=True)
+class State:
+    state: str  # OPEN, OPENS_LATER or CLOSED_TODAY
+    opens_at: dt.datetime | None = None  # aware (Shanghai); the next opening when not open
+    closes_at: dt.datetime | None = None  # aware; None while open means round the clock
+    opened_today: bool = False  # closed now, but it had hours earlier today
+
+    def label(self, at: dt.datetime) -> str:
+        """``营业中，21:00 关门`` / ``07:00 开门`` / ``今日已关门，明天 07:00 开门``."""
+        today = local(at).date()
+        if self.state == OPEN:
+            if self.closes_at is None:
+                return _("营业中，24小时开放")
+            closes = self.closes_at.replace(tzinfo=None)
+            return _("营业中，%(time)s 关门") % {"time": _when(closes, today)}
+        if self.opens_at is None:
+            return _("今日不开放，近期没有开放时间")
+        opens = self.opens_at.replace(tzinfo=None)
+        if self.state == OPENS_LATER:
+            return _("%(time)s 开门") % {"time": f"{opens:%H:%M}"}
+        if self.opened_today:
+            return _("今日已关门，%(time)s 开门") % {"time": _when(opens, today)}
+        return _("今日不开放，%(time)s 开门") % {"time": _when(opens, today)}
+
+
+def _when(moment: dt.datetime, today: dt.date) -> str:
+    """A local moment said relative to today: ``07:00``, ``明天 07:00``, ``周一 07:00``."""
+    days = (moment.date() - today).days
+    clock = f"{moment:%H:%M}"
+    if days <= 0:
+        return clock
+    if days == 1:
+        return _("明天 %(time)s") % {"time": clock}
+    if days < 7:
+        return f"{weekday_name(moment.isoweekday())} {clock}"
+    return f"{moment:%m-%d} {clock}"
+
+
+def _spans_from(
+    day: dt.date, weekly: Sequence[Interval], exceptions: Sequence[Exception_], days: int
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    spans = []
+    for offset in range(days):
+        spans.extend(spans_opening_on(day + offset * DAY, weekly, exceptions))
+    return sorted(spans)
+
+
+def state_at(
+    weekly: Sequence[Interval], exceptions: Sequence[Exception_], at: dt.datetime
+) -> State:
+    """Open now (and until when: back-to-back spans such as 每天 00:00-24:00 are one stretch),
+    or when it opens next: later today, or not today at all."""
+    now = local(at)
+    spans = _spans_from(now.date() - DAY, weekly, exceptions, LOOKAHEAD_DAYS + 1)
+    for index, (start, end) in enumerate(spans):
+        if start <= now < end:
+            for next_start, next_end in spans[index + 1 :]:
+                if next_start > end:
+                    break
+                end = max(end, next_end)
+            if end >= spans[-1][1]:  # no gap before the horizon: round the clock
+                return State(OPEN)
+            return State(OPEN, closes_at=end.replace(tzinfo=SHANGHAI))
+    upcoming = [start for start, _end in spans if start > now]
+    earlier = any(start.date() == now.date() for start, _end in spans if start <= now)
+    if not upcoming:
+        return State(CLOSED_TODAY, opened_today=earlier)
+    opens = upcoming[0]
+    kind = OPENS_LATER if opens.date() == now.date() else CLOSED_TODAY
+    return State(kind, opens_at=opens.replace(tzinfo=SHANGHAI), opened_today=earlier)

@@ -21,7 +21,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from . import hours as hours_lib
-from .geo import chord_to_m, to_xyz
+from .geo import chord_to_m, m_to_chord, to_xyz
 
 
 @dataclass(frozen=True)
@@ -124,31 +124,44 @@ class StationIndex:
         return mask
 
     def nearest(
-        self, lat: float, lon: float, k: int, mask: np.ndarray | None = None
+        self,
+        lat: float,
+        lon: float,
+        k: int,
+        mask: np.ndarray | None = None,
+        max_m: float | None = None,
     ) -> list[tuple[StationPoint, float]]:
-        """The ``k`` nearest stations (where ``mask`` is true) with great-circle metres.
+        """The ``k`` nearest stations (where ``mask`` is true, and no farther than ``max_m``)
+        with great-circle metres, nearest first.
 
         With a mask, over-fetch 4k from the tree and widen fourfold; past ``MAX_FETCH``
-        candidates the matches are rare, so measure the masked subset directly instead."""
+        candidates the matches are rare, so measure the masked subset directly instead. A
+        radius bounds the tree search itself, so a night-time query with nothing open nearby
+        stops at the radius instead of walking the country."""
         n = len(self.points)
         if n == 0 or k <= 0:
             return []
         query = to_xyz([lat], [lon])[0]
+        bound = np.inf if max_m is None else m_to_chord(max_m) * (1 + 1e-12)
         if mask is None:
-            chords, indexes = self.tree.query(query, k=min(k, n))
-            return self._pairs(np.atleast_1d(indexes), np.atleast_1d(chords))
+            chords, indexes = self.tree.query(query, k=min(k, n), distance_upper_bound=bound)
+            return self._found(np.atleast_1d(indexes), np.atleast_1d(chords))
         fetch = min(n, max(4 * k, 16))
         while fetch <= self.MAX_FETCH or fetch >= n:
-            chords, indexes = self.tree.query(query, k=fetch)
+            chords, indexes = self.tree.query(query, k=fetch, distance_upper_bound=bound)
             chords, indexes = np.atleast_1d(chords), np.atleast_1d(indexes)
-            keep = mask[indexes]
-            if keep.sum() >= k or fetch >= n:
+            inside = indexes < n
+            keep = inside.copy()
+            keep[inside] = mask[indexes[inside]]
+            if keep.sum() >= k or fetch >= n or not inside.all():
                 return self._pairs(indexes[keep][:k], chords[keep][:k])
             fetch = min(n, fetch * 4)
         selected = np.flatnonzero(mask)
+        chords = np.linalg.norm(self.xyz[selected] - query, axis=1)
+        near = chords <= bound
+        selected, chords = selected[near], chords[near]
         if len(selected) == 0:
             return []
-        chords = np.linalg.norm(self.xyz[selected] - query, axis=1)
         if len(selected) > k:
             nearest = np.argpartition(chords, k)[:k]
         else:
@@ -161,6 +174,10 @@ class StationIndex:
         lon = np.fromiter((p.longitude for p in self.points), float, len(self.points))
         inside = (lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)
         return [self.points[int(i)] for i in np.flatnonzero(inside)]
+
+    def _found(self, indexes, chords) -> list[tuple[StationPoint, float]]:
+        inside = indexes < len(self.points)  # the tree's "none within the bound" marker
+        return self._pairs(indexes[inside], chords[inside])
 
     def _pairs(self, indexes, chords) -> list[tuple[StationPoint, float]]:
         metres = chord_to_m(chords)

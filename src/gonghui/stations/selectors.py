@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count
+from django.conf import settings
+from django.db.models import Avg, Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +20,17 @@ from .index import StationPoint, get_index
 from .models import CheckIn, Facility, Station
 
 NEAREST_MAX_K = 50
+# The widest "near me" anyone may ask for; the default is the NEAR_ME_KM setting.
+NEAR_MAX_KM = 200.0
+
+
+def near_me_km() -> float:
+    """The radius "near me" means unless the caller says otherwise (setting ``NEAR_ME_KM``)."""
+    return float(getattr(settings, "NEAR_ME_KM", 20) or 20)
+
+
+def km_text(km: float) -> str:
+    return f"{km:g}" if km >= 1 else f"{km:.1f}"
 
 
 def station_list(*, user, q: str | None = None, station_type: str | None = None, operator_id=None):
@@ -68,6 +81,141 @@ def nearest(
         at=at, open_now=open_now, facilities=facilities or (), station_type=station_type
     )
     return [(p, d, p.is_open(at)) for p, d in index.nearest(lat, lon, k, mask)]
+
+
+@dataclass
+class Nearby:
+    """The answer to "near me": ``stations`` within ``within_km``, nearest first, each with its
+    state; when open ones were asked for and none is within reach, ``later`` holds the nearest
+    (closed) ones with when they open, and ``message`` says so in words. Nothing beyond the
+    radius is ever offered."""
+
+    within_km: float
+    open_now: bool
+    at: dt.datetime
+    stations: list[tuple[StationPoint, float, hours_lib.State]] = field(default_factory=list)
+    later: list[tuple[StationPoint, float, hours_lib.State]] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        km = km_text(self.within_km)
+        if self.stations:
+            return ""
+        if self.later:
+            return _("%(km)s 公里内没有正在营业的驿站。下面是最近的驿站和开门时间。") % {"km": km}
+        if self.open_now:
+            return _("%(km)s 公里内没有正在营业的驿站，也没有其他符合条件的驿站。") % {"km": km}
+        return _("%(km)s 公里内没有符合条件的驿站。") % {"km": km}
+
+
+def near_me(
+    *,
+    lat: float,
+    lon: float,
+    k: int = 5,
+    within_km: float | None = None,
+    open_now: bool = False,
+    facilities: list[str] | None = None,
+    station_type: str | None = None,
+    at: dt.datetime | None = None,
+) -> Nearby:
+    """Stations near a worker, by distance, with their state, from the in-memory index."""
+    at = at or timezone.now()
+    within_km = near_me_km() if within_km is None else within_km
+    index = get_index(at)
+    base = index.mask(facilities=facilities or (), station_type=station_type)
+    result = Nearby(within_km=within_km, open_now=open_now, at=at)
+    states: dict = {}
+
+    def stated(found):
+        return [(p, d, point_state(p, at, states)) for p, d in found]
+
+    max_m = within_km * 1000
+    if open_now:
+        open_mask = index.open_mask(at)
+        mask = open_mask if base is None else base & open_mask
+        result.stations = stated(index.nearest(lat, lon, k, mask, max_m=max_m))
+        if not result.stations:
+            result.later = stated(index.nearest(lat, lon, k, base, max_m=max_m))
+    else:
+        result.stations = stated(index.nearest(lat, lon, k, base, max_m=max_m))
+    return result
+
+
+def point_state(point: StationPoint, at: dt.datetime, memo: dict | None = None):
+    """A station's state; stations sharing a schedule share the computation."""
+    if memo is None:
+        return hours_lib.state_at(point.weekly, point.exceptions, at)
+    key = (point.weekly, point.exceptions)
+    if key not in memo:
+        memo[key] = hours_lib.state_at(point.weekly, point.exceptions, at)
+    return memo[key]
+
+
+UNION_SUFFIXES = ("总工会", "工会联合会", "联合工会", "工会")
+
+
+def place_name(org_name: str) -> str:
+    """``郾城区总工会`` -> ``郾城区``: the place a union is named after, for a map label."""
+    for suffix in UNION_SUFFIXES:
+        if org_name.endswith(suffix) and len(org_name) > len(suffix):
+            return org_name[: -len(suffix)]
+    return org_name
+
+
+MAP_PLACES_LIMIT = 2000
+
+
+def map_places() -> list[dict]:
+    """Labels that give the dots context when no basemap is configured: each active union
+    with a position, its own, else the centre of the stations it runs, else of the
+    enterprises in its area. Upper levels first (the map shows deeper ones as it zooms in)."""
+    from gonghui.organizations.models import Organization
+
+    found: dict[int, dict] = {}
+
+    def add(rows, source):
+        for pk, name, depth, lat, lon in rows:
+            if pk not in found and lat is not None and lon is not None:
+                found[pk] = {
+                    "name": name,
+                    "label": place_name(name),
+                    "depth": depth,
+                    "latitude": float(lat),
+                    "longitude": float(lon),
+                    "source": source,
+                }
+
+    orgs = Organization.objects.active().filter(latitude__isnull=False, longitude__isnull=False)
+    add(orgs.values_list("pk", "name", "depth", "latitude", "longitude"), "org")
+    by_operator = (
+        Station.objects.active()
+        .filter(operator__dissolved_on__isnull=True)
+        .values("operator_id", "operator__name", "operator__depth")
+        .annotate(lat=Avg("latitude"), lon=Avg("longitude"))
+        .values_list("operator_id", "operator__name", "operator__depth", "lat", "lon")
+        .order_by()
+    )
+    add(by_operator, "stations")
+    try:
+        from gonghui.enterprises.models import Enterprise
+    except ImportError:  # the enterprises app is not installed in this deployment
+        Enterprise = None
+    if Enterprise is not None:
+        by_area = (
+            Enterprise.objects.filter(
+                latitude__isnull=False,
+                longitude__isnull=False,
+                street_org__dissolved_on__isnull=True,
+            )
+            .values("street_org_id", "street_org__name", "street_org__depth")
+            .annotate(lat=Avg("latitude"), lon=Avg("longitude"))
+            .values_list("street_org_id", "street_org__name", "street_org__depth", "lat", "lon")
+            .order_by()
+        )
+        add(by_area, "enterprises")
+    places = sorted(found.values(), key=lambda p: (p["depth"], p["label"]))
+    return places[:MAP_PLACES_LIMIT]
 
 
 def map_points(*, bbox: tuple[float, float, float, float] | None = None) -> list[StationPoint]:

@@ -44,8 +44,40 @@ def station_cards(stations, at):
     return cards
 
 
+def distance_text(metres: float) -> str:
+    if metres < 1000:
+        return _("%(n)d 米") % {"n": round(metres)}
+    return _("%(n).1f 公里") % {"n": metres / 1000}
+
+
+def near_rows(found, at) -> list[dict]:
+    return [
+        {
+            "point": point,
+            "distance": distance_text(distance),
+            "state": state.state,
+            "state_label": state.label(at),
+            "today": hours_lib.today_label(point.weekly, point.exceptions, at),
+            "type_label": StationType(point.station_type).label,
+            "directions": directions_url(point.latitude, point.longitude, point.name),
+        }
+        for point, distance, state in found
+    ]
+
+
+def _position(request) -> tuple[float, float] | None:
+    try:
+        lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
+    except (KeyError, ValueError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
+
+
 class PublicMapView(View):
-    """爱心地图: public, phone-first, works with no tiles and with no JavaScript."""
+    """爱心地图: public, phone-first, works with no tiles and with no JavaScript (a typed place
+    or ``?lat=&lon=`` answers "nearest" on the page itself)."""
 
     def get(self, request):
         at = timezone.now()
@@ -57,8 +89,39 @@ class PublicMapView(View):
             "types": StationType.choices,
             "tile_url": tile_url(),
             "coordinate_system": coordinate_system(),
+            "wanted": [],
         }
+        context.update(self._nearest(request, at))
         return render(request, "stations/map.html", context)
+
+    def _nearest(self, request, at) -> dict:
+        place = request.GET.get("place", "").strip()[:100]
+        position, label = _position(request), ""
+        if position is None and place:
+            found = selectors.place_lookup(q=place)
+            if found is None:
+                return {"place": place, "place_error": True}
+            position, label = found[:2], found[2]
+        if position is None:
+            return {}
+        known = set(selectors.facilities().values_list("code", flat=True))
+        wanted = [c for c in request.GET.getlist("facility") if c in known]
+        kind = request.GET.get("station_type") or None
+        near = selectors.near_me(
+            lat=position[0],
+            lon=position[1],
+            open_now=True,
+            facilities=wanted,
+            station_type=kind if kind in StationType.values else None,
+            at=at,
+        )
+        return {
+            "place": place,
+            "near": near,
+            "near_label": label,
+            "near_rows": near_rows(near.stations or near.later, at),
+            "wanted": wanted,
+        }
 
 
 # Officer pages ------------------------------------------------------------------------------

@@ -62,27 +62,39 @@
     return e;
   }
 
-  function renderNearest(stations) {
+  // Nearest first, each with its state ("07:00 开门"); when nothing open is within reach the
+  // server says so in words and lists the nearest closed ones with when they open.
+  function renderNearest(body) {
+    var stations = (body.stations && body.stations.length) ? body.stations : (body.later || []);
+    var message = document.getElementById("nearest-message");
     nearestList.textContent = "";
     nearestSection.hidden = false;
-    if (!stations.length) { say(d.labelNone); return; }
+    message.textContent = body.message || "";
+    message.hidden = !body.message;
     stations.forEach(function (s, i) {
-      var li = el("li", "station-item nearest-item" + (i === 0 ? " first" : ""));
+      var li = el("li", "station-item nearest-item" + (i === 0 && s.state === "open" ? " first" : ""));
       li.dataset.id = s.id;
       li.appendChild(el("h3", "station-name", s.name));
       var p = el("p");
       p.appendChild(el("span", "distance", formatDistance(s.distance_m)));
-      p.appendChild(document.createTextNode(" · " + s.station_type_label + " · " + s.today_hours));
+      p.appendChild(document.createTextNode(" · "));
+      p.appendChild(el("span", "state " + s.state, s.state_label));
       li.appendChild(p);
+      li.appendChild(el("p", "note", s.station_type_label + " · " + s.today_hours));
       li.appendChild(el("p", null, s.address));
       var a = el("a", null, d.labelDirections);
       a.href = s.directions_url; a.rel = "noopener"; a.target = "_blank";
       var links = el("p", "links"); links.appendChild(a); li.appendChild(links);
       nearestList.appendChild(li);
     });
-    say(d.labelFound + stations[0].name + "（" + formatDistance(stations[0].distance_m) + "）");
+    if (!stations.length) { say(body.message || d.labelNone); return; }
+    if (body.stations && body.stations.length) {
+      say(d.labelFound + stations[0].name + "（" + formatDistance(stations[0].distance_m) + "）");
+    } else {
+      say(body.message);
+    }
     var first = stations[0];
-    if (map) map.setView([first.display_latitude, first.display_longitude], 15);
+    if (map) map.setView([first.display_latitude, first.display_longitude], 14);
   }
 
   function nearestFrom(lat, lon) {
@@ -99,7 +111,7 @@
           hereMarker = L.circleMarker([body.origin.display_latitude, body.origin.display_longitude],
             { radius: 6, color: "#0b5cad", fillOpacity: 1 }).addTo(map);
         }
-        renderNearest(body.stations || []);
+        renderNearest(body);
       });
   }
 
@@ -123,12 +135,44 @@
         nearestFrom(place.latitude, place.longitude);
       });
   }
-  document.getElementById("nearest-place").addEventListener("click", nearestPlace);
+  document.getElementById("nearest-place").addEventListener("click", function (e) {
+    e.preventDefault();
+    nearestPlace();
+  });
   document.getElementById("place-input").addEventListener("keydown", function (e) {
     if (e.key === "Enter") { e.preventDefault(); nearestPlace(); }
   });
   form.addEventListener("change", applyFilters);
   form.addEventListener("submit", function (e) { e.preventDefault(); });
+
+  // Without a basemap the dots get context from the data: the unions (and the towns they are
+  // named after) at their own position or the centre of their stations or enterprises. Upper
+  // levels show first; deeper ones appear as the map zooms in.
+  var places = [];
+  function minZoom(depth) { return 3 + 2 * depth; }
+  function showPlaces() {
+    var zoom = map.getZoom();
+    places.forEach(function (p) {
+      if (zoom >= minZoom(p.depth)) { if (!map.hasLayer(p.marker)) p.marker.addTo(map); }
+      else if (map.hasLayer(p.marker)) p.marker.remove();
+    });
+  }
+  function loadPlaces() {
+    fetch(d.apiPlaces, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (rows) {
+        rows.forEach(function (row) {
+          var label = el("span", "place-label-text", row.label);
+          label.title = row.name;
+          var icon = L.divIcon({ className: "place-label depth-" + Math.min(row.depth, 5), html: label, iconSize: null });
+          var marker = L.marker([row.display_latitude, row.display_longitude],
+            { icon: icon, interactive: false, keyboard: false, zIndexOffset: -1000 });
+          places.push({ depth: row.depth, marker: marker });
+        });
+        map.on("zoomend", showPlaces);
+        showPlaces();
+      });
+  }
 
   function initMap() {
     if (!window.L) return;
@@ -136,6 +180,7 @@
     map = L.map("station-map", { zoomControl: true, attributionControl: !!d.tileUrl, preferCanvas: true });
     if (d.tileUrl) L.tileLayer(d.tileUrl, { maxZoom: 19 }).addTo(map);
     map.setView([34, 110], 4);
+    if (!d.tileUrl) loadPlaces();
     fetch(d.apiMap, { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (body) {
