@@ -192,8 +192,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", False)
 
 # Where SMS / e-mail copies of case notifications go: the console in development; a provider's
-# One date format in every language: YYYY-MM-DD (gonghui/core/formats).
-FORMAT_MODULE_PATH = ["gonghui.core.formats"]
 # backend class (see gonghui.cases.notify) in production.
 CASES_NOTIFY_BACKEND = os.environ.get("CASES_NOTIFY_BACKEND", "gonghui.cases.notify.ConsoleBackend")
 
@@ -227,102 +225,19 @@ if not DEBUG and env_bool("SECURE_SSL_REDIRECT", False):
     SECURE_HSTS_SECONDS = 31536000
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 # Only trust X-Forwarded-For when a proxy we run sets it; otherwise audit IPs could be forged.
-# ---- Members: ID-number keys, card keys, SMS, rate limits ----------------------------------
-# Key rings are "id:key,id:key" (keys of 32+ random characters, no commas); the active id
-# encrypts or signs, every id in the ring still decrypts or verifies. Unset (development only),
-# each is derived from SECRET_KEY by gonghui.members.crypto.
-
-
-def env_keyring(name: str) -> dict[str, str]:
-    ring = {}
-    for item in env_list(name):
-        kid, sep, key = item.partition(":")
-        if not sep or not kid.strip() or not key.strip():
-            raise ImproperlyConfigured(f"{name}: each entry must be 'id:key' ({item[:6]}...).")
-        ring[kid.strip()] = key.strip()
-    return ring
-
-
-MEMBER_ID_KEYS = env_keyring("MEMBER_ID_KEYS")
-MEMBER_ID_ACTIVE_KEY = os.environ.get("MEMBER_ID_ACTIVE_KEY", "").strip() or None
-# The lookup hash behind "one person, one record": set once, never rotated.
-MEMBER_ID_HASH_KEY = os.environ.get("MEMBER_ID_HASH_KEY", "").strip() or None
-MEMBER_CARD_KEYS = env_keyring("MEMBER_CARD_KEYS")
-MEMBER_CARD_ACTIVE_KEY = os.environ.get("MEMBER_CARD_ACTIVE_KEY", "").strip() or None
-
-# One-time codes go out through a provider's backend (a subclass of
-# gonghui.members.sms.SmsBackend); the console backend writes codes to the log (development).
-CONSOLE_SMS_BACKEND = "gonghui.members.sms.ConsoleSmsBackend"
-MEMBER_SMS_BACKEND = os.environ.get("MEMBER_SMS_BACKEND", "").strip() or CONSOLE_SMS_BACKEND
-
-# Rate limits: {name: (hits, seconds)} per caller, counted in the database so that every
-# server process shares them (gonghui.core.ratelimit). RATE_LIMITS="code_address=20/3600,..."
-# overrides single entries.
-RATE_LIMITS = {
-    "code_phone": (5, 3600),  # codes sent to one phone
-    "code_address": (20, 3600),  # codes requested from one address (a shared Wi-Fi, a NAT)
-    "code_device": (10, 3600),  # codes requested from one device
-    "checkin_address": (60, 3600),  # anonymous station check-ins from one address
-    "checkin_device": (10, 3600),  # anonymous station check-ins from one device
-}
-for _item in env_list("RATE_LIMITS"):
-    _name, _sep, _rate = _item.partition("=")
-    _hits, _slash, _seconds = _rate.partition("/")
-    if _name.strip() not in RATE_LIMITS or not (_hits.isdigit() and _seconds.isdigit()):
-        raise ImproperlyConfigured(f"RATE_LIMITS: '{_item}' is not name=hits/seconds.")
-    RATE_LIMITS[_name.strip()] = (int(_hits), int(_seconds))
-
-
-def production_problems() -> list[str]:
-    """What makes this configuration unsafe to serve the public with (checked outside DEBUG)."""
-    problems = []
-    if MEMBER_SMS_BACKEND == CONSOLE_SMS_BACKEND:
-        problems.append("MEMBER_SMS_BACKEND is the console backend (it logs every code).")
-    if TASKS["default"]["BACKEND"].endswith("ImmediateBackend"):
-        problems.append("TASKS_BACKEND is immediate (set TASKS_BACKEND=database).")
-    for ring_name, active_name, active in (
-        ("MEMBER_ID_KEYS", "MEMBER_ID_ACTIVE_KEY", MEMBER_ID_ACTIVE_KEY),
-        ("MEMBER_CARD_KEYS", "MEMBER_CARD_ACTIVE_KEY", MEMBER_CARD_ACTIVE_KEY),
-    ):
-        ring = globals()[ring_name]
-        if not ring:
-            problems.append(f"{ring_name} is not set (the keys would derive from SECRET_KEY).")
-        elif len(ring) > 1 and not active:
-            problems.append(f"{ring_name} holds several keys: set {active_name}.")
-        elif active and active not in ring:
-            problems.append(f"{active_name} is not an id in {ring_name}.")
-    if not MEMBER_ID_HASH_KEY:
-        problems.append("MEMBER_ID_HASH_KEY is not set (the hash would derive from SECRET_KEY).")
-    keys = [*MEMBER_ID_KEYS.values(), *MEMBER_CARD_KEYS.values(), MEMBER_ID_HASH_KEY or ""]
-    if any(key and (len(key) < 32 or key == SECRET_KEY) for key in keys):
-        problems.append("MEMBER_* keys must be 32+ random characters, none equal to SECRET_KEY.")
-    return problems
-
-
-# The test settings (gonghui.test_settings, being imported) run the production path with the
-# development backends; DEBUG is a laptop. Anything else refuses to start.
-if not DEBUG and "gonghui.test_settings" not in sys.modules:
-    _problems = production_problems()
-    if _problems:
-        raise ImproperlyConfigured("Refusing to start: " + " ".join(_problems))
-
 GONGHUI_TRUST_X_FORWARDED_FOR = env_bool("BEHIND_PROXY")
 
 # API lists: bounded pages and offsets (an unbounded offset overflows SQLite's integers).
 NINJA_PAGINATION_CLASS = "gonghui.core.pagination.BoundedLimitOffsetPagination"
 NINJA_PAGINATION_PER_PAGE = 50
-# Request bodies: JSON and form posts up to DATA_UPLOAD_MAX_MEMORY_SIZE; multipart uploads up to
-# UPLOAD_MAX_REQUEST_BYTES in all (each upload checks its own file limit). Larger ones are
-# answered 413 before they are read (core.middleware.RequestSizeLimitMiddleware).
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024))
-UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("UPLOAD_MAX_REQUEST_BYTES", 32 * 1024 * 1024))
-
 NINJA_PAGINATION_MAX_LIMIT = 500
 
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 # Chinese basemaps (Amap, Tencent) are drawn in GCJ-02; stations are stored in WGS-84 and
 # converted for display only when the configured tiles need it.
 MAP_COORDINATE_SYSTEM = os.environ.get("MAP_COORDINATE_SYSTEM", "wgs84")
+# "Near me" (stations, jobs, discounts, training): how far counts as near, in kilometres.
+NEAR_ME_KM = float(os.environ.get("NEAR_ME_KM", "20"))
 _tile_hosts = env_list("MAP_TILE_HOSTS")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -341,8 +256,6 @@ CONTENT_SECURITY_POLICY = {
 
 LOGGING = {
     "version": 1,
-# "Near me" (stations, jobs, discounts, training): how far counts as near, in kilometres.
-NEAR_ME_KM = float(os.environ.get("NEAR_ME_KM", "20"))
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
