@@ -4,16 +4,23 @@ A file is checked up front (size, type, headers), so a wrong file is refused in 
 and nothing is written. The rows are then enrolled by a task in batches; each batch commits
 whole or not at all, so a row is either a member or a line in the error report, never half.
 Re-importing the same file finds every person by the keyed ID hash and creates nobody twice.
+
+Cells are read by :mod:`gonghui.core.spreadsheet` (an ID number in a number cell is refused,
+never reconstructed) and every value read differently from its cell is listed in the report.
+The roster holds full ID numbers: it is stored sealed (AES-GCM) under MEDIA_ROOT/private and
+deleted when the import finishes; the report expires after REPORT_DAYS. A job whose worker
+stopped sending heartbeats is marked failed and can be run again from its sealed file.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -22,9 +29,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from gonghui.core import audit
+from gonghui.core import audit, spreadsheet
+from gonghui.core.cells import safe_row
 from gonghui.core.models import AuditAction
-from gonghui.core.scoping import SYSTEM, Action, require_in_scope
+from gonghui.core.scoping import SYSTEM, Action, require_in_scope, scope_for
 from gonghui.core.text import search_key
 from gonghui.core.validators import (
     id_card_birth_date,
@@ -48,18 +56,24 @@ from .models import ImportJob, Member, MemberEvent
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 BATCH_SIZE = 1000
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
+# A running job whose worker has not reported for this long is dead (a batch takes seconds).
+STALE_MINUTES = 10
+# Error reports (the bad rows, full ID numbers included) are kept this long, then deleted.
+REPORT_DAYS = 7
+SEALED_SUFFIX = ".sealed"
+TEMPLATE_ROWS = 2000
 
-# (field, header in the template, required)
+# (field, header in the template, required, other headers clerks use for it)
 COLUMNS = [
-    ("name", "姓名", True),
-    ("id_card", "身份证号码", True),
-    ("phone", "手机号码", True),
-    ("occupation_group", "职业群体", False),
-    ("employer_name", "工作单位", False),
-    ("work_place", "工作地点", False),
-    ("joined_on", "入会日期", False),
+    ("name", "姓名", True, ()),
+    ("id_card", "身份证号码", True, ("身份证号", "公民身份号码", "身份证", "证件号码")),
+    ("phone", "手机号码", True, ("手机号", "手机", "联系电话", "电话")),
+    ("occupation_group", "职业群体", False, ()),
+    ("employer_name", "工作单位", False, ("单位", "单位名称")),
+    ("work_place", "工作地点", False, ()),
+    ("joined_on", "入会日期", False, ("入会时间",)),
 ]
-HEADER_OF = {name: header for name, header, _required in COLUMNS}
+HEADER_OF = {name: header for name, header, _required, _aliases in COLUMNS}
 GROUP_BY_LABEL = {str(label): value for value, label in OccupationGroup.choices}
 
 
@@ -70,15 +84,30 @@ def template_xlsx() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = gettext("会员名单")
-    sheet.append([header for _name, header, _required in COLUMNS])
+    sheet.append([header for _name, header, _required, _aliases in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEFG", (10, 22, 14, 14, 28, 20, 12), strict=True):
         sheet.column_dimensions[letter].width = width
+    # ID and phone columns are text: typed into a "General" column an 18-digit number keeps
+    # only 15 significant digits. The column style covers new rows; the first rows are set
+    # too, for programs that only honour cell styles.
+    for letter in "BC":
+        sheet.column_dimensions[letter].number_format = "@"
+        for row in range(2, TEMPLATE_ROWS + 2):
+            sheet[f"{letter}{row}"].number_format = "@"
     notes = book.create_sheet(gettext("填写说明"))
     notes.append([gettext("列"), gettext("说明")])
     notes.append([HEADER_OF["name"], gettext("必填")])
-    notes.append([HEADER_OF["id_card"], gettext("必填，18位，末位可为X；按文本格式填写")])
+    notes.append(
+        [
+            HEADER_OF["id_card"],
+            gettext(
+                "必填，18位，末位可为X；此列已设为文本格式。"
+                "若整列被设成数字格式，号码会丢失末几位，请改为文本格式后重新粘贴。"
+            ),
+        ]
+    )
     notes.append([HEADER_OF["phone"], gettext("必填，11位手机号码")])
     notes.append([HEADER_OF["occupation_group"], "、".join(GROUP_BY_LABEL)])
     notes.append([HEADER_OF["joined_on"], gettext("YYYY-MM-DD，留空为导入当天")])
@@ -87,59 +116,74 @@ def template_xlsx() -> bytes:
     return out.getvalue()
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
+# ---- The stored roster ------------------------------------------------------------------------
 
 
-def read_rows(path: str, suffix: str) -> list[list[str]]:
-    """Every row of the first sheet as text cells (header included)."""
-    if suffix == ".csv":
-        raw = Path(path).read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ValidationError({"file": _("无法识别CSV文件的编码，请另存为UTF-8。")})
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    from python_calamine import CalamineWorkbook
+def _file_key() -> tuple[str, dict[str, bytes]]:
+    return crypto._keyring("MEMBER_ID_KEYS", "MEMBER_ID_ACTIVE_KEY", "gonghui.members.import-file")
 
+
+def seal(content: bytes) -> bytes:
+    """``<key id>\\n<nonce><ciphertext+tag>``: the roster at rest is unreadable without the
+    member-ID keys."""
+    kid, keys = _file_key()
+    nonce = os.urandom(12)
+    return kid.encode() + b"\n" + nonce + AESGCM(keys[kid]).encrypt(nonce, content, b"import")
+
+
+def unseal(blob: bytes) -> bytes:
+    kid, _sep, body = blob.partition(b"\n")
+    _active, keys = _file_key()
+    return AESGCM(keys[kid.decode()]).decrypt(body[:12], body[12:], b"import")
+
+
+def read_stored(job: ImportJob) -> bytes:
+    with job.file.open("rb") as handle:
+        content = handle.read()
+    return unseal(content) if job.file.name.endswith(SEALED_SUFFIX) else content
+
+
+def discard_upload(job: ImportJob) -> None:
+    """Delete the roster file; the row keeps only its original name."""
+    if job.file:
+        job.file.storage.delete(job.file.name)
+    ImportJob.objects.filter(pk=job.pk).update(file="")
+    job.file = ""
+
+
+# ---- Reading ----------------------------------------------------------------------------------
+
+
+def read_rows(content: bytes) -> spreadsheet.Table:
+    """Every row of the first sheet, cells as typed in the file."""
+    return spreadsheet.read_table(content)
+
+
+def header_map(table: spreadsheet.Table) -> spreadsheet.Header:
+    """Where the header row is and each field's column; missing required headers are a
+    file-level error. Title rows and a merged group header above it are skipped."""
     try:
-        book = CalamineWorkbook.from_path(path)
-        sheet = book.get_sheet_by_index(0)
-        return [
-            [_cell_text(cell) for cell in row] for row in sheet.to_python(skip_empty_area=False)
-        ]
-    except Exception:
-        raise ValidationError({"file": _("文件不是有效的Excel表格（.xlsx）。")}) from None
-
-
-def header_map(header_row: list[str]) -> dict[str, int]:
-    """{field: column index}; missing required headers are a file-level error."""
-    positions = {}
-    cleaned = [cell.strip().rstrip("*＊").strip() for cell in header_row]
-    for name, header, _required in COLUMNS:
-        if header in cleaned:
-            positions[name] = cleaned.index(header)
-    missing = [header for name, header, required in COLUMNS if required and name not in positions]
-    if missing:
+        return spreadsheet.find_header(
+            table,
+            [(name, (header, *aliases)) for name, header, _r, aliases in COLUMNS],
+            [name for name, _h, required, _a in COLUMNS if required],
+        )
+    except spreadsheet.HeaderNotFound as exc:
         raise ValidationError(
             {
                 "file": _("表头不正确，缺少列：%(columns)s。请使用导入模板。")
-                % {"columns": "、".join(missing)}
+                % {"columns": "、".join(HEADER_OF[name] for name in exc.missing)}
             }
-        )
-    return positions
+        ) from None
+
+
+def body_rows(table: spreadsheet.Table, header: spreadsheet.Header) -> list[tuple[int, list]]:
+    """(sheet row number, cells) of every non-empty row below the header."""
+    return [
+        (index + 1, row)
+        for index, row in enumerate(table.rows)
+        if index >= header.first_data_row and not spreadsheet.is_blank_row(row)
+    ]
 
 
 def check_upload(upload) -> str:
@@ -157,24 +201,22 @@ def check_upload(upload) -> str:
 
 
 def import_start(*, actor, union: Organization, upload) -> ImportJob:
-    """Check the file, store it, and queue the import. Returns the job (progress on its page)."""
+    """Check the file, store it sealed, and queue the import. Returns the job."""
     require_in_scope(actor, union.path, Action.CHANGE)
     suffix = check_upload(upload)
+    upload.seek(0)
+    content = upload.read()
+    table = read_rows(content)
+    if spreadsheet.is_blank_row(cell for row in table.rows for cell in row):
+        raise ValidationError({"file": _("文件是空的。")})
+    header = header_map(table)
     job = ImportJob(
         union=union,
         created_by=actor if getattr(actor, "pk", None) else None,
         original_name=Path(upload.name).name[:200],
+        total_rows=len(body_rows(table, header)),
     )
-    job.file.save(f"import{suffix}", upload, save=False)
-    try:
-        rows = read_rows(job.file.path, suffix)
-        if not rows:
-            raise ValidationError({"file": _("文件是空的。")})
-        header_map(rows[0])
-    except ValidationError:
-        job.file.delete(save=False)
-        raise
-    job.total_rows = sum(1 for row in rows[1:] if any(row))
+    job.file.save(f"import{suffix}{SEALED_SUFFIX}", ContentFile(seal(content)), save=False)
     job.save()
     audit.record(
         actor=actor,
@@ -192,53 +234,61 @@ def import_start(*, actor, union: Organization, upload) -> ImportJob:
 
 @dataclass
 class RowResult:
-    number: int  # row number in the sheet (header is row 1)
-    values: list[str]
+    number: int  # row number in the sheet
+    values: list[str]  # the cells as the officer sees them, in template column order
     data: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)  # {field: message}
 
 
-def _parse_row(number: int, row: list[str], positions: dict[str, int], today) -> RowResult:
-    def get(name):
-        index = positions.get(name)
-        return row[index].strip() if index is not None and index < len(row) else ""
+def _id_card(value):
+    return spreadsheet.id_card(value, HEADER_OF["id_card"])
 
-    result = RowResult(number, [get(name) for name, _h, _r in COLUMNS])
-    name = get("name")
-    if not name:
-        result.errors["name"] = gettext("请填写姓名。")
-    elif len(name) > 60:
-        result.errors["name"] = gettext("内容太长。")
-    try:
-        number_text = services.clean_id_card(get("id_card"), today=today)
-    except ValidationError as exc:
-        result.errors["id_card"] = exc.message_dict["id_card"][0]
-        number_text = ""
-    phone = get("phone")
+
+def _parse_row(
+    number: int,
+    row: list,
+    positions: dict[str, int],
+    today,
+    changes: list[spreadsheet.Change],
+) -> RowResult:
+    cells = spreadsheet.row_cells(row, positions)
+    reader = spreadsheet.RowReader(number, cells, HEADER_OF, changes)
+    result = RowResult(number, [spreadsheet.text(cells.get(name)) for name, *_rest in COLUMNS])
+    name = reader.read("name", spreadsheet.name)
+    if "name" not in reader.errors:
+        if not name:
+            reader.fail("name", gettext("请填写姓名。"))
+        elif len(name) > 60:
+            reader.fail("name", gettext("内容太长。"))
+    number_text = reader.read("id_card", _id_card)
+    if "id_card" not in reader.errors:
+        try:
+            number_text = services.clean_id_card(number_text, today=today)
+        except ValidationError as exc:
+            reader.fail("id_card", exc.message_dict["id_card"][0])
+            number_text = ""
+    phone = reader.read("phone", spreadsheet.mobile)
     if not is_valid_mobile(phone):
-        result.errors["phone"] = gettext("请输入11位中国大陆手机号码（1开头，第二位为3-9）。")
-    group_text = get("occupation_group")
+        reader.fail("phone", gettext("请输入11位中国大陆手机号码（1开头，第二位为3-9）。"))
+    group_text = reader.read("occupation_group", spreadsheet.text)
     group = GROUP_BY_LABEL.get(group_text) or (
         group_text if group_text in OccupationGroup.values else None
     )
     if group_text and group is None:
-        result.errors["occupation_group"] = gettext("职业群体不是可选的值之一。")
-    joined_text = get("joined_on")
-    joined = today
-    if joined_text:
-        try:
-            joined = datetime.date.fromisoformat(joined_text.replace("/", "-")[:10])
-            if joined > today:
-                result.errors["joined_on"] = gettext("入会日期不能晚于今天。")
-        except ValueError:
-            result.errors["joined_on"] = gettext("请输入有效日期（YYYY-MM-DD）。")
+        reader.fail("occupation_group", gettext("职业群体不是可选的值之一。"))
+    joined = reader.read("joined_on", spreadsheet.date, default=today)
+    if "joined_on" not in reader.errors and joined > today:
+        reader.fail("joined_on", gettext("入会日期不能晚于今天。"))
+    employer = reader.read("employer_name", spreadsheet.name)
+    work_place = reader.read("work_place", spreadsheet.name)
+    result.errors = reader.errors
     result.data = {
         "name": name,
-        "id_card": number_text,
+        "id_card": number_text if "id_card" not in reader.errors else "",
         "phone": phone,
         "occupation_group": group or OccupationGroup.OTHER,
-        "employer_name": get("employer_name")[:200],
-        "work_place": get("work_place")[:200],
+        "employer_name": employer[:200],
+        "work_place": work_place[:200],
         "joined_on": joined,
     }
     return result
@@ -252,19 +302,31 @@ def _land_batch(job: ImportJob, actor, rows: list[RowResult]) -> tuple[int, int]
         m.id_card_hash: m
         for m in Member.objects.filter(id_card_hash__in=list(by_hash)).select_related("union")
     }
+    # A union is named only to an officer who can see it: a roster must not tell a 河南
+    # officer which 湖南 union someone belongs to.
+    scope = scope_for(actor, Action.VIEW) if actor is not SYSTEM else None
     fresh, already = [], 0
     for digest, row in by_hash.items():
         member = existing.get(digest)
+        visible = scope is not None and scope.covers(member.union.path) if member else False
         if member is None:
             fresh.append((digest, row))
         elif member.union_id == job.union_id and member.status in HOLDING_STATUSES:
             already += 1
-        elif member.status in HOLDING_STATUSES:
+        elif member.status in HOLDING_STATUSES and visible:
             row.errors["id_card"] = gettext("已是%(union)s的会员，请办理会籍转接。") % {
                 "union": member.union.name
             }
-        else:
+        elif member.status in HOLDING_STATUSES:
+            row.errors["id_card"] = gettext(
+                "该身份证号码已在其他工会登记为会员，请由本人申请会籍转接。"
+            )
+        elif visible:
             row.errors["id_card"] = gettext("曾是会员（已退会或失效），请在会员详情中恢复会籍。")
+        else:
+            row.errors["id_card"] = gettext(
+                "该身份证号码在其他工会有会籍记录，请联系上级工会处理。"
+            )
     if not fresh:
         return 0, already
     with transaction.atomic():
@@ -333,47 +395,67 @@ def _land_batch(job: ImportJob, actor, rows: list[RowResult]) -> tuple[int, int]
     return len(members), already
 
 
-def error_report_xlsx(bad: list[RowResult]) -> bytes:
-    """The bad rows as they were, the wrong cells marked, and the reasons in the last column."""
+def error_report_xlsx(bad: list[RowResult], changes: list[spreadsheet.Change] = ()) -> bytes:
+    """The bad rows as they were, the wrong cells marked, the reasons in the last column; a
+    second sheet lists every value the import read differently from its cell. Every cell
+    goes through safe_row: a name like ``=HYPERLINK(...)`` stays text."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
     fill = PatternFill("solid", fgColor="FFC7CE")
-    book = Workbook(write_only=False)
+    book = Workbook()
     sheet = book.active
     sheet.title = gettext("错误行")
-    headers = [header for _name, header, _required in COLUMNS]
-    sheet.append([gettext("原行号"), *headers, gettext("错误原因")])
-    columns = [name for name, _h, _r in COLUMNS]
+    headers = [header for _name, header, _required, _aliases in COLUMNS]
+    sheet.append(safe_row([gettext("原行号"), *headers, gettext("错误原因")]))
+    columns = [name for name, *_rest in COLUMNS]
+    for letter in "CD":  # ID and phone stay text when the clerk fixes them here
+        sheet.column_dimensions[letter].number_format = "@"
     for row in bad:
         reasons = "；".join(
             f"{HEADER_OF.get(name, gettext('文件'))}：{message}"
             for name, message in row.errors.items()
         )
-        sheet.append([row.number, *row.values, reasons])
+        sheet.append(safe_row([row.number, *row.values, reasons]))
         excel_row = sheet.max_row
+        for column in (3, 4):
+            sheet.cell(row=excel_row, column=column).number_format = "@"
         for name, message in row.errors.items():
             if name in columns:
                 cell = sheet.cell(row=excel_row, column=columns.index(name) + 2)
                 cell.fill = fill
                 cell.comment = Comment(message, "gonghui")
+    if changes:
+        fixed = book.create_sheet(gettext("已修正"))
+        titles = [gettext("原行号"), gettext("列"), gettext("原值"), gettext("导入值")]
+        fixed.append(safe_row(titles))
+        for change in changes:
+            fixed.append(safe_row([change.row, change.column, change.before, change.after]))
+            for column in (3, 4):
+                fixed.cell(row=fixed.max_row, column=column).number_format = "@"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def import_rows(job: ImportJob, rows: list[list[str]], *, actor=SYSTEM) -> None:
-    positions = header_map(rows[0])
+def _heartbeat(job: ImportJob, **counts) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now(), **counts)
+
+
+def import_rows(job: ImportJob, table: spreadsheet.Table, *, actor=SYSTEM) -> None:
+    header = header_map(table)
+    positions = header.positions
     today = timezone.localdate()
     seen: dict[str, int] = {}
     bad: list[RowResult] = []
+    changes: list[spreadsheet.Change] = []
     created = existing = processed = 0
-    body = [(index + 2, row) for index, row in enumerate(rows[1:]) if any(cell for cell in row)]
+    body = body_rows(table, header)
     for start in range(0, len(body), BATCH_SIZE):
         good = []
         for number, row in body[start : start + BATCH_SIZE]:
-            result = _parse_row(number, row, positions, today)
+            result = _parse_row(number, row, positions, today, changes)
             id_card = result.data["id_card"]
             if not result.errors and id_card in seen:
                 result.errors["id_card"] = gettext("与第%(row)s行的身份证号码重复。") % {
@@ -396,32 +478,167 @@ def import_rows(job: ImportJob, rows: list[list[str]], *, actor=SYSTEM) -> None:
         created += made
         existing += already
         processed += len(body[start : start + BATCH_SIZE])
-        ImportJob.objects.filter(pk=job.pk).update(
-            processed_rows=processed, created_count=created, existing_count=existing,
-            error_count=len(bad),
+        _heartbeat(
+            job, processed_rows=processed, created_count=created, existing_count=existing,
+            error_count=len(bad), changed_count=len(changes),
         )  # fmt: skip
     bad.sort(key=lambda r: r.number)
     job.refresh_from_db()
-    if bad:
-        job.error_report.save("errors.xlsx", ContentFile(error_report_xlsx(bad)), save=False)
+    if bad or changes:
+        job.error_report.save(
+            "report.xlsx", ContentFile(error_report_xlsx(bad, changes)), save=False
+        )
     job.status = ImportStatus.DONE
     job.total_rows = len(body)
+    job.changed_count = len(changes)
     job.finished_at = timezone.now()
     job.save()
 
 
 @task()
 def run_import(job_id: int) -> None:
-    job = ImportJob.objects.select_related("union", "created_by").get(pk=job_id)
-    if job.status != ImportStatus.PENDING:
+    # Claim the job in one UPDATE: two workers handed the same id cannot both run it.
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
+        status=ImportStatus.RUNNING, heartbeat_at=timezone.now()
+    )
+    if not claimed:
         return
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    job = ImportJob.objects.select_related("union", "created_by").get(pk=job_id)
     actor = job.created_by or SYSTEM
+    # Success or failure, the roster is not kept. A worker killed or shut down mid-way
+    # (SIGKILL, SystemExit) leaves its sealed file for the re-run until import_cleanup.
     try:
-        rows = read_rows(job.file.path, Path(job.file.name).suffix.lower())
-        import_rows(job, rows, actor=actor)
+        import_rows(job, read_rows(read_stored(job)), actor=actor)
     except Exception as exc:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportStatus.FAILED, message=str(exc)[:500], finished_at=timezone.now()
         )
+        discard_upload(job)
         raise
+    discard_upload(job)
+
+
+# ---- Dead workers, re-runs and expiry ---------------------------------------------------------
+
+
+def stale_before(now: datetime.datetime | None = None) -> datetime.datetime:
+    return (now or timezone.now()) - datetime.timedelta(minutes=STALE_MINUTES)
+
+
+def is_stalled(job: ImportJob, now: datetime.datetime | None = None) -> bool:
+    beat = job.heartbeat_at or job.created_at
+    return job.status == ImportStatus.RUNNING and beat < stale_before(now)
+
+
+def report_expired(job: ImportJob, now: datetime.datetime | None = None) -> bool:
+    if job.finished_at is None:
+        return False
+    return job.finished_at + datetime.timedelta(days=REPORT_DAYS) <= (now or timezone.now())
+
+
+def _mark_interrupted(job: ImportJob, actor) -> None:
+    before = audit.snapshot(job, fields=("status", "message"))
+    job.status = ImportStatus.FAILED
+    job.message = gettext("导入进程已中断（超过%(minutes)d分钟无进展），可以重新运行。") % {
+        "minutes": STALE_MINUTES
+    }
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "message", "finished_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=job,
+        org_path=job.union.path,
+        changes=audit.diff(before, audit.snapshot(job, fields=("status", "message"))),
+    )
+
+
+def import_jobs_reap(*, actor=SYSTEM) -> int:
+    """Mark failed every running job whose worker stopped reporting; returns how many."""
+    count = 0
+    stale = ImportJob.objects.filter(status=ImportStatus.RUNNING)
+    for job_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().select_related("union").get(pk=job_id)
+            if is_stalled(job):
+                _mark_interrupted(job, actor)
+                count += 1
+    return count
+
+
+def import_rerun(*, actor, job: ImportJob) -> ImportJob:
+    """Run a failed (or dead) import again from its sealed file. Idempotent: everyone the
+    first run enrolled is found by the ID hash and counted as already a member."""
+    require_in_scope(actor, job.union.path, Action.CHANGE)
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("union").get(pk=job.pk)
+        if is_stalled(job):
+            _mark_interrupted(job, actor)
+        if job.status != ImportStatus.FAILED:
+            raise ValidationError({"__all__": _("只有失败或中断的导入可以重新运行。")})
+        if not job.file:
+            raise ValidationError({"__all__": _("原文件已按规定删除，请重新上传名单。")})
+        before = audit.snapshot(job, fields=("status", "message"))
+        if job.error_report:
+            job.error_report.storage.delete(job.error_report.name)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.PENDING, message="", finished_at=None, heartbeat_at=None,
+            processed_rows=0, created_count=0, existing_count=0, error_count=0,
+            changed_count=0, error_report="",
+        )  # fmt: skip
+        job.refresh_from_db()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=job,
+            org_path=job.union.path,
+            changes=audit.diff(before, audit.snapshot(job, fields=("status", "message"))),
+        )
+        job_id = job.pk
+        transaction.on_commit(lambda: run_import.enqueue(job_id))
+    return job
+
+
+def import_files_purge(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Delete expired error reports, and rosters left by jobs that will not run again
+    (finished, or failed longer ago than the report retention). Returns (reports, rosters)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=REPORT_DAYS)
+    reports = rosters = 0
+    for job in ImportJob.objects.filter(finished_at__lte=cutoff).exclude(error_report=""):
+        job.error_report.storage.delete(job.error_report.name)
+        ImportJob.objects.filter(pk=job.pk).update(error_report="")
+        reports += 1
+    leftovers = ImportJob.objects.exclude(file="").filter(
+        status=ImportStatus.DONE
+    ) | ImportJob.objects.exclude(file="").filter(
+        status=ImportStatus.FAILED, finished_at__lte=cutoff
+    )
+    for job in leftovers:
+        discard_upload(job)
+        rosters += 1
+    return reports, rosters
+
+
+@task()
+def import_cleanup() -> dict:
+    """Periodic: dead workers' jobs marked failed, expired reports and old rosters deleted."""
+    reaped = import_jobs_reap()
+    reports, rosters = import_files_purge()
+    return {"reaped": reaped, "reports": reports, "rosters": rosters}
+
+
+def job_context(job: ImportJob, *, user) -> dict:
+    """What the progress page shows: a dead worker's job reads as interrupted before the
+    cleanup task has marked it, and only an officer who may change the union can re-run."""
+    stalled = is_stalled(job)
+    may_change = scope_for(user, Action.CHANGE).covers(job.union.path)
+    return {
+        "job": job,
+        "stalled": stalled,
+        "report_expired": report_expired(job) and bool(job.error_count + job.changed_count),
+        "report_days": REPORT_DAYS,
+        "can_rerun": may_change
+        and bool(job.file)
+        and (stalled or job.status == ImportStatus.FAILED),
+    }
