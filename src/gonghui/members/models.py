@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -363,7 +365,9 @@ class MemberNumberCounter(models.Model):
 
 
 def import_upload_path(instance, filename):
-    return f"member_imports/{timezone.now():%Y/%m}/{filename}"
+    # Rosters and reports hold full ID numbers: private, never under a public URL, and a
+    # random name nobody can guess.
+    return f"private/member_imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}-{filename}"
 
 
 class ImportJob(models.Model):
@@ -396,6 +400,8 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(_("新增会员"), default=0)
     existing_count = models.PositiveIntegerField(_("已是会员"), default=0)
     error_count = models.PositiveIntegerField(_("错误行数"), default=0)
+    changed_count = models.PositiveIntegerField(_("自动修正"), default=0)
+    heartbeat_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
     error_report = models.FileField(_("错误报告"), upload_to=import_upload_path, blank=True)
     message = models.CharField(_("说明"), max_length=500, blank=True)
 

@@ -27,6 +27,9 @@ urlpatterns = [
     ),
     path("members/imports/<int:pk>/", views.ImportJobView.as_view(), name="import-job"),
     path(
+        "members/imports/<int:pk>/rerun", views.ImportRerunView.as_view(), name="import-rerun"
+    ),
+    path(
         "members/imports/<int:pk>/report.xlsx",
         views.ImportReportView.as_view(),
         name="import-report",

@@ -438,14 +438,31 @@ class ImportJobView(OfficerViewMixin, View):
     def get(self, request, pk):
         job = selectors.import_job_get(user=request.user, job_id=pk)
         template = "members/_import_progress.html" if request.htmx else "members/import_job.html"
-        return render(request, template, {"job": job})
+        return render(request, template, importing.job_context(job, user=request.user))
+
+
+class ImportRerunView(OfficerViewMixin, View):
+    def post(self, request, pk):
+        job = selectors.import_job_get(user=request.user, job_id=pk)
+        try:
+            importing.import_rerun(actor=request.user, job=job)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已重新开始导入。"))
+        return redirect("members:import-job", pk=job.pk)
 
 
 class ImportReportView(OfficerViewMixin, View):
     def get(self, request, pk):
         job = selectors.import_job_get(user=request.user, job_id=pk)
+        if importing.report_expired(job) and job.error_count + job.changed_count:
+            context = {"job": job, "days": importing.REPORT_DAYS}
+            return render(request, "members/import_report_expired.html", context, status=410)
         if not job.error_report:
             raise Http404
-        return FileResponse(
-            job.error_report.open("rb"), as_attachment=True, filename=f"errors-{job.pk}.xlsx"
+        response = FileResponse(
+            job.error_report.open("rb"), as_attachment=True, filename=f"import-report-{job.pk}.xlsx"
         )
+        response["Cache-Control"] = "private, no-store"
+        return response
