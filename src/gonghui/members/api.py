@@ -303,14 +303,26 @@ class ImportJobOut(Schema):
     created_count: int
     existing_count: int
     error_count: int
+    changed_count: int
     message: str
     error_report_url: str | None
+    report_expired: bool
 
     @staticmethod
     def resolve_error_report_url(obj):
         from django.urls import reverse
 
-        return reverse("members:import-report", args=[obj.pk]) if obj.error_report else None
+        from .importing import report_expired
+
+        if not obj.error_report or report_expired(obj):
+            return None
+        return reverse("members:import-report", args=[obj.pk])
+
+    @staticmethod
+    def resolve_report_expired(obj):
+        from .importing import report_expired
+
+        return report_expired(obj) and bool(obj.error_count + obj.changed_count)
 
 
 # ---- Helpers ----------------------------------------------------------------------------------
@@ -502,6 +514,16 @@ def start_import(request, union_id: Form[int], file: File[UploadedFile]):
     job = importing.import_start(actor=request.user, union=union, upload=file)
     job.refresh_from_db()
     return Status(202, job)
+
+
+@router.post("/members/imports/{job_id}/rerun", response={202: ImportJobOut})
+def rerun_import(request, job_id: int):
+    """Run a failed or interrupted import again (its worker died); members the first run
+    enrolled are not enrolled twice."""
+    from . import importing
+
+    job = selectors.import_job_get(user=request.user, job_id=job_id)
+    return Status(202, importing.import_rerun(actor=request.user, job=job))
 
 
 @router.get("/members/{member_id}", response=MemberDetailOut)
