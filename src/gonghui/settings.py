@@ -114,6 +114,7 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+            "builtins": ["gonghui.core.templatetags.gonghui"],
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
@@ -191,6 +192,8 @@ STORAGES = {
 # Tests and `make run` serve straight from the finders; production runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", False)
 
+# One date format in every language: YYYY-MM-DD (gonghui/core/formats).
+FORMAT_MODULE_PATH = ["gonghui.core.formats"]
 # Where SMS / e-mail copies of case notifications go: the console in development; a provider's
 # backend class (see gonghui.cases.notify) in production.
 CASES_NOTIFY_BACKEND = os.environ.get("CASES_NOTIFY_BACKEND", "gonghui.cases.notify.ConsoleBackend")

@@ -1,0 +1,1 @@
+from gonghui.core.formats.common import *  # noqa: F403

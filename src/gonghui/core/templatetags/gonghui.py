@@ -1,0 +1,98 @@
+"""Template filters every page uses (registered as builtins, no ``{% load %}`` needed).
+
+Controls follow the same rule as the data: a page shows an edit, move or create control only
+when ``core.scoping`` says the user may change that object (``{% if org|can_change:user %}``) or
+may change anything at all (``{% if user|can_write %}``), so a read-only role never sees a
+button that would answer 404.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext as _
+
+from gonghui.core.scoping import Action, scope_for
+
+register = template.Library()
+
+
+def mask_name(name: str) -> str:
+    """张三丰 -> 张**: enough for the person to recognise themselves, not for a passer-by."""
+    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
+
+
+def _org_path(obj) -> str | None:
+    """The org path an object is scoped by: a path string, an org, or any scoped model (its
+    ``scope_path_lookup``, e.g. ``union__path``, followed attribute by attribute)."""
+    if obj is None or isinstance(obj, str):
+        return obj
+    lookup = getattr(obj, "scope_path_lookup", None)
+    if lookup is None:
+        return getattr(obj, "path", None)
+    value = obj
+    for part in lookup.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+@register.filter
+def can_change(obj, user) -> bool:
+    """May ``user`` change ``obj`` (an org, a scoped object or an org path)?"""
+    scope = scope_for(user, Action.CHANGE)
+    if scope.everything:
+        return True
+    if scope.is_empty:
+        return False
+    return scope.covers(_org_path(obj))
+
+
+@register.filter
+def can_write(user) -> bool:
+    """May ``user`` change anything at all (for list-level create and import controls)?"""
+    return not scope_for(user, Action.CHANGE).is_empty
+
+
+@register.filter
+def is_read_only(user) -> bool:
+    """An account that reads officer pages but may change nothing (the auditor)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "can_read_officer_pages", False)
+        and not can_write(user)
+    )
+
+
+_NO_MEMBER = object()
+
+
+@register.filter
+def member_of(user):
+    """The signed-in worker's member record, or None (read once per request and kept on the
+    user object, since the header and the page both ask)."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+        return None
+    cached = getattr(user, "_gonghui_member", _NO_MEMBER)
+    if cached is _NO_MEMBER:
+        from gonghui.members.models import Member
+
+        cached = Member.objects.filter(account=user).only("name", "status").first()
+        user._gonghui_member = cached
+    return cached
+
+
+@register.filter
+def account_label(user) -> str:
+    """How the header names the signed-in account: officers by name, workers by their member
+    record's masked name (never the phone number they signed in with)."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    if getattr(user, "can_read_officer_pages", False):
+        return str(user)
+    member = member_of(user)
+    if member is not None:
+        return mask_name(member.name)
+    if user.display_name:
+        return mask_name(user.display_name)
+    return _("职工")
