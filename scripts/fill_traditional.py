@@ -6,8 +6,9 @@ forms: 為, 審核, 啟, 群, 裡, 著) and keeps the mainland terms a union off
 稽核, 社群, 預設, 軟體), which reads as a different product; plain ``s2t`` keeps the terms too
 but writes OpenCC's archaic standard forms (爲, 審覈, 啓, 羣). OpenCC cannot always tell which
 Traditional character a Simplified one stands for (发: 發/髮, 干: 幹/乾, 只: 只/隻 ...);
-CORRECTIONS fixes the phrases in our catalogue it gets wrong, found by reading it through. Every entry is derived again from its msgid on each run, so the catalogue always
-matches the source strings and the corrections below: fix a wrong conversion here, not in the .po.
+CORRECTIONS fixes the phrases in our catalogue it gets wrong, found by reading it through.
+Every entry is derived again from its msgid on each run, so the catalogue always matches the
+source strings and the corrections below: fix a wrong conversion here, not in the .po.
 
 zh_Hans: the source strings are Simplified already; msgstr = msgid, so no entry is empty.
 """
@@ -29,8 +30,11 @@ CORRECTIONS = {
 }
 
 
-def to_traditional(text: str, _convert=opencc.OpenCC(CONFIG).convert) -> str:
-    text = _convert(text)
+_converter = opencc.OpenCC(CONFIG)
+
+
+def to_traditional(text: str) -> str:
+    text = _converter.convert(text)
     for wrong, right in CORRECTIONS.items():
         text = text.replace(wrong, right)
     return text

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.labels import display_name
+
 from .choices import FieldType, PaymentMethod
 
 
@@ -61,7 +63,7 @@ class CaseForm(forms.Form):
 
 def spec_field(spec: dict) -> forms.Field:
     # Everything arrives as text; the service types and checks it so the API and page agree.
-    common = {"label": spec["label"], "required": False}
+    common = {"label": display_name(spec["label"]), "required": False}
     kind = spec["type"]
     if kind == FieldType.TEXTAREA:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
@@ -70,7 +72,7 @@ def spec_field(spec: dict) -> forms.Field:
     if kind == FieldType.DATE:
         return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == FieldType.CHOICE:
-        choices = [("", "——"), *((c, c) for c in spec["choices"])]
+        choices = [("", "——"), *((c, display_name(c)) for c in spec["choices"])]
         return forms.ChoiceField(choices=choices, **common)
     return forms.CharField(max_length=200, **common)
 

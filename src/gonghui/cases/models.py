@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.labels import display_name
 from gonghui.core.models import TimeStampedModel
 from gonghui.core.scoping import ScopedQuerySet
 
@@ -77,6 +78,11 @@ class CaseType(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The seeded types in the reader's language; an officer's own name as typed."""
+        return display_name(self.name)
 
     def clean(self):
         from .forms_spec import validate_field_specs
@@ -196,7 +202,10 @@ class Case(TimeStampedModel):
         labels = {
             spec["name"]: spec.get("label", spec["name"]) for spec in self.case_type.form_fields
         }
-        return [(labels.get(name, name), value) for name, value in self.form_data.items()]
+        return [
+            (display_name(labels.get(name, name)), display_name(value))
+            for name, value in self.form_data.items()
+        ]
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()

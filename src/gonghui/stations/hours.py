@@ -23,6 +23,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from gonghui.core.labels import weekday_name
+from gonghui.core.text import to_simplified
+
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 DAY = dt.timedelta(days=1)
 WEEK_MINUTES = 7 * 24 * 60
@@ -138,9 +141,10 @@ def parse_weekly(text: str) -> list[Interval]:
 
     Lines or semicolons separate rules; each rule is days, a space, then comma-separated spans.
     Days: 1-7, mon-sun, 周一-周日 (ranges with - or 至), or 每天. A rule's spans may be
-    ``休息``/``closed`` to state a day off. Empty text means no regular hours."""
+    ``休息``/``closed`` to state a day off. Empty text means no regular hours. Traditional
+    script reads as Simplified (週一至週五), so each language's own display parses back."""
     intervals: list[Interval] = []
-    for number, rule in enumerate(re.split(r"[;；\n]", text or ""), start=1):
+    for number, rule in enumerate(re.split(r"[;；\n]", to_simplified(text or "")), start=1):
         rule = rule.strip()
         if not rule:
             continue
@@ -164,13 +168,15 @@ def parse_weekly(text: str) -> list[Interval]:
     return intervals
 
 
-def format_weekly(intervals: Iterable[Interval]) -> str:
-    """The canonical text of a week: one rule per weekday, in order; parses back to the same."""
+def format_weekly(intervals: Iterable[Interval], *, localized: bool = False) -> str:
+    """The canonical text of a week: one rule per weekday, in order; parses back to the same.
+    ``localized`` names the days in the reader's language (Mon, 週一), which parse back too."""
+    names = weekday_name if localized else WEEKDAY_LABELS.__getitem__
     by_day: dict[int, list[Interval]] = {}
     for interval in sorted(intervals):
         by_day.setdefault(interval.weekday, []).append(interval)
     return "\n".join(
-        f"{WEEKDAY_LABELS[day]} {','.join(i.label() for i in spans)}"
+        f"{names(day)} {','.join(i.label() for i in spans)}"
         for day, spans in sorted(by_day.items())
     )
 

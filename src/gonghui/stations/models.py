@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.labels import display_name
 from gonghui.core.models import TimeStampedModel
 from gonghui.core.scoping import ScopedQuerySet
 
@@ -36,6 +37,11 @@ class Facility(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The seeded facilities in the reader's language; an officer's own name as typed."""
+        return display_name(self.name)
 
 
 class StationQuerySet(ScopedQuerySet):
