@@ -195,6 +195,11 @@ class Case(TimeStampedModel):
         return f"SQ{self.submitted_on:%Y%m%d}{self.pk or 0:06d}"
 
     @property
+    def display_title(self) -> str:
+        """A case without its own title is titled with its type's name: shown like the type."""
+        return display_name(self.title)
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

@@ -249,12 +249,13 @@ def test_english_case_pages_show_case_types_questions_and_answers_in_english(
         description="三个月没发工资",
         form_data={"employer": "某物流公司", "amount_owed": "9000"},
     )
+    assert case.title == "欠薪"  # no title given: the type's name, stored in Chinese
     detail = client.get(f"/cases/{case.pk}/").content.decode()
-    assert "Unpaid wages" in detail
+    assert "<h1>Unpaid wages</h1>" in detail and "<dd>Unpaid wages</dd>" in detail
     assert "<dt>Employer owing the wages</dt><dd>某物流公司</dd>" in detail
     assert "<dt>Amount owed (yuan)</dt><dd>9000</dd>" in detail
     mine = client.get("/cases/mine").content.decode()
-    assert "Unpaid wages" in mine
+    assert "<strong>Unpaid wages</strong>" in mine and "欠薪" not in mine
 
 
 @pytest.mark.django_db
