@@ -2,10 +2,12 @@
 
 SQLite (WAL) is the embedded default; set DATABASE_URL for PostgreSQL. Outside DEBUG the
 platform refuses to start without a real SECRET_KEY, so a production box can never run on a
-key that is in this repository.
+key that is in this repository, and without its member keys, SMS backend and task queue
+(production_problems below), so it never logs codes or ties ID numbers to SECRET_KEY.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -109,12 +111,12 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "builtins": ["gonghui.core.templatetags.gonghui"],
         },
     },
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-            "builtins": ["gonghui.core.templatetags.gonghui"],
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
@@ -209,6 +211,85 @@ TASKS = {
         )
     }
 }
+
+# ---- Members: ID-number keys, card keys, SMS, rate limits ----------------------------------
+# Key rings are "id:key,id:key" (keys of 32+ random characters, no commas); the active id
+# encrypts or signs, every id in the ring still decrypts or verifies. Unset (development only),
+# each is derived from SECRET_KEY by gonghui.members.crypto.
+
+
+def env_keyring(name: str) -> dict[str, str]:
+    ring = {}
+    for item in env_list(name):
+        kid, sep, key = item.partition(":")
+        if not sep or not kid.strip() or not key.strip():
+            raise ImproperlyConfigured(f"{name}: each entry must be 'id:key' ({item[:6]}...).")
+        ring[kid.strip()] = key.strip()
+    return ring
+
+
+MEMBER_ID_KEYS = env_keyring("MEMBER_ID_KEYS")
+MEMBER_ID_ACTIVE_KEY = os.environ.get("MEMBER_ID_ACTIVE_KEY", "").strip() or None
+# The lookup hash behind "one person, one record": set once, never rotated.
+MEMBER_ID_HASH_KEY = os.environ.get("MEMBER_ID_HASH_KEY", "").strip() or None
+MEMBER_CARD_KEYS = env_keyring("MEMBER_CARD_KEYS")
+MEMBER_CARD_ACTIVE_KEY = os.environ.get("MEMBER_CARD_ACTIVE_KEY", "").strip() or None
+
+# One-time codes go out through a provider's backend (a subclass of
+# gonghui.members.sms.SmsBackend); the console backend writes codes to the log (development).
+CONSOLE_SMS_BACKEND = "gonghui.members.sms.ConsoleSmsBackend"
+MEMBER_SMS_BACKEND = os.environ.get("MEMBER_SMS_BACKEND", "").strip() or CONSOLE_SMS_BACKEND
+
+# Rate limits: {name: (hits, seconds)} per caller, counted in the database so that every
+# server process shares them (gonghui.core.ratelimit). RATE_LIMITS="code_address=20/3600,..."
+# overrides single entries.
+RATE_LIMITS = {
+    "code_phone": (5, 3600),  # codes sent to one phone
+    "code_address": (20, 3600),  # codes requested from one address (a shared Wi-Fi, a NAT)
+    "code_device": (10, 3600),  # codes requested from one device
+    "checkin_address": (60, 3600),  # anonymous station check-ins from one address
+    "checkin_device": (10, 3600),  # anonymous station check-ins from one device
+}
+for _item in env_list("RATE_LIMITS"):
+    _name, _sep, _rate = _item.partition("=")
+    _hits, _slash, _seconds = _rate.partition("/")
+    if _name.strip() not in RATE_LIMITS or not (_hits.isdigit() and _seconds.isdigit()):
+        raise ImproperlyConfigured(f"RATE_LIMITS: '{_item}' is not name=hits/seconds.")
+    RATE_LIMITS[_name.strip()] = (int(_hits), int(_seconds))
+
+
+def production_problems() -> list[str]:
+    """What makes this configuration unsafe to serve the public with (checked outside DEBUG)."""
+    problems = []
+    if MEMBER_SMS_BACKEND == CONSOLE_SMS_BACKEND:
+        problems.append("MEMBER_SMS_BACKEND is the console backend (it logs every code).")
+    if TASKS["default"]["BACKEND"].endswith("ImmediateBackend"):
+        problems.append("TASKS_BACKEND is immediate (set TASKS_BACKEND=database).")
+    for ring_name, active_name, active in (
+        ("MEMBER_ID_KEYS", "MEMBER_ID_ACTIVE_KEY", MEMBER_ID_ACTIVE_KEY),
+        ("MEMBER_CARD_KEYS", "MEMBER_CARD_ACTIVE_KEY", MEMBER_CARD_ACTIVE_KEY),
+    ):
+        ring = globals()[ring_name]
+        if not ring:
+            problems.append(f"{ring_name} is not set (the keys would derive from SECRET_KEY).")
+        elif len(ring) > 1 and not active:
+            problems.append(f"{ring_name} holds several keys: set {active_name}.")
+        elif active and active not in ring:
+            problems.append(f"{active_name} is not an id in {ring_name}.")
+    if not MEMBER_ID_HASH_KEY:
+        problems.append("MEMBER_ID_HASH_KEY is not set (the hash would derive from SECRET_KEY).")
+    keys = [*MEMBER_ID_KEYS.values(), *MEMBER_CARD_KEYS.values(), MEMBER_ID_HASH_KEY or ""]
+    if any(key and (len(key) < 32 or key == SECRET_KEY) for key in keys):
+        problems.append("MEMBER_* keys must be 32+ random characters, none equal to SECRET_KEY.")
+    return problems
+
+
+# The test settings (gonghui.test_settings, being imported) run the production path with the
+# development backends; DEBUG is a laptop. Anything else refuses to start.
+if not DEBUG and "gonghui.test_settings" not in sys.modules:
+    _problems = production_problems()
+    if _problems:
+        raise ImproperlyConfigured("Refusing to start: " + " ".join(_problems))
 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Public media (station photos) only; private uploads (case files, founding documents) live

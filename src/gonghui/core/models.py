@@ -68,3 +68,23 @@ class AuditLog(models.Model):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
         )
+
+
+class RateLimitCounter(models.Model):
+    """Hits of one caller (a phone, an address, a device; hashed) on one limited action in one
+    fixed window. In the database so that every server process counts the same hits."""
+
+    key = models.CharField(_("限流键"), max_length=100)
+    window_start = models.BigIntegerField(_("窗口开始（Unix秒）"))
+    window_end = models.BigIntegerField(_("窗口结束（Unix秒）"), db_index=True)
+    hits = models.PositiveIntegerField(_("次数"), default=0)
+
+    class Meta:
+        verbose_name = _("限流计数")
+        verbose_name_plural = _("限流计数")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="ratelimit_one_window")
+        ]
+
+    def __str__(self):
+        return f"{self.key}@{self.window_start}: {self.hits}"

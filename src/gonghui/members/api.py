@@ -12,6 +12,7 @@ from ninja import Field, File, FilterSchema, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from gonghui.core import ratelimit
 from gonghui.core.api import ErrorOut
 from gonghui.core.scoping import Action, scope_for
 from gonghui.core.validators import mask_phone
@@ -280,7 +281,7 @@ class JoinOut(Schema):
 
 
 class JoinConflictOut(ErrorOut):
-    transfer_url: str
+    sign_in_url: str
 
 
 class VerifyOut(Schema):
@@ -367,10 +368,22 @@ def mask_name(name: str) -> str:
 # ---- Public: join and verify ------------------------------------------------------------------
 
 
-@router.post("/members/join/code", auth=None, response={202: DetailOut, 422: ErrorOut})
+@router.post(
+    "/members/join/code", auth=None, response={202: DetailOut, 422: ErrorOut, 429: ErrorOut}
+)
 def join_send_code(request, payload: CodeIn):
-    """Send a one-time code to the phone (at most 5 an hour)."""
-    services.phone_code_send(phone=payload.phone, purpose="join")
+    """Send a one-time code to the phone. Limited per phone, per address and per device (the
+    ``gh_device`` cookie or an ``X-Device-Id`` header): over a limit answers 429 with
+    Retry-After."""
+    try:
+        services.phone_code_send(
+            phone=payload.phone,
+            purpose="join",
+            address=ratelimit.address(request),
+            device=ratelimit.device(request),
+        )
+    except ratelimit.RateLimited as exc:
+        return ratelimit.api_response(exc)
     return Status(202, {"detail": _("验证码已发送。")})
 
 
@@ -399,27 +412,25 @@ def join_propose(request, payload: ProposeIn):
     response={200: JoinOut, 201: JoinOut, 409: JoinConflictOut, 422: ErrorOut},
 )
 def join(request, payload: JoinIn):
-    """One-click join: verify the phone's code and join the chosen union. Idempotent on the ID
-    number: the same join again answers 200 with the same member."""
+    """One-click join: the code proves the phone and is spent by this join. An ID number that
+    already has a record answers 409 with one message that names no one and no union, the same
+    for every union; only the worker whose phone is on the record gets their own card (200)."""
     data = payload.dict()
     code = data.pop("code")
     union = _target_union(data.pop("union_id"), "union_id")
-    services.clean_id_card(data["id_card"])
-    services.phone_code_check(phone=data["phone"], code=code, purpose="join")
     try:
-        result = services.member_join(actor=None, union=union, **data)
+        result = services.member_join_online(union=union, code=code, **data)
     except ValidationError as exc:
-        already = getattr(exc, "error_dict", {}).get("id_card", [])
-        if any(error.code == "already_member" for error in already):
-            message = exc.message_dict["id_card"][0]
+        if services.is_already_member(exc):
             from django.urls import reverse
 
+            message = exc.message_dict["id_card"][0]
             return Status(
                 409,
                 {
                     "detail": message,
                     "errors": {"id_card": [message]},
-                    "transfer_url": reverse("members:me"),
+                    "sign_in_url": reverse("members:me-login"),
                 },
             )
         raise

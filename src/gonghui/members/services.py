@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core import audit
+from gonghui.core import audit, ratelimit
 from gonghui.core.audit import actor_fk
 from gonghui.core.models import AuditAction
 from gonghui.core.scoping import SYSTEM, Action, require_in_scope, scope_for
@@ -197,8 +197,10 @@ def member_join(
     **locations,
 ) -> JoinResult:
     """Join ``union`` (or come back to it). Idempotent on the ID number: the same person joining
-    twice, even in two parallel requests, gets the one existing record. A person who already
-    holds a membership elsewhere gets a field error naming that union (they need a transfer)."""
+    twice, even in two parallel requests, gets the one existing record. Online (the worker
+    alone, ``actor=None``), that holds only when ``phone`` is the record's phone; anyone else
+    gets :func:`already_member_error`, which names nothing. An officer enrolling a person who is
+    a member elsewhere gets a field error naming that union (they need a transfer)."""
     number = clean_id_card(id_card)
     phone = clean_phone(phone)
     name = (name or "").strip()
@@ -218,7 +220,8 @@ def member_join(
     existing = find_member_by_id_card(number)
     if existing is not None:
         return JoinResult(
-            _rejoin(actor=actor, member=existing, union=union, channel=channel), False
+            _rejoin(actor=actor, member=existing, union=union, channel=channel, phone=phone),
+            False,
         )
 
     policy = check_accepts_joins(union)
@@ -253,12 +256,27 @@ def member_join(
         if existing is None:
             raise
         return JoinResult(
-            _rejoin(actor=actor, member=existing, union=union, channel=channel), False
+            _rejoin(actor=actor, member=existing, union=union, channel=channel, phone=phone),
+            False,
         )
     return JoinResult(member, True)
 
 
-def _rejoin(*, actor, member: Member, union: Organization, channel: str) -> Member:
+def already_member_error() -> ValidationError:
+    """The one answer an online join gets for an ID number that already has a record, whoever
+    holds it, in whichever union and state: no name, union or card, nothing to tell apart."""
+    message = _("该身份证号码已有会籍。请用登记的手机号码登录查看，或联系您的工会。")
+    return ValidationError({"id_card": ValidationError(message, code="already_member")})
+
+
+def _rejoin(*, actor, member: Member, union: Organization, channel: str, phone: str) -> Member:
+    if channel == JoinChannel.ONLINE and member.phone != phone:
+        # Whoever typed this ID number proved only that they hold some phone: unless it is the
+        # one on record, they are told nothing about the record (the same for every union).
+        raise already_member_error()
+    if channel == JoinChannel.ONLINE and member.status in HOLDING_STATUSES:
+        # The worker themselves, again (a double submit, a second device): their own record.
+        return member
     if member.status in HOLDING_STATUSES:
         if member.union_id == union.pk:
             return member
@@ -267,6 +285,8 @@ def _rejoin(*, actor, member: Member, union: Organization, channel: str) -> Memb
         }
         raise ValidationError({"id_card": ValidationError(message, code="already_member")})
     if member.status == MemberStatus.DECEASED:
+        if channel == JoinChannel.ONLINE:
+            raise already_member_error()
         raise ValidationError({"id_card": _("该身份证号码无法办理入会，请联系工会。")})
     # Withdrawn or lapsed: the same record comes back, in the union now chosen.
     policy = check_accepts_joins(union)
@@ -644,17 +664,16 @@ def member_reencrypt_ids(*, batch_size: int = 500) -> int:
 
 CODE_LIFETIME = datetime.timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
-CODES_PER_HOUR = 5
 
 
-def phone_code_send(*, phone: str, purpose: str = "join") -> None:
-    """Send a 6-digit code to ``phone``. At most 5 codes an hour per phone and purpose."""
+def phone_code_send(
+    *, phone: str, purpose: str = "join", address: str | None = None, device: str | None = None
+) -> None:
+    """Send a 6-digit code to ``phone``, within the limits (``settings.RATE_LIMITS``) per phone,
+    per requesting address and per device; over any of them raises
+    :class:`gonghui.core.ratelimit.RateLimited` and nothing is sent."""
     phone = clean_phone(phone)
-    since = timezone.now() - datetime.timedelta(hours=1)
-    if PhoneCode.objects.filter(phone=phone, purpose=purpose, created_at__gte=since).count() >= (
-        CODES_PER_HOUR
-    ):
-        raise ValidationError({"phone": _("验证码发送太频繁，请一小时后再试。")})
+    ratelimit.hit_all([("code_phone", phone), ("code_address", address), ("code_device", device)])
     code = f"{secrets.randbelow(10**6):06d}"
     PhoneCode.objects.create(
         phone=phone,
@@ -666,14 +685,10 @@ def phone_code_send(*, phone: str, purpose: str = "join") -> None:
     sms.get_backend().send(sms.SmsMessage(phone=phone, text=text, code=code))
 
 
-def phone_code_check(
-    *, phone: str, code: str, purpose: str = "join", consume: bool = False
-) -> None:
-    """Raise a field error on ``code`` unless it is the latest unexpired code for the phone.
-
-    Join codes stay good until they expire so that re-submitting the same join (a double tap,
-    a retry after a timeout) answers with the same member; sign-in codes are consumed."""
-    phone = clean_phone(phone)
+def _code_verified(*, phone: str, code: str, purpose: str) -> int:
+    """The id of the phone's latest code if ``code`` is it and it is unexpired and unspent;
+    otherwise a field error on ``code``. A wrong guess counts (and is committed) even though
+    the caller goes no further."""
     with transaction.atomic():
         latest = (
             PhoneCode.objects.select_for_update()
@@ -683,17 +698,63 @@ def phone_code_check(
         )
         if latest is None or latest.expires_at <= timezone.now():
             raise ValidationError({"code": _("验证码已过期，请重新获取。")})
-        if latest.attempts >= CODE_MAX_ATTEMPTS or (consume and latest.used_at):
+        if latest.attempts >= CODE_MAX_ATTEMPTS or latest.used_at is not None:
             raise ValidationError({"code": _("验证码已失效，请重新获取。")})
-        if not secrets.compare_digest(latest.code_hash, crypto.code_hash(phone, purpose, code)):
+        failed = not secrets.compare_digest(
+            latest.code_hash, crypto.code_hash(phone, purpose, code or "")
+        )
+        if failed:
             PhoneCode.objects.filter(pk=latest.pk).update(attempts=F("attempts") + 1)
-            failed = True
-        else:
-            failed = False
-            if latest.used_at is None:
-                PhoneCode.objects.filter(pk=latest.pk).update(used_at=timezone.now())
     if failed:
         raise ValidationError({"code": _("验证码不正确。")})
+    return latest.pk
+
+
+def _code_spend(code_id: int) -> None:
+    # One conditional UPDATE: of two requests carrying the same code, the second waits for the
+    # first's row lock and then finds the code spent.
+    spent = PhoneCode.objects.filter(pk=code_id, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )
+    if not spent:
+        raise ValidationError({"code": _("验证码已失效，请重新获取。")})
+
+
+def phone_code_check(*, phone: str, code: str, purpose: str = "login") -> None:
+    """Check ``code`` against the phone's latest code and spend it: a code proves the phone
+    once."""
+    phone = clean_phone(phone)
+    _code_spend(_code_verified(phone=phone, code=code, purpose=purpose))
+
+
+def is_already_member(exc: ValidationError) -> bool:
+    errors = getattr(exc, "error_dict", {}).get("id_card", [])
+    return any(error.code == "already_member" for error in errors)
+
+
+def member_join_online(*, union: Organization, phone: str, code: str, **fields) -> JoinResult:
+    """The public join: ``code`` proves ``phone``, and is spent by this one join, in the same
+    transaction (a second join with it, even in parallel, is refused; a join refused for a
+    field error gives it back). An ID number that already has a record answers
+    :func:`already_member_error` unless the record's phone is the one just proved, and that
+    refusal spends the code too, so every probe of an ID number costs a fresh code."""
+    clean_id_card(fields.get("id_card", ""))
+    phone = clean_phone(phone)
+    code_id = _code_verified(phone=phone, code=code, purpose="join")
+    refusal = None
+    with transaction.atomic():
+        _code_spend(code_id)
+        try:
+            result = member_join(
+                actor=None, union=union, phone=phone, channel=JoinChannel.ONLINE, **fields
+            )
+        except ValidationError as exc:
+            if not is_already_member(exc):
+                raise
+            refusal = exc
+    if refusal is not None:
+        raise refusal
+    return result
 
 
 def worker_account_for_phone(*, phone: str, member: Member | None = None):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from gonghui.core import ratelimit
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action, scope_for
 from gonghui.core.views import OfficerViewMixin
@@ -34,6 +35,15 @@ from .forms import (
 )
 
 
+def _send_code(request, *, phone, purpose):
+    services.phone_code_send(
+        phone=phone,
+        purpose=purpose,
+        address=ratelimit.address(request),
+        device=ratelimit.device(request),
+    )
+
+
 def _sign_in_worker(request, *, phone, member=None):
     user = services.worker_account_for_phone(phone=phone, member=member)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -50,7 +60,8 @@ class JoinView(View):
     template = "members/join.html"
 
     def get(self, request):
-        return render(request, self.template, {"form": JoinDetailsForm(), "step": "details"})
+        response = render(request, self.template, {"form": JoinDetailsForm(), "step": "details"})
+        return ratelimit.ensure_device_cookie(request, response)
 
     def post(self, request):
         if request.POST.get("step") == "confirm":
@@ -69,10 +80,14 @@ class JoinView(View):
             )
             return render(request, self.template, {"form": form, "step": "details"}, status=422)
         try:
-            services.phone_code_send(phone=form.cleaned_data["phone"], purpose="join")
+            _send_code(request, phone=form.cleaned_data["phone"], purpose="join")
         except ValidationError as exc:
             apply_service_errors(form, exc)
             return render(request, self.template, {"form": form, "step": "details"}, status=422)
+        except ratelimit.RateLimited as exc:
+            form.add_error(None, exc.message)
+            response = render(request, self.template, {"form": form, "step": "details"})
+            return ratelimit.with_retry_after(response, exc)
         confirm = JoinConfirmForm(
             initial={**form.cleaned_data, "union_id": proposals[0].union.pk}, proposals=proposals
         )
@@ -100,12 +115,10 @@ class JoinView(View):
             form.add_error("union_id", _("请选择推荐的工会之一。"))
             return render(request, self.template, context, status=422)
         try:
-            services.phone_code_check(phone=data["phone"], code=code, purpose="join")
-            result = services.member_join(actor=None, union=union, **data)
+            result = services.member_join_online(union=union, code=code, **data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
-            if any(e.code == "already_member" for e in exc.error_dict.get("id_card", [])):
-                context["already_member"] = True
+            context["already_member"] = services.is_already_member(exc)
             return render(request, self.template, context, status=422)
         _sign_in_worker(request, phone=data["phone"], member=result.member)
         if result.created:
@@ -121,9 +134,12 @@ class JoinCodeView(View):
         status, text = 200, _("验证码已发送，请查收短信。")
         if form.is_valid():
             try:
-                services.phone_code_send(phone=form.cleaned_data["phone"], purpose="join")
+                _send_code(request, phone=form.cleaned_data["phone"], purpose="join")
             except ValidationError as exc:
                 status, text = 422, " ".join(exc.messages)
+            except ratelimit.RateLimited as exc:
+                response = HttpResponse(exc.message)
+                return response if request.htmx else ratelimit.with_retry_after(response, exc)
         else:
             status, text = 422, _("请输入11位中国大陆手机号码（1开头，第二位为3-9）。")
         return HttpResponse(text, status=status if not request.htmx else 200)
@@ -172,7 +188,8 @@ class MeLoginView(View):
     template = "members/me_login.html"
 
     def get(self, request):
-        return render(request, self.template, {"form": PhoneForm(), "sent": False})
+        response = render(request, self.template, {"form": PhoneForm(), "sent": False})
+        return ratelimit.ensure_device_cookie(request, response)
 
     def post(self, request):
         form = PhoneForm(request.POST)
@@ -181,12 +198,16 @@ class MeLoginView(View):
         phone, code = form.cleaned_data["phone"], form.cleaned_data["code"]
         try:
             if not code:
-                services.phone_code_send(phone=phone, purpose="login")
+                _send_code(request, phone=phone, purpose="login")
                 return render(request, self.template, {"form": form, "sent": True})
-            services.phone_code_check(phone=phone, code=code, purpose="login", consume=True)
+            services.phone_code_check(phone=phone, code=code, purpose="login")
         except ValidationError as exc:
             apply_service_errors(form, exc)
             return render(request, self.template, {"form": form, "sent": bool(code)}, status=422)
+        except ratelimit.RateLimited as exc:
+            form.add_error(None, exc.message)
+            response = render(request, self.template, {"form": form, "sent": False})
+            return ratelimit.with_retry_after(response, exc)
         _sign_in_worker(request, phone=phone)
         return redirect("members:me")
 

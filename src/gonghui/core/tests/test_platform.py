@@ -46,7 +46,10 @@ def test_production_refuses_a_short_or_known_key():
 
 
 def test_production_starts_with_a_real_key():
-    assert run_settings({"SECRET_KEY": "k" * 64, "ALLOWED_HOSTS": "example.org"}).returncode == 0
+    from gonghui.members.tests.test_production import PRODUCTION_ENV
+
+    result = run_settings({**PRODUCTION_ENV, "ALLOWED_HOSTS": "example.org"})
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.django_db

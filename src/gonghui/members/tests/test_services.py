@@ -47,19 +47,22 @@ def test_join_derives_gender_and_birth_date_from_id(personas):
 
 
 def test_join_twice_returns_the_same_member(personas):
-    number = id_card()
-    first = join(personas.xinwuling, id_card=number)
-    second = join(personas.xinwuling, id_card=number.lower())
+    number, mobile = id_card(), phone()
+    first = join(personas.xinwuling, id_card=number, phone=mobile)
+    second = join(personas.xinwuling, id_card=number.lower(), phone=mobile)
     assert first.created and not second.created
     assert first.member.pk == second.member.pk
     assert Member.objects.count() == 1
 
 
-def test_join_when_member_elsewhere_names_that_union(personas):
+def test_officer_enrolling_a_member_elsewhere_is_told_that_union(personas):
     number = id_card()
     join(personas.xinwuling, id_card=number)
     with pytest.raises(ValidationError) as error:
-        join(personas.yancheng_project, id_card=number)
+        services.member_enrol(
+            actor=personas.yancheng_officer, union=personas.yancheng_project, name="张三",
+            id_card=number, phone=phone(), occupation_group="courier",
+        )  # fmt: skip
     assert "新屋岭社区工会联合会" in str(error.value.message_dict["id_card"])
     assert Member.objects.count() == 1
 
@@ -218,12 +221,12 @@ def test_removal_is_withdrawal_with_expelled_reason(personas):
 
 
 def test_withdrawn_member_rejoins_same_record(personas):
-    number = id_card()
-    member = join(personas.xinwuling, id_card=number).member
+    number, mobile = id_card(), phone()
+    member = join(personas.xinwuling, id_card=number, phone=mobile).member
     services.member_set_status(
         actor=SYSTEM, member=member, status="withdrawn", reason="own_request"
     )
-    again = join(personas.yancheng_project, id_card=number)
+    again = join(personas.yancheng_project, id_card=number, phone=mobile)
     assert again.member.pk == member.pk and not again.created
     assert again.member.union == personas.yancheng_project
     assert again.member.status == MemberStatus.ACTIVE
@@ -254,14 +257,15 @@ def test_id_key_rotation_reencrypts_and_keeps_lookups(personas):
     old = {"k1": "first-key-material-0123456789"}
     with override_settings(MEMBER_ID_KEYS=old, MEMBER_ID_ACTIVE_KEY="k1"):
         number = id_card()
-        member = join(personas.xinwuling, id_card=number).member
+        member = join(personas.xinwuling, id_card=number, phone="13900001111").member
     rotated = {**old, "k2": "second-key-material-9876543210"}
     with override_settings(MEMBER_ID_KEYS=rotated, MEMBER_ID_ACTIVE_KEY="k2"):
         assert services.member_reencrypt_ids() == 1
         member.refresh_from_db()
         assert member.id_card_encrypted.startswith("k2:")
         assert crypto.decrypt_id(member.id_card_encrypted) == number
-        assert join(personas.xinwuling, id_card=number).member.pk == member.pk
+        again = join(personas.xinwuling, id_card=number, phone="13900001111")
+        assert again.member.pk == member.pk
 
 
 def test_viewing_full_id_is_audited_and_scoped(personas):
