@@ -87,7 +87,7 @@ class TestPublicSurface:
         assert response.status_code == 200
 
     @pytest.mark.parametrize(
-        "language,text", [("en", "Log in"), ("zh-hant", "登入"), ("zh-hans", "登录")]
+        "language,text", [("en", "Log in"), ("zh-hant", "登錄"), ("zh-hans", "登录")]
     )
     def test_language_is_selectable(self, language, text):
         client = Client()
