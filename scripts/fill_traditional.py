@@ -27,6 +27,7 @@ CORRECTIONS = {
     "資金髮放": "資金發放",  # 帮扶资金发放: 金发 read as "golden hair"
     "籤批": "簽批",  # 签批 is signing off, not a bamboo slip (籤)
     "集裡街道": "集里街道",  # a place name (浏阳市集里街道), not 里 = inside
+    "天后": "天後",  # "%(days)s天后删除" is "after N days", not the goddess 天后
 }
 
 
