@@ -138,6 +138,11 @@ def ensure_device_cookie(request, response):
     return response
 
 
+def hit_caller(request, *, address_limit: str, device_limit: str) -> None:
+    """Count one hit of an anonymous caller, by address and by device."""
+    hit_all([(address_limit, address(request)), (device_limit, device(request))])
+
+
 # ---- Answering ----------------------------------------------------------------------------------
 
 

@@ -255,7 +255,17 @@ def _caller(request):
 @router.post("/stations/checkin/{token}", auth=None, response={201: CheckInOut})
 def station_checkin(request, token: str):
     station = get_object_or_404(Station, checkin_token=token, is_active=True)
-    visit, _created = services.checkin_record(station=station, user=_caller(request))
+    caller = _caller(request)
+    if caller is None:
+        from gonghui.core import ratelimit
+
+        try:
+            ratelimit.hit_caller(
+                request, address_limit="checkin_address", device_limit="checkin_device"
+            )
+        except ratelimit.RateLimited as exc:
+            return ratelimit.api_response(exc)
+    visit, _created = services.checkin_record(station=station, user=caller)
     body = {
         "station_id": station.pk,
         "created_at": visit.created_at,

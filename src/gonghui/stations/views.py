@@ -333,6 +333,17 @@ class CheckInView(View):
         now = timezone.now()
         if last and now - dt.datetime.fromisoformat(last) < services.CHECKIN_WINDOW:
             return render(request, "stations/checkin.html", {"station": station, "done": True})
+        if not request.user.is_authenticated:
+            from gonghui.core import ratelimit
+
+            try:
+                ratelimit.hit_caller(
+                    request, address_limit="checkin_address", device_limit="checkin_device"
+                )
+            except ratelimit.RateLimited as exc:
+                messages.error(request, exc.message)
+                response = render(request, "stations/checkin.html", {"station": station})
+                return ratelimit.with_retry_after(response, exc)
         services.checkin_record(station=station, user=request.user)
         seen[str(station.pk)] = now.isoformat()
         request.session["station_checkins"] = seen
