@@ -154,6 +154,15 @@ def enterprise_import_template(request, format: str = "xlsx"):
     return response
 
 
+class ImportChangeOut(Schema):
+    """A value read differently from its cell (full-width digits, spaces, 2023年5月1日)."""
+
+    row: int
+    column: str
+    before: str
+    after: str
+
+
 class ImportOut(Schema):
     detail: str
     ok: bool
@@ -161,6 +170,7 @@ class ImportOut(Schema):
     updated: int
     unchanged: int
     errors: dict[int, dict[str, list[str]]]
+    changes: list[ImportChangeOut]
 
     @staticmethod
     def resolve_detail(result):

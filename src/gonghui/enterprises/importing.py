@@ -1,20 +1,23 @@
 """Enterprise import from .xlsx or .csv with Chinese headers: every row is checked first and
 nothing is written unless all rows are good; rows are matched on the credit code, so running the
-same file twice changes nothing."""
+same file twice changes nothing.
+
+Cells are read by :mod:`gonghui.core.spreadsheet`: a credit code in a number cell is refused
+with the fix, full-width forms and spaces are folded, a title row above the header is skipped,
+and every value read differently from its cell is listed in ``result.changes``."""
 
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit
+from gonghui.core import audit, spreadsheet
+from gonghui.core.cells import safe_row
 from gonghui.core.scoping import Action, scope_for
-from gonghui.core.validators import normalize_credit_code
 from gonghui.organizations.models import Organization
 
 from . import services
@@ -39,6 +42,13 @@ COLUMNS = [
     ("重点社会组织", "is_key_social_org"),
 ]
 REQUIRED = {"name", "credit_code", "industry"}
+ALIASES = {
+    "name": ("企业名称", "单位名称", "名称"),
+    "credit_code": ("统一社会信用代码", "信用代码", "社会信用代码"),
+    "employees": ("职工人数", "职工数", "从业人数"),
+    "contact_phone": ("联系电话", "电话", "手机号码"),
+}
+LABELS = {field: header for header, field in COLUMNS}
 EXAMPLE = [
     "示例科技有限公司", "91411100MA0000000X", "C", "小微企业", "30", "2020-05-01",
     "漯河市郾城区示例路1号", "33.58", "114.01", "张三", "13800138000", "", "", "否",
@@ -52,16 +62,22 @@ def template(fmt: str = "xlsx") -> tuple[bytes, str, str]:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(headers)
-        writer.writerow(EXAMPLE)
+        writer.writerow(safe_row(headers))
+        writer.writerow(safe_row(EXAMPLE))
         return ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv", "enterprises.csv"
     from openpyxl import Workbook
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "企业名录"
-    sheet.append(headers)
-    sheet.append(EXAMPLE)
+    sheet.append(safe_row(headers))
+    sheet.append(safe_row(EXAMPLE))
+    # The credit code and phone columns are text, so a code of digits keeps all 18 of them.
+    for field in ("credit_code", "contact_phone"):
+        letter = "ABCDEFGHIJKLMN"[[f for _h, f in COLUMNS].index(field)]
+        sheet.column_dimensions[letter].number_format = "@"
+        for row in range(2, 2002):
+            sheet[f"{letter}{row}"].number_format = "@"
     notes = workbook.create_sheet("填写说明")
     notes.append(["行业门类", "填写字母（A-T）或门类名称"])
     for value, label in Industry.choices:
@@ -72,56 +88,47 @@ def template(fmt: str = "xlsx") -> tuple[bytes, str, str]:
     return out.getvalue(), XLSX, "enterprises.xlsx"
 
 
-def read_rows(uploaded) -> list[list]:
-    """Rows of cells from an .xlsx or .csv upload (the content decides, not the name)."""
+def read_rows(uploaded) -> spreadsheet.Table:
+    """The first sheet of an .xlsx or a CSV upload (the content decides, not the name)."""
     uploaded.seek(0)
-    head = uploaded.read(4)
-    uploaded.seek(0)
-    if head.startswith(b"PK\x03\x04"):
-        from python_calamine import CalamineWorkbook
-
-        try:
-            sheet = CalamineWorkbook.from_filelike(uploaded).get_sheet_by_index(0)
-            return sheet.to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise ValidationError({"file": _("无法读取该Excel文件。")}) from exc
-    raw = uploaded.read()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValidationError({"file": _("文件编码无法识别，请使用UTF-8或GBK编码的CSV或xlsx。")})
-    return list(csv.reader(io.StringIO(text)))
+    content = uploaded.read()
+    try:
+        return spreadsheet.read_table(content)
+    except ValidationError:
+        if spreadsheet.is_xlsx(content):
+            raise ValidationError({"file": _("无法读取该Excel文件。")}) from None
+        raise ValidationError(
+            {"file": _("文件编码无法识别，请使用UTF-8或GBK编码的CSV或xlsx。")}
+        ) from None
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    return str(value).strip()
+_text = spreadsheet.text
 
 
 INDUSTRY_BY_LABEL = {str(label): value for value, label in Industry.choices}
 KIND_BY_LABEL = {str(label): value for value, label in EnterpriseKind.choices}
 
 
-def _parse_row(cells: dict, orgs_by_name, union_by_name, default_street_org) -> tuple[dict, dict]:
+def _credit_code(value):
+    return spreadsheet.long_code(value, LABELS["credit_code"])
+
+
+def _parse_row(
+    reader: spreadsheet.RowReader, orgs_by_name, union_by_name, default_street_org
+) -> tuple[dict, dict]:
     """(fields, errors) for one row; fields use the service's names."""
     errors: dict[str, list[str]] = {}
     fields: dict = {}
+    cells = reader.cells
 
     def fail(name, message):
         errors.setdefault(name, []).append(str(message))
 
-    for name in ("name", "address", "contact_name", "contact_phone"):
-        fields[name] = _text(cells.get(name))
-    fields["credit_code"] = normalize_credit_code(_text(cells.get("credit_code")))
+    fields["name"] = reader.read("name", spreadsheet.name)
+    fields["address"] = reader.read("address", spreadsheet.name)
+    fields["contact_name"] = reader.read("contact_name", spreadsheet.name)
+    fields["contact_phone"] = reader.read("contact_phone", spreadsheet.phone)
+    fields["credit_code"] = reader.read("credit_code", _credit_code)
     industry = _text(cells.get("industry"))
     fields["industry"] = INDUSTRY_BY_LABEL.get(industry, industry.upper())
     kind = _text(cells.get("kind"))
@@ -129,29 +136,12 @@ def _parse_row(cells: dict, orgs_by_name, union_by_name, default_street_org) -> 
     for name in REQUIRED:
         if not _text(cells.get(name)):
             fail(name, _("此字段为必填项。"))
-    employees = _text(cells.get("employees")) or "0"
-    try:
-        fields["employees"] = int(employees)
-    except ValueError:
-        fail("employees", _("请输入整数。"))
-    established = cells.get("established_on")
-    if isinstance(established, datetime.datetime):
-        fields["established_on"] = established.date()
-    elif isinstance(established, datetime.date):
-        fields["established_on"] = established
-    elif _text(established):
-        try:
-            fields["established_on"] = datetime.date.fromisoformat(_text(established))
-        except ValueError:
-            fail("established_on", _("请输入有效日期（YYYY-MM-DD）。"))
-    else:
-        fields["established_on"] = None
+    fields["employees"] = reader.read("employees", spreadsheet.integer, default=0)
+    fields["established_on"] = reader.read("established_on", spreadsheet.date, default=None)
     for name in ("latitude", "longitude"):
-        value = _text(cells.get(name))
-        try:
-            fields[name] = float(value) if value else None
-        except ValueError:
-            fail(name, _("请输入数字。"))
+        fields[name] = reader.read(name, spreadsheet.number, default=None)
+    for name, message in reader.errors.items():
+        fail(name, message)
     fields["is_key_social_org"] = _text(cells.get("is_key_social_org")) in {"是", "1", "Y", "y"}
     street_name = _text(cells.get("street_org"))
     if street_name:
@@ -182,42 +172,41 @@ def _orgs_by_name(user, action) -> dict[str, Organization]:
 def enterprise_import(*, actor, uploaded, default_street_org=None) -> services.ImportResult:
     result = services.ImportResult()
     rows = read_rows(uploaded)
-    if not rows:
+    if spreadsheet.is_blank_row(cell for row in rows.rows for cell in row):
         result.errors[1] = {"file": [_("文件是空的。")]}
         return result
-    header = [_text(cell) for cell in rows[0]]
-    index = {field: header.index(title) for title, field in COLUMNS if title in header}
-    missing = [title for title, field in COLUMNS if field in REQUIRED and field not in index]
-    if missing:
+    try:
+        header = spreadsheet.find_header(
+            rows, [(f, ALIASES.get(f, (title,))) for title, f in COLUMNS], REQUIRED
+        )
+    except spreadsheet.HeaderNotFound as exc:
+        missing = [title for title, field in COLUMNS if field in exc.missing]
         result.errors[1] = {"file": [_("缺少表头：") + "、".join(missing)]}
         return result
-    body = [row for row in rows[1:] if any(_text(cell) for cell in row)]
+    index = header.positions
+    body = [
+        (number, row)
+        for number, row in enumerate(rows.rows[header.first_data_row :], header.index + 2)
+        if not spreadsheet.is_blank_row(row)
+    ]
     if len(body) > MAX_ROWS:
         result.errors[1] = {"file": [_("一次最多导入20000行，请拆分文件。")]}
         return result
     street_orgs = _orgs_by_name(actor, Action.CHANGE)
     unions = _orgs_by_name(actor, Action.VIEW)
     change_scope = scope_for(actor, Action.CHANGE)
-    codes = [normalize_credit_code(_text(row[index["credit_code"]])) for row in body
-             if index["credit_code"] < len(row)]  # fmt: skip
-    existing = {
-        e.credit_code: e
-        for e in Enterprise.objects.filter(credit_code__in=codes).select_related("street_org")
-    }
     parsed, seen = [], {}
-    for number, row in enumerate(body, start=2):
-        cells = {field: row[position] if position < len(row) else None
-                 for field, position in index.items()}  # fmt: skip
-        fields, errors = _parse_row(cells, street_orgs, unions, default_street_org)
+    for number, row in body:
+        reader = spreadsheet.RowReader(
+            number, spreadsheet.row_cells(row, index), LABELS, result.changes
+        )
+        fields, errors = _parse_row(reader, street_orgs, unions, default_street_org)
         code = fields["credit_code"]
         if code and code in seen:
             errors.setdefault("credit_code", []).append(
                 _("与第%(row)d行的统一社会信用代码重复。") % {"row": seen[code]}
             )
         seen.setdefault(code, number)
-        current = existing.get(code)
-        if current is not None and not change_scope.covers(current.street_org.path):
-            errors.setdefault("credit_code", []).append(_("该企业已由其他工会登记。"))
         if not errors:
             candidate = Enterprise(**fields)
             try:
@@ -227,7 +216,19 @@ def enterprise_import(*, actor, uploaded, default_street_org=None) -> services.I
                     errors.setdefault(name, []).extend(messages)
         if errors:
             result.errors[number] = errors
-        parsed.append((number, fields, current))
+        parsed.append((number, fields))
+    codes = [fields["credit_code"] for _number, fields in parsed if fields["credit_code"]]
+    existing = {
+        e.credit_code: e
+        for e in Enterprise.objects.filter(credit_code__in=codes).select_related("street_org")
+    }
+    for number, fields in parsed:
+        current = existing.get(fields["credit_code"])
+        if current is not None and not change_scope.covers(current.street_org.path):
+            result.errors.setdefault(number, {}).setdefault("credit_code", []).append(
+                _("该企业已由其他工会登记。")
+            )
+    parsed = [(number, fields, existing.get(fields["credit_code"])) for number, fields in parsed]
     if result.errors:
         return result
     try:

@@ -670,6 +670,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+    # Values read differently from their cells (core.spreadsheet.Change), for the officer.
+    changes: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -259,7 +259,8 @@ class ImportView(OfficerViewMixin, View):
                         _("导入完成：新增%(c)d家，更新%(u)d家，未变化%(n)d家。")
                         % {"c": result.created, "u": result.updated, "n": result.unchanged},
                     )
-                    return redirect("enterprises:list")
+                    if not result.changes:  # else stay: the officer sees what was corrected
+                        return redirect("enterprises:list")
         status = 200 if form.is_valid() and result and result.ok else 422
         return render(
             request, "enterprises/import.html", {"form": form, "result": result}, status=status
