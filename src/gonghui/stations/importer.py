@@ -1,6 +1,10 @@
 """Station import from CSV or Excel: every row is checked first, and only a clean file is
 written, in one transaction. Rows are matched on (operator, name), so re-importing the same
-file changes nothing and a corrected file updates in place."""
+file changes nothing and a corrected file updates in place.
+
+Cells are read by :mod:`gonghui.core.spreadsheet` (full-width digits, ``+86`` phones, a title
+row above the header, a control character in a name refused), and every value read
+differently from its cell is listed in ``result.changes``."""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gonghui.core import spreadsheet
+from gonghui.core.cells import safe_row
 from gonghui.core.scoping import Action
 from gonghui.organizations.models import Organization
 
@@ -60,6 +66,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[tuple[int, dict[str, list[str]]]] = field(default_factory=list)
+    changes: list[spreadsheet.Change] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -69,8 +76,8 @@ class ImportResult:
 def template_csv() -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([header for header, _f in COLUMNS])
-    writer.writerow(EXAMPLE)
+    writer.writerow(safe_row(header for header, _f in COLUMNS))
+    writer.writerow(safe_row(EXAMPLE))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
 
 
@@ -80,43 +87,45 @@ def template_xlsx() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "stations"
-    sheet.append([header for header, _f in COLUMNS])
-    sheet.append(EXAMPLE)
+    sheet.append(safe_row(header for header, _f in COLUMNS))
+    sheet.append(safe_row(EXAMPLE))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
-    """Rows as {field: text}; the first row is the header (Chinese or field names)."""
-    if filename.lower().endswith((".xlsx", ".xls", ".ods")):
-        from python_calamine import CalamineWorkbook
+class SheetRow(dict):
+    """{field: cell as typed in the file}, and the row's number in the sheet."""
 
-        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        table = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("gb18030")
-        table = list(csv.reader(io.StringIO(text)))
-    if not table:
+    number: int = 0
+
+
+def read_rows(filename: str, content: bytes) -> list[SheetRow]:
+    """The data rows below the header (Chinese or field names; title rows above it are
+    skipped), each as {field: cell}."""
+    table = spreadsheet.read_table(content)
+    if spreadsheet.is_blank_row(cell for row in table.rows for cell in row):
         raise ValidationError({"file": _("文件是空的。")})
-    by_header = {h: f for h, f in COLUMNS} | {f: f for _h, f in COLUMNS}
-    header = [by_header.get(str(cell).strip()) for cell in table[0]]
-    missing = REQUIRED - set(header)
-    if missing:
-        names = [h for h, f in COLUMNS if f in missing]
-        raise ValidationError({"file": _("缺少列：%(cols)s") % {"cols": "、".join(names)}})
+    try:
+        header = spreadsheet.find_header(table, [(f, (h, f)) for h, f in COLUMNS], REQUIRED)
+    except spreadsheet.HeaderNotFound as exc:
+        names = [h for h, f in COLUMNS if f in exc.missing]
+        raise ValidationError(
+            {"file": _("缺少列：%(cols)s") % {"cols": "、".join(names)}}
+        ) from None
     rows = []
-    for raw in table[1:]:
-        cells = ["" if c is None else str(c).strip() for c in raw]
-        if not any(cells):
+    for index, raw in enumerate(table.rows):
+        if index < header.first_data_row or spreadsheet.is_blank_row(raw):
             continue
-        rows.append({f: cells[i] if i < len(cells) else "" for i, f in enumerate(header) if f})
+        row = SheetRow(spreadsheet.row_cells(raw, header.positions))
+        row.number = index + 1
+        rows.append(row)
     if len(rows) > MAX_ROWS:
         raise ValidationError({"file": _("一次最多导入 %(n)d 行。") % {"n": MAX_ROWS}})
     return rows
+
+
+LABELS = {f: h for h, f in COLUMNS}
 
 
 _TYPES = {label: value for value, label in StationType.choices} | {
@@ -126,25 +135,19 @@ _YES = {"", "是", "yes", "true", "1", "启用", "y"}
 _NO = {"否", "no", "false", "0", "停用", "n"}
 
 
-def _number(text: str, name: str, errors: dict, cast=float):
-    try:
-        return cast(float(text)) if cast is int else cast(text)
-    except ValueError:
-        errors.setdefault(name, []).append(_("请输入数字。"))
-        return None
-
-
-def _row_fields(row: dict, user, operators: dict, errors: dict) -> dict:
+def _row_fields(row: SheetRow, user, operators: dict, errors: dict, changes: list) -> dict:
+    reader = spreadsheet.RowReader(row.number, row, LABELS, changes)
+    text = {name: spreadsheet.text(row.get(name)) for name, _h in LABELS.items()}
     fields: dict = {}
     for name in REQUIRED:
-        if not row.get(name):
+        if not text[name]:
             errors.setdefault(name, []).append(_("此字段为必填项。"))
-    station_type = _TYPES.get(row.get("station_type", ""))
-    if row.get("station_type") and station_type is None:
+    station_type = _TYPES.get(text["station_type"])
+    if text["station_type"] and station_type is None:
         errors.setdefault("station_type", []).append(_("不是可选的类型之一。"))
     fields["station_type"] = station_type
-    operator_name = row.get("operator", "")
-    if operator_name:
+    operator_name = reader.read("operator", spreadsheet.name)
+    if operator_name and "operator" not in reader.errors:
         if operator_name not in operators:
             matches = list(
                 Organization.objects.visible_to(user, Action.CHANGE)
@@ -161,21 +164,23 @@ def _row_fields(row: dict, user, operators: dict, errors: dict) -> dict:
             )
         else:
             fields["operator"] = matches[0]
-    for name in ("name", "address", "contact_name", "contact_phone", "description"):
-        fields[name] = row.get(name, "")
+    for name in ("name", "address", "contact_name"):
+        fields[name] = reader.read(name, spreadsheet.name)
+    fields["contact_phone"] = reader.read("contact_phone", spreadsheet.phone)
+    fields["description"] = text["description"]
     for name in ("latitude", "longitude"):
-        if row.get(name):
-            fields[name] = _number(row[name], name, errors)
-    fields["capacity"] = (
-        _number(row["capacity"], "capacity", errors, int) if row.get("capacity") else None
-    )
-    active = row.get("is_active", "").lower()
+        if text[name]:
+            fields[name] = reader.read(name, spreadsheet.number, default=None)
+    fields["capacity"] = reader.read("capacity", spreadsheet.integer, default=None)
+    for name, message in reader.errors.items():
+        errors.setdefault(name, []).append(message)
+    active = text["is_active"].lower()
     if active not in _YES | _NO:
         errors.setdefault("is_active", []).append(_("请填“是”或“否”。"))
     fields["is_active"] = active not in _NO
-    listed = row.get("facilities", "").replace("，", "、").replace(",", "、")
+    listed = text["facilities"].replace("，", "、").replace(",", "、")
     fields["facilities"] = [c.strip() for c in listed.split("、") if c.strip()]
-    fields["hours"] = row.get("hours", "")
+    fields["hours"] = text["hours"]
     return fields
 
 
@@ -198,9 +203,10 @@ def import_stations(*, actor, filename: str, content: bytes) -> ImportResult:
     operators: dict = {}
     prepared = []
     seen: dict[tuple, int] = {}
-    for number, row in enumerate(rows, start=2):
+    for row in rows:
+        number = row.number
         errors: dict[str, list[str]] = {}
-        fields = _row_fields(row, actor, operators, errors)
+        fields = _row_fields(row, actor, operators, errors, result.changes)
         if not errors:
             key = (fields["operator"].pk, fields["name"])
             if key in seen:
