@@ -204,7 +204,7 @@ def main():
                          "货车司机", "港航物流园", "郾城区", "2024-03-01"])  # fmt: skip
         book = Workbook(write_only=True)
         sheet = book.create_sheet("会员")
-        sheet.append([header for _n, header, _r in importing.COLUMNS])
+        sheet.append([header for _n, header, *_rest in importing.COLUMNS])
         for row in rows:
             sheet.append(row)
         media = Path(os.environ.get("MEDIA_ROOT", ROOT / "var" / "media"))
@@ -216,7 +216,7 @@ def main():
             total_rows=IMPORT_ROWS,
         )  # fmt: skip
         started = time.perf_counter()
-        read = importing.read_rows(str(path), ".xlsx")
+        read = importing.read_rows(path.read_bytes())
         read_s = time.perf_counter() - started
         importing.import_rows(job, read)
         import_s = time.perf_counter() - started
