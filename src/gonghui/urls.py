@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from django.views.static import serve
 
 from gonghui.api import api
+from gonghui.core import media
 from gonghui.core import views as core_views
 
 urlpatterns = [
@@ -18,6 +17,7 @@ urlpatterns = [
     path("", include("gonghui.cases.urls")),
     path("", include("gonghui.activities.urls")),
     path("audit/", core_views.AuditLogView.as_view(), name="audit-log"),
+    path("audit/export.xlsx", core_views.AuditExportView.as_view(), name="audit-export"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
@@ -25,12 +25,8 @@ urlpatterns = [
 ]
 
 # Station photos are public; nothing else under MEDIA_ROOT is (case files, founding documents
-# and import files are served only through scoped views). Production serves the same one
-# folder from the reverse proxy.
+# and import files are served only through scoped views). The same small view serves them in
+# production: images only, our content type, nosniff and a sandbox policy (core.media).
 urlpatterns += [
-    re_path(
-        r"^media/stations/(?P<path>.+)$",
-        serve,
-        {"document_root": settings.MEDIA_ROOT / "stations"},
-    ),
+    re_path(r"^media/stations/(?P<path>.+)$", media.station_photo, name="station-photo"),
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.models import TimeStampedModel
 from gonghui.core.scoping import ScopedQuerySet
+from gonghui.core.validators import mask_phone
 from gonghui.members.choices import OccupationGroup
 
 from .choices import (
@@ -240,6 +241,8 @@ class Delivery(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope_path_lookup = "campaign__organizer__path"
+    # The audit log keeps these masked (core.audit).
+    audit_masked_fields = {"beneficiary_phone": mask_phone}
 
     class Meta:
         verbose_name = _("发放记录")

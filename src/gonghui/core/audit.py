@@ -5,17 +5,24 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from gonghui.core import context
-from gonghui.core.models import AuditLog
+from gonghui.core.models import AuditAction, AuditLog
+from gonghui.core.validators import is_valid_id_card, mask_id_card, mask_phone
 
 # Never written to the log even when they change: secrets and derived search columns.
 REDACTED_FIELDS = frozenset({"password", "id_card_encrypted", "id_card_hash", "search_text"})
+# Whatever model they belong to, these names hold an ID-card number: masked, never as typed.
+ID_NUMBER_FIELDS = frozenset({"id_card", "id_number", "id_card_number"})
+# Text that may carry a mobile or ID number (a search typed into an export's filter).
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1\d{10}(?!\d)")
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 # The log row has its own timestamp; a row's updated_at changing is not news.
 NOISE_FIELDS = frozenset({"created_at", "updated_at", "last_login"})
 
@@ -65,6 +72,73 @@ def actor_fk(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
+# ---- Personal data in the log ------------------------------------------------------------------
+#
+# A model lists the fields the log may only hold masked, with the function that masks them:
+#
+#     class Member(...):
+#         audit_masked_fields = {"phone": mask_phone}
+#
+# build() applies the rules as a row is written, and mask_changes() again as rows are read, so
+# rows written before a rule existed are shown masked too (masking is idempotent).
+
+
+def _mask_id_value(value: str) -> str:
+    return mask_id_card(value) if len(value.strip()) >= 15 else value
+
+
+def masking_rules(model) -> dict[str, Callable[[str], str]]:
+    rules = {name: _mask_id_value for name in ID_NUMBER_FIELDS}
+    rules.update(getattr(model, "audit_masked_fields", None) or {})
+    return rules
+
+
+def _mask_value(rule, value):
+    if value is None or value == "":
+        return value
+    if isinstance(value, list | tuple):
+        return [_mask_value(rule, item) for item in value]
+    if isinstance(value, dict):
+        return {key: _mask_value(rule, item) for key, item in value.items()}
+    return rule(str(value))
+
+
+def mask_text(text: str) -> str:
+    """Free text with any mobile or valid ID number in it masked."""
+
+    def id_number(match):
+        number = match.group(0)
+        return mask_id_card(number) if is_valid_id_card(number) else number
+
+    text = _ID_IN_TEXT.sub(id_number, text)
+    return _MOBILE_IN_TEXT.sub(lambda match: mask_phone(match.group(0)), text)
+
+
+def _mask_ids_anywhere(value):
+    if isinstance(value, str):
+        return _ID_IN_TEXT.sub(
+            lambda m: mask_id_card(m.group(0)) if is_valid_id_card(m.group(0)) else m.group(0),
+            value,
+        )
+    if isinstance(value, list | tuple):
+        return [_mask_ids_anywhere(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _mask_ids_anywhere(item) for key, item in value.items()}
+    return value
+
+
+def mask_changes(model, changes: dict) -> dict:
+    """``changes`` with each field the model declares masked, and no ID number anywhere."""
+    if not isinstance(changes, dict):
+        return changes
+    rules = masking_rules(model) if model is not None else {}
+    masked = {}
+    for name, value in changes.items():
+        rule = rules.get(name)
+        masked[name] = _mask_ids_anywhere(_mask_value(rule, value) if rule else value)
+    return masked
+
+
 def build(*, actor, action: str, instance: models.Model, org_path: str, changes: dict) -> AuditLog:
     request = context.current()
     return AuditLog(
@@ -75,7 +149,7 @@ def build(*, actor, action: str, instance: models.Model, org_path: str, changes:
         object_id=str(instance.pk),
         object_repr=str(instance)[:255],
         org_path=org_path or "",
-        changes=changes,
+        changes=mask_changes(type(instance), changes),
         request_id=request.request_id,
         ip=request.ip,
     )
@@ -89,3 +163,42 @@ def record(*, actor, action: str, instance: models.Model, org_path: str, changes
 
 def record_many(entries: list[AuditLog]) -> None:
     AuditLog.objects.bulk_create(entries, batch_size=500)
+
+
+def _filter_text(value) -> str | int | bool | None:
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, models.Model):
+        return str(value)[:200]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return mask_text(str(value))[:200]
+
+
+def record_export(
+    *, actor, model: type[models.Model], org_path: str, label: str, filters: dict, rows: int
+) -> AuditLog:
+    """An export is its own audit row: who took which filter of which records, how many rows.
+    Personal data typed into a filter (a phone, an ID number) is kept masked."""
+    request = context.current()
+    entry = AuditLog(
+        actor=actor_fk(actor),
+        actor_label=actor_label(actor),
+        action=AuditAction.EXPORT,
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
+        object_id="",
+        object_repr=str(label)[:255],
+        org_path=org_path or "",
+        changes={
+            "filters": {
+                str(name): _filter_text(value)
+                for name, value in filters.items()
+                if value not in (None, "", [], ())
+            },
+            "rows": rows,
+        },
+        request_id=request.request_id,
+        ip=request.ip,
+    )
+    entry.save()
+    return entry

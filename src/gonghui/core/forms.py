@@ -1,4 +1,6 @@
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def apply_service_errors(form, exc: ValidationError, aliases: dict | None = None) -> None:
@@ -16,3 +18,31 @@ def apply_service_errors(form, exc: ValidationError, aliases: dict | None = None
         if field not in form.fields and field.removesuffix("_id") in form.fields:
             field = field.removesuffix("_id")
         form.add_error(field if field in form.fields else None, errors)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit page's filter: who, what kind of record, which org's subtree, which days."""
+
+    actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
+    type = forms.ChoiceField(label=_("对象类型"), required=False)
+    org = forms.IntegerField(label=_("组织（含下级）"), required=False, widget=forms.Select)
+    start = forms.DateField(
+        label=_("日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, types, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", _("全部")), *types]
+        self.fields["org"].widget.choices = [("", _("全部"))] + [
+            (org.pk, f"{'　' * org.depth}{org.name}") for org in orgs
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("结束日期不能早于开始日期。"))
+        return cleaned

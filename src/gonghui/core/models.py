@@ -23,6 +23,8 @@ class AuditAction(models.TextChoices):
     MOVE = "move", _("移动")
     DISSOLVE = "dissolve", _("撤销")
     LOGIN = "login", _("登录")
+    EXPORT = "export", _("导出")
+    REVEAL_ID = "reveal_id", _("查看完整身份证号码")
     OTHER = "other", _("其他")
 
 

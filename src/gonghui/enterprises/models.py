@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.models import TimeStampedModel
 from gonghui.core.scoping import ScopedManager
 from gonghui.core.text import search_key
-from gonghui.core.validators import validate_credit_code
+from gonghui.core.validators import mask_phone, validate_credit_code
 
 from .choices import (
     ClaimStatus,
@@ -111,6 +111,8 @@ class Enterprise(Located, TimeStampedModel):
 
     objects = ScopedManager()
     scope_path_lookup = "street_org__path"
+    # The audit log keeps these masked (core.audit).
+    audit_masked_fields = {"contact_phone": mask_phone}
 
     class Meta:
         verbose_name = _("企业")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.models import TimeStampedModel
 from gonghui.core.scoping import ScopedQuerySet
 from gonghui.core.text import search_key
-from gonghui.core.validators import validate_mobile, validate_region_code
+from gonghui.core.validators import mask_phone, validate_mobile, validate_region_code
 
 from .choices import (
     Education,
@@ -153,6 +153,8 @@ class Member(TimeStampedModel):
 
     objects = MemberQuerySet.as_manager()
     scope_path_lookup = "union__path"
+    # The audit log keeps these masked (core.audit); the ID number is never logged at all.
+    audit_masked_fields = {"phone": mask_phone, "emergency_contact_phone": mask_phone}
 
     class Meta:
         verbose_name = _("会员")

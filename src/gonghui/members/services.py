@@ -632,10 +632,10 @@ def member_id_card(*, actor, member: Member) -> str:
     require_in_scope(actor, member.union.path, Action.CHANGE)
     audit.record(
         actor=actor,
-        action=AuditAction.OTHER,
+        action=AuditAction.REVEAL_ID,
         instance=member,
         org_path=member.union.path,
-        changes={"id_card": ["viewed", "viewed"]},
+        changes={},
     )
     return crypto.decrypt_id(member.id_card_encrypted)
 

@@ -274,4 +274,4 @@ def test_viewing_full_id_is_audited_and_scoped(personas):
     with pytest.raises(Http404):
         services.member_id_card(actor=personas.luohe_officer, member=member)
     assert services.member_id_card(actor=personas.hunan_officer, member=member) == number
-    assert AuditLog.objects.filter(object_id=str(member.pk), action="other").count() == 1
+    assert AuditLog.objects.filter(object_id=str(member.pk), action="reveal_id").count() == 1

@@ -112,7 +112,7 @@ def test_officer_detail_shows_masked_id_and_reveal_is_audited(client, personas):
     assert member.id_card_masked in page and full not in page
     revealed = client.post(f"/members/{member.pk}/", {"action": "show_id"}).content.decode()
     assert full in revealed
-    assert AuditLog.objects.filter(object_id=str(member.pk), action="other").count() == 2
+    assert AuditLog.objects.filter(object_id=str(member.pk), action="reveal_id").count() == 2
 
 
 def test_officer_enrols_through_form(client, personas):
