@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from gonghui.core import ratelimit
+from gonghui.core import audit, ratelimit
+from gonghui.core.cells import safe_row
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action, scope_for
 from gonghui.core.views import OfficerViewMixin
@@ -33,6 +34,7 @@ from .forms import (
     StatusForm,
     TransferForm,
 )
+from .models import Member
 
 
 def _send_code(request, *, phone, purpose):
@@ -278,12 +280,15 @@ class MemberListView(OfficerViewMixin, View):
 
 class MemberExportView(OfficerViewMixin, View):
     """The current filter as .xlsx. ID numbers always masked; phones masked unless an officer
-    who may change these records asks for them (``?phones=1``)."""
+    who may change these records asks for them (``?phones=1``). Every cell goes through
+    ``safe_row`` (no formulas, nothing an xlsx cannot hold); the export is an audit row."""
 
     MAX_ROWS = 100_000
 
     def get(self, request):
         from openpyxl import Workbook
+
+        from gonghui.organizations.models import Organization
 
         _form, filters = _filters(request)
         members = selectors.member_list(user=request.user, **filters)[: self.MAX_ROWS]
@@ -292,19 +297,35 @@ class MemberExportView(OfficerViewMixin, View):
         book = Workbook(write_only=True)
         sheet = book.create_sheet(_("会员"))
         sheet.append(
-            [_("会员编号"), _("姓名"), _("身份证号码"), _("手机号码"), _("性别"), _("出生日期"),
-             _("职业群体"), _("工作单位"), _("所属工会"), _("入会日期"), _("会籍状态")]
+            safe_row([_("会员编号"), _("姓名"), _("身份证号码"), _("手机号码"), _("性别"),
+                      _("出生日期"), _("职业群体"), _("工作单位"), _("所属工会"), _("入会日期"),
+                      _("会籍状态")])
         )  # fmt: skip
+        rows = 0
         for m in members.iterator(chunk_size=2000):
             phone = m.phone if full_phones and change_scope.covers(m.union.path) else m.phone_masked
             sheet.append(
-                [m.member_number, m.name, m.id_card_masked, phone, m.get_gender_display(),
-                 m.birth_date, m.get_occupation_group_display(), m.employer_name, m.union.name,
-                 m.joined_on, m.get_status_display()]
+                safe_row([m.member_number, m.name, m.id_card_masked, phone, m.get_gender_display(),
+                          m.birth_date, m.get_occupation_group_display(), m.employer_name,
+                          m.union.name, m.joined_on, m.get_status_display()])
             )  # fmt: skip
+            rows += 1
         out = io.BytesIO()
         book.save(out)
         out.seek(0)
+        union = None
+        if filters.get("union_id"):
+            union = Organization.objects.visible_to(request.user).filter(pk=filters["union_id"])
+            union = union.first()
+        audit.record_export(
+            actor=request.user,
+            model=Member,
+            org_path=union.path if union else (scope_for(request.user, Action.VIEW).path or ""),
+            label=_("会员导出"),
+            filters={**{k: v for k, v in filters.items() if k != "union_id"}, "union": union,
+                     "phones": full_phones},
+            rows=rows,
+        )  # fmt: skip
         name = f"members-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(out, as_attachment=True, filename=name)
 

@@ -80,7 +80,9 @@ class CoverageForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
-    image = forms.ImageField(label=_("照片"))
+    image = forms.ImageField(
+        label=_("照片"), help_text=_("JPEG、PNG或WebP，不超过10 MB；位置等拍摄信息会被去除。")
+    )
     caption = forms.CharField(label=_("说明"), required=False, max_length=120)
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit
 from gonghui.core.models import AuditAction
-from gonghui.core.scoping import Action, require_in_scope
+from gonghui.core.scoping import SYSTEM, Action, require_in_scope
 from gonghui.organizations.models import Organization
 
 from . import hours as hours_lib
+from . import photos
 from .display import needs_gcj02
 from .geo import in_china
 from .models import CheckIn, Facility, HoursException, OpeningHours, Station, StationPhoto
@@ -266,6 +267,8 @@ def station_remove_exception(*, actor, exception: HoursException) -> None:
 @transaction.atomic
 def station_add_photo(*, actor, station: Station, image, caption: str = "") -> StationPhoto:
     require_in_scope(actor, station.operator.path, Action.CHANGE)
+    # Re-encoded without EXIF/GPS and within the size caps, or a field error (stations.photos).
+    image = photos.clean_photo(image)
     photo = StationPhoto(station=station, image=image, caption=caption)
     photo.full_clean()
     photo.save()
@@ -279,13 +282,26 @@ def station_add_photo(*, actor, station: Station, image, caption: str = "") -> S
     return photo
 
 
+def may_add_facilities(user) -> bool:
+    """Superusers and national-level officers (and the system) may; nobody else."""
+    from gonghui.accounts.choices import Role
+
+    if user is SYSTEM:
+        return True
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    return bool(
+        getattr(user, "is_superuser", False)
+        or getattr(user, "role", None) in (Role.SUPERUSER, Role.NATIONAL_OFFICER)
+    )
+
+
 @transaction.atomic
 def facility_create(*, actor, code: str, name: str) -> Facility:
-    """Officers extend the facility list; the list is shared by all stations."""
-    if not getattr(actor, "is_authenticated", False) or not (
-        getattr(actor, "is_officer", False) or getattr(actor, "is_superuser", False)
-    ):
-        raise ValidationError({"code": _("只有工会干部可以添加服务设施。")})
+    """National officers extend the facility list; the list is shared by every station in the
+    country (and the public map's filter), so a county officer cannot add to it."""
+    if not may_add_facilities(actor):
+        raise PermissionDenied(_("只有全国总工会干部或超级管理员可以添加服务设施。"))
     last = Facility.objects.order_by("-sort_order").first()
     facility = Facility(
         code=code.strip(), name=name.strip(), sort_order=(last.sort_order + 10) if last else 0

@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -395,10 +395,16 @@ class FacilityListView(OfficerViewMixin, View):
     """The shared facility list; officers add what their stations offer beyond the defaults."""
 
     def get(self, request):
-        context = {"facilities": selectors.facilities(), "form": FacilityForm()}
+        context = {
+            "facilities": selectors.facilities(),
+            "form": FacilityForm(),
+            "can_add": services.may_add_facilities(request.user),
+        }
         return render(request, "stations/facilities.html", context)
 
     def post(self, request):
+        if not services.may_add_facilities(request.user):
+            raise PermissionDenied
         form = FacilityForm(request.POST)
         if form.is_valid():
             try:
@@ -408,5 +414,5 @@ class FacilityListView(OfficerViewMixin, View):
             else:
                 messages.success(request, _("服务设施已添加。"))
                 return redirect("stations:facilities")
-        context = {"facilities": selectors.facilities(), "form": form}
+        context = {"facilities": selectors.facilities(), "form": form, "can_add": True}
         return render(request, "stations/facilities.html", context, status=422)

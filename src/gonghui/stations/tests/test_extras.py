@@ -16,8 +16,8 @@ def png_bytes():
     return out.getvalue()
 
 
-def test_officer_adds_a_facility_through_the_api(api, personas):
-    response = api(personas.yancheng_officer).post(
+def test_superuser_adds_a_facility_through_the_api(api, personas):
+    response = api(personas.superuser).post(
         "/api/stations/facilities", {"code": "shower", "name": "淋浴"}
     )
     assert response.status_code == 201
@@ -96,15 +96,15 @@ def test_officer_list_page_and_api_have_query_budgets(
         assert len(officer.get("/api/stations").json()["items"]) == 20
 
 
-def test_officer_adds_a_facility_on_the_page(client, personas):
-    client.force_login(personas.yancheng_officer)
+def test_superuser_adds_a_facility_on_the_page(client, personas):
+    client.force_login(personas.superuser)
     response = client.post("/stations/facilities/", {"code": "umbrella", "name": "雨伞借用"})
     assert response.status_code == 302
     assert "雨伞借用" in client.get("/stations/facilities/").content.decode()
 
 
 def test_duplicate_facility_name_is_a_field_error(client, personas):
-    client.force_login(personas.yancheng_officer)
+    client.force_login(personas.superuser)
     response = client.post("/stations/facilities/", {"code": "water2", "name": "饮水"})
     assert response.status_code == 422
     assert 'data-field="name"' in response.content.decode()

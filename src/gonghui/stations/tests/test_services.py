@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from gonghui.core.models import AuditLog
@@ -103,13 +103,13 @@ def test_update_records_only_changed_fields(personas):
     assert entry.actor == personas.yancheng_officer
 
 
-def test_officers_can_extend_the_facility_list(personas):
-    facility = services.facility_create(actor=personas.yancheng_officer, code="shower", name="淋浴")
+def test_superusers_can_extend_the_facility_list(personas):
+    facility = services.facility_create(actor=personas.superuser, code="shower", name="淋浴")
     station = make_station(personas.yancheng, facilities=["shower"])
     assert list(station.facilities.all()) == [facility]
 
 
 def test_workers_cannot_extend_the_facility_list(personas):
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.facility_create(actor=personas.worker, code="spa", name="水疗")
     assert not Facility.objects.filter(code="spa").exists()
