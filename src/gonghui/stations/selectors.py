@@ -241,6 +241,16 @@ def place_lookup(*, q: str) -> tuple[float, float, str] | None:
                 return lat, lon, _("坐标 %(lat).5f, %(lon).5f") % {"lat": lat, "lon": lon}
     if not text:
         return None
+    # A place named exactly ("郾城区") is the union's area, not a station that bears its name.
+    org = (
+        Organization.objects.active()
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .filter(name__in=[text, *(text + suffix for suffix in UNION_SUFFIXES)])
+        .order_by("depth", "path")
+        .first()
+    )
+    if org:
+        return float(org.latitude), float(org.longitude), org.name
     station = Station.objects.active().filter(name__icontains=text).order_by("name").first()
     if station:
         return station.latitude, station.longitude, station.name

@@ -19,6 +19,7 @@ from . import importer, selectors, services
 from .choices import StationType
 from .display import coordinate_system, directions_url, tile_url
 from .forms import CoverageForm, ExceptionForm, FacilityForm, ImportForm, PhotoForm, StationForm
+from .geo import haversine_m
 from .models import Station
 from .reports import coverage_payload
 
@@ -92,6 +93,13 @@ class PublicMapView(View):
             "wanted": [],
         }
         context.update(self._nearest(request, at))
+        if context.get("origin"):
+            lat, lon = context["origin"]
+            for card in context["cards"]:
+                s = card["station"]
+                card["metres"] = haversine_m(lat, lon, s.latitude, s.longitude)
+                card["distance"] = distance_text(card["metres"]) + " · "
+            context["cards"].sort(key=lambda card: card["metres"])
         return render(request, "stations/map.html", context)
 
     def _nearest(self, request, at) -> dict:
@@ -116,6 +124,7 @@ class PublicMapView(View):
             at=at,
         )
         return {
+            "origin": position,
             "place": place,
             "near": near,
             "near_label": label,

@@ -12,6 +12,7 @@
   var markers = {};
   var map = null;
   var hereMarker = null;
+  var centred = false;
 
   function say(text) { status.textContent = text; }
 
@@ -88,13 +89,31 @@
       nearestList.appendChild(li);
     });
     if (!stations.length) { say(body.message || d.labelNone); return; }
-    if (body.stations && body.stations.length) {
-      say(d.labelFound + stations[0].name + "（" + formatDistance(stations[0].distance_m) + "）");
-    } else {
-      say(body.message);
-    }
+    // The sentence "nothing open within N km" is itself a live region, so it is not said twice.
+    say(body.message ? "" : d.labelFound + stations[0].name + "（" + formatDistance(stations[0].distance_m) + "）");
     var first = stations[0];
-    if (map) map.setView([first.display_latitude, first.display_longitude], 14);
+    centred = true;
+    // Not animated: Leaflet drops a setView that arrives during another zoom animation.
+    if (map) map.setView([first.display_latitude, first.display_longitude], 14, { animate: false });
+  }
+
+  // The full list, nearest first, each with its distance (the server sorts it the same way
+  // when the page is opened with a place).
+  function metresBetween(lat1, lon1, lat2, lon2) {
+    var r = Math.PI / 180, p1 = lat1 * r, p2 = lat2 * r;
+    var h = Math.pow(Math.sin((p2 - p1) / 2), 2) +
+      Math.cos(p1) * Math.cos(p2) * Math.pow(Math.sin((lon2 - lon1) * r / 2), 2);
+    return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
+  }
+  function sortListFrom(lat, lon) {
+    var items = Array.prototype.slice.call(list.querySelectorAll(".station-item"));
+    items.forEach(function (li) {
+      li.distance = metresBetween(lat, lon, parseFloat(li.dataset.lat), parseFloat(li.dataset.lon));
+      var span = li.querySelector(".list-distance");
+      if (span) span.textContent = formatDistance(li.distance) + " · ";
+    });
+    items.sort(function (a, b) { return a.distance - b.distance; });
+    items.forEach(function (li) { list.appendChild(li); });
   }
 
   function nearestFrom(lat, lon) {
@@ -112,6 +131,7 @@
             { radius: 6, color: "#0b5cad", fillOpacity: 1 }).addTo(map);
         }
         renderNearest(body);
+        sortListFrom(lat, lon);
       });
   }
 
@@ -200,7 +220,8 @@
           markers[String(s.id)] = m;
           m.addTo(map);
         });
-        if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
+        // Fit to all stations unless "nearest" already centred the map on the worker.
+        if (bounds.length && !centred) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15, animate: false });
         applyFilters();
       });
   }
