@@ -3,28 +3,39 @@ import base64
 import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
+
+from gonghui.core.views import OfficerViewMixin
 
 from . import totp
 from .forms import LoginForm, TotpTokenForm
 
 
 class LoginView(auth_views.LoginView):
+    """Officers sign in here and land on ``?next=`` when it is a same-site URL (Django's
+    ``url_has_allowed_host_and_scheme``), else on the home page. A signed-in officer is sent on
+    at once; a signed-in worker sees the form (their ``next`` would only answer 404)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
-    redirect_authenticated_user = True
+
+    @property
+    def redirect_authenticated_user(self):
+        return getattr(self.request.user, "can_read_officer_pages", False)
 
 
 class LogoutView(auth_views.LogoutView):
     pass
 
 
-class SecurityView(LoginRequiredMixin, View):
-    """Turn the TOTP second factor on (scan, then prove it with a code) or off (with a code)."""
+class SecurityView(OfficerViewMixin, View):
+    """Turn the TOTP second factor on (scan, then prove it with a code) or off (with a code).
+
+    For accounts that sign in with a password (officers, the auditor); workers sign in with a
+    code sent to their phone, so for them the page does not exist (404)."""
 
     template_name = "accounts/security.html"
 

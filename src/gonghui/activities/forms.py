@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.members.choices import OccupationGroup
+from gonghui.organizations.autocomplete import OrgAutocompleteField
 from gonghui.organizations.models import Organization
 
 from .choices import AgreementLevel, CampaignKind, DiscountCategory, JobCategory, TrainingKind
@@ -19,9 +20,11 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class OrgChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{'　' * obj.depth}{obj.name}"
+class OrgChoiceField(OrgAutocompleteField):
+    """A searchable picker over the orgs the user may organise things for (``org_options``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(purpose="change", **kwargs)
 
 
 def _org_field(label):

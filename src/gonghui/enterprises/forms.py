@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.scoping import Action
+from gonghui.organizations.autocomplete import OrgAutocompleteField
 from gonghui.organizations.choices import OrgLevel
 from gonghui.organizations.models import Organization
 
@@ -14,9 +15,12 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class OrgChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{'　' * obj.depth}{obj.name}"
+class OrgChoiceField(OrgAutocompleteField):
+    """A searchable org picker; by default over the street, park and higher unions the user
+    may change (``area_choices``)."""
+
+    def __init__(self, *, purpose="parent", **kwargs):
+        super().__init__(purpose=purpose, **kwargs)
 
 
 def area_choices(user):
@@ -75,7 +79,7 @@ class ImportForm(forms.Form):
 
 
 class ServiceProjectForm(forms.Form):
-    publisher = OrgChoiceField(queryset=Organization.objects.none(), label=_("发布工会"))
+    publisher = OrgChoiceField(purpose="change", label=_("发布工会"))
     title = forms.CharField(label=_("项目名称"), max_length=200)
     description = forms.CharField(
         label=_("项目内容"), required=False, widget=forms.Textarea(attrs={"rows": 3})

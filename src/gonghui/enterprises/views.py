@@ -203,7 +203,9 @@ class FoundingSignOffView(OfficerViewMixin, View):
 class FoundingListView(OfficerViewMixin, View):
     def get(self, request):
         cases = selectors.founding_case_list(
-            user=request.user, status=request.GET.get("status") or None
+            user=request.user,
+            status=request.GET.get("status") or None,
+            overdue=request.GET.get("overdue") == "1",
         )
         page = Paginator(cases, 50).get_page(request.GET.get("page"))
         context = {"page": page, "today": timezone.localdate()}

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.organizations.autocomplete import OrgAutocompleteField
 from gonghui.organizations.models import Organization
 
 from . import services
@@ -108,7 +109,12 @@ class EnrolForm(forms.Form):
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label=_("检索"), required=False, max_length=60)
+    q = forms.CharField(
+        label=_("检索"),
+        required=False,
+        max_length=60,
+        help_text=_("姓名、会员编号，或身份证号、手机号的后几位"),
+    )
     status = forms.ChoiceField(
         label=_("会籍状态"), required=False, choices=[("", _("全部")), *MemberStatus.choices]
     )
@@ -141,7 +147,7 @@ class StatusForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    to_union = UnionChoiceField(queryset=Organization.objects.none(), label=_("转入工会"))
+    to_union = OrgAutocompleteField(purpose="union", label=_("转入工会"))
     reason = forms.ChoiceField(label=_("原因"), choices=EventReason.choices, required=False)
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
 

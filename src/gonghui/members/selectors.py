@@ -22,6 +22,10 @@ from .models import ImportJob, Member, MemberEvent, TransferRequest, UnionJoinPo
 def member_list(
     *,
     user,
+# 会员编号: the 6-digit region code of the first union and a 10-digit national serial.
+MEMBER_NUMBER_LENGTH = 16
+
+
     q: str | None = None,
     status: str | None = None,
     occupation_group: str | None = None,
@@ -29,8 +33,9 @@ def member_list(
     joined_from: datetime.date | None = None,
     joined_to: datetime.date | None = None,
 ):
-    """Members in the user's scope. ``q`` matches a name (either script), the last digits of the
-    ID number (4 characters, X allowed) or of the phone."""
+    """Members in the user's scope. ``q`` matches a name (either script), a member number (all
+    16 digits, or its last digits), the last digits of the ID number (4 characters, X allowed) or
+    of the phone."""
     members = Member.objects.visible_to(user).select_related("union")
     if q:
         text = q.strip().upper()
@@ -40,7 +45,7 @@ def member_list(
             elif len(text) <= 4:
                 match = Q(id_card_masked__endswith=text) | Q(phone__endswith=text)
             else:
-                match = Q(phone__endswith=text)
+                match = Q(phone__endswith=text) | Q(member_number__endswith=text)
             members = members.filter(match)
         else:
             for word in search_key(q).split():

@@ -4,6 +4,7 @@ Thin: parse, call a selector or service, render."""
 from __future__ import annotations
 
 import io
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -19,6 +20,7 @@ from django.views import View
 from gonghui.core import audit, ratelimit
 from gonghui.core.cells import safe_row
 from gonghui.core.forms import apply_service_errors
+from gonghui.core.redirects import safe_next
 from gonghui.core.scoping import Action, scope_for
 from gonghui.core.views import OfficerViewMixin
 
@@ -211,7 +213,7 @@ class MeLoginView(View):
             response = render(request, self.template, {"form": form, "sent": False})
             return ratelimit.with_retry_after(response, exc)
         _sign_in_worker(request, phone=phone)
-        return redirect("members:me")
+        return redirect(safe_next(request) or "members:me")
 
 
 class MeView(View):
@@ -219,7 +221,7 @@ class MeView(View):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect(f"{reverse('members:me-login')}?next={request.path}")
+            return redirect(f"{reverse('members:me-login')}?{urlencode({'next': request.path})}")
         return super().dispatch(request, *args, **kwargs)
 
     def _member(self, request):

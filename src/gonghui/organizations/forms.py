@@ -1,9 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.scoping import Action
-
-from .choices import OrgLevel
+from .autocomplete import OrgAutocompleteField, org_choices
 from .models import Organization
 from .services import EDITABLE_FIELDS
 
@@ -19,24 +17,14 @@ class OrgForm(forms.ModelForm):
         widgets = {"founded_on": DateInput()}
 
 
-class ParentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{'　' * obj.depth}{obj.name}"
-
-
 def parent_choices(user):
-    """Orgs the user may write under. Grassroots unions have no sub-unions, so they are left out
-    of the list, which keeps it short even for a county with thousands of enterprise unions."""
-    return (
-        Organization.objects.visible_to(user, Action.CHANGE)
-        .active()
-        .exclude(level=OrgLevel.GRASSROOTS)
-        .order_by("path")
-    )
+    """Orgs the user may write under. Grassroots unions have no sub-unions, so they are left
+    out; the picker searches this set as the user types (``autocomplete``)."""
+    return org_choices(user, "parent").order_by("path")
 
 
 class OrgCreateForm(OrgForm):
-    parent = ParentChoiceField(queryset=Organization.objects.none(), label=_("上级工会"))
+    parent = OrgAutocompleteField(purpose="parent", label=_("上级工会"))
 
     class Meta(OrgForm.Meta):
         fields = ("parent", *EDITABLE_FIELDS)
@@ -47,11 +35,12 @@ class OrgCreateForm(OrgForm):
 
 
 class OrgMoveForm(forms.Form):
-    parent = ParentChoiceField(queryset=Organization.objects.none(), label=_("新的上级工会"))
+    parent = OrgAutocompleteField(purpose="parent", label=_("新的上级工会"))
 
     def __init__(self, *args, user, org, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parent_choices(user).exclude(path__subtree_of=org.path)
+        self.fields["parent"].widget.exclude = org.pk
 
 
 class OrgDissolveForm(forms.Form):

@@ -1,6 +1,8 @@
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -10,8 +12,9 @@ from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action
 from gonghui.core.views import OfficerViewMixin
 
-from . import selectors, services
+from . import autocomplete, selectors, services
 from .forms import OrgCreateForm, OrgDissolveForm, OrgForm, OrgMoveForm
+from .models import Organization
 
 
 class OrgTreeView(OfficerViewMixin, View):
@@ -24,6 +27,24 @@ class OrgTreeView(OfficerViewMixin, View):
         if request.htmx and request.htmx.target == "search-results":
             return render(request, "organizations/_search_results.html", context)
         return render(request, "organizations/tree.html", context)
+
+
+class OrgAutocompleteView(LoginRequiredMixin, View):
+    """Matches for an org picker (``autocomplete.OrgAutocompleteInput``) as an htmx fragment:
+    at most 20, from the same scoped set the picker's form accepts."""
+
+    def get(self, request):
+        orgs = autocomplete.org_choices(request.user, request.GET.get("purpose", ""))
+        if orgs is None:
+            raise Http404
+        exclude = request.GET.get("exclude", "")
+        if exclude.isdigit():
+            moved = Organization.objects.visible_to(request.user).filter(pk=exclude).first()
+            if moved is not None:
+                orgs = orgs.exclude(path__subtree_of=moved.path)
+        q = request.GET.get(request.GET.get("field") or "q", "")
+        context = {"orgs": autocomplete.search(orgs, q), "q": q.strip()}
+        return render(request, "organizations/_autocomplete.html", context)
 
 
 class OrgChildrenView(OfficerViewMixin, View):

@@ -8,7 +8,7 @@ button that would answer 404.
 
 from __future__ import annotations
 
-from django import template
+from django import forms, template
 from django.utils.translation import gettext as _
 
 from gonghui.core.scoping import Action, scope_for
@@ -96,3 +96,48 @@ def account_label(user) -> str:
     if user.display_name:
         return mask_name(user.display_name)
     return _("职工")
+
+
+# Field names that hold a phone number, digits only, or a decimal amount; the phone keypad and
+# the numeric keypad are what a worker on a phone expects for them.
+PHONE_NAMES = ("phone", "mobile", "tel")
+DIGIT_NAMES = ("code", "otp_token", "token", "postal_code", "region_code", "year")
+TEXT_WIDGETS = (forms.TextInput, forms.NumberInput)
+NOT_TEXT = (forms.EmailInput, forms.URLInput, forms.PasswordInput, forms.DateInput)
+
+
+def keypad_for(name: str, field: forms.Field) -> str | None:
+    """The ``inputmode`` a field wants: tel, numeric, decimal, or None for text."""
+    from gonghui.core.validators import validate_mobile
+
+    if validate_mobile in getattr(field, "validators", ()) or any(
+        part in name for part in PHONE_NAMES
+    ):
+        return "tel"
+    if isinstance(field, forms.DecimalField | forms.FloatField):  # before IntegerField, their base
+        return "decimal"
+    if isinstance(field, forms.IntegerField):
+        return "numeric"
+    if name in DIGIT_NAMES or (name.endswith(("_code", "_count")) and name != "credit_code"):
+        return "numeric"
+    return None
+
+
+@register.filter
+def keypad(bound_field):
+    """Render a form field with the phone's numeric or phone keypad where the value is digits
+    (one rule for every form, applied by ``form_field.html``); an explicit ``inputmode`` on the
+    widget wins."""
+    field = bound_field.field
+    widget = field.widget
+    if (
+        isinstance(widget, TEXT_WIDGETS)
+        and not isinstance(widget, NOT_TEXT)
+        and "inputmode" not in widget.attrs
+    ):
+        mode = keypad_for(bound_field.name, field)
+        if mode is not None:
+            widget.attrs["inputmode"] = mode
+            if mode == "tel":
+                widget.attrs.setdefault("autocomplete", "tel")
+    return bound_field

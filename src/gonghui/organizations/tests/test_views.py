@@ -45,7 +45,15 @@ class TestOrgForms:
     def test_move_form_offers_only_parents_in_scope(self, personas, client):
         client.force_login(personas.luohe_officer)
         page = client.get(f"/orgs/{personas.yancheng_project.pk}/move/").content.decode()
-        assert "郾城区总工会" in page and "浏阳市总工会" not in page
+        # The picker searches as the officer types: its URL names the purpose and the moved org.
+        assert f"purpose=parent&amp;field=parent&amp;exclude={personas.yancheng_project.pk}" in page
+        for q, offered in (("郾城区", True), ("浏阳市", False)):
+            found = client.get(
+                "/orgs/autocomplete/",
+                {"purpose": "parent", "field": "parent", "parent": q,
+                 "exclude": personas.yancheng_project.pk},
+            ).content.decode()  # fmt: skip
+            assert (f"{q}总工会" in found) is offered, found
 
     def test_create_form_creates_under_the_chosen_parent(self, personas, client):
         client.force_login(personas.luohe_officer)
