@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.validators import mask_phone, validate_mobile
+from gonghui.core.validators import is_valid_mobile, mask_phone, validate_mobile
 
 from .choices import OFFICER_ROLES, ROLE_ORG_LEVELS, Role
 
@@ -28,8 +28,11 @@ class User(AbstractUser):
     phone = models.CharField(_("手机号码"), max_length=11, blank=True, validators=[validate_mobile])
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
 
-    # The audit log keeps these masked (core.audit).
-    audit_masked_fields = {"phone": mask_phone}
+    # The audit log keeps these masked (core.audit); a worker's username is their phone.
+    audit_masked_fields = {
+        "phone": mask_phone,
+        "username": lambda value: mask_phone(value) if is_valid_mobile(value) else value,
+    }
 
     class Meta:
         verbose_name = _("账号")

@@ -182,6 +182,18 @@ class AuditOut(Schema):
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
 
     @staticmethod
+    def resolve_actor_label(obj):
+        from gonghui.core.audit import mask_text
+
+        return mask_text(obj.actor_label)
+
+    @staticmethod
+    def resolve_object_repr(obj):
+        from gonghui.core.audit import mask_text
+
+        return mask_text(obj.object_repr)
+
+    @staticmethod
     def resolve_changes(obj):
         # Masked by the model's rules also for rows written before masking existed.
         from gonghui.core.audit import mask_changes

@@ -143,11 +143,12 @@ def build(*, actor, action: str, instance: models.Model, org_path: str, changes:
     request = context.current()
     return AuditLog(
         actor=actor_fk(actor),
-        actor_label=actor_label(actor),
+        # A worker's account is named by its phone number: the log keeps it masked.
+        actor_label=mask_text(actor_label(actor)),
         action=action,
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),
-        object_repr=str(instance)[:255],
+        object_repr=mask_text(str(instance))[:255],
         org_path=org_path or "",
         changes=mask_changes(type(instance), changes),
         request_id=request.request_id,
@@ -183,7 +184,7 @@ def record_export(
     request = context.current()
     entry = AuditLog(
         actor=actor_fk(actor),
-        actor_label=actor_label(actor),
+        actor_label=mask_text(actor_label(actor)),
         action=AuditAction.EXPORT,
         content_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
         object_id="",

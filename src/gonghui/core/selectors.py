@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core.audit import mask_changes
+from gonghui.core.audit import mask_changes, mask_text
 from gonghui.core.models import AuditAction, AuditLog
 
 # Reading as many rows as the largest member export: enough for any inspection, bounded memory.
@@ -86,6 +86,8 @@ class ChangeLine:
 class AuditRow:
     entry: AuditLog
     time: datetime.datetime
+    actor: str
+    object_repr: str
     type_label: str
     action_label: str
     lines: list[ChangeLine] = field(default_factory=list)
@@ -187,6 +189,8 @@ def describe_audit(entries, *, user) -> list[AuditRow]:
         row = AuditRow(
             entry=entry,
             time=timezone.localtime(entry.created_at),
+            actor=mask_text(entry.actor_label),
+            object_repr=mask_text(entry.object_repr),
             type_label=str(model._meta.verbose_name) if model else entry.content_type.model,
             action_label=str(entry.get_action_display()),
         )

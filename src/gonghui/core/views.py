@@ -122,8 +122,8 @@ class AuditExportView(OfficerViewMixin, View):
                     for line in row.lines
                 )
                 sheet.append(
-                    safe_row([row.time.replace(tzinfo=None), row.entry.actor_label,
-                              row.action_label, row.type_label, row.entry.object_repr, changes,
+                    safe_row([row.time.replace(tzinfo=None), row.actor,
+                              row.action_label, row.type_label, row.object_repr, changes,
                               row.rows, row.entry.ip, row.entry.request_id])
                 )  # fmt: skip
             chunk.clear()

@@ -149,7 +149,11 @@ def test_the_migration_masks_rows_written_before(personas):
 
     member = make_member(personas.yancheng, phone="13912345678")
     old = AuditLog.objects.get(content_type__model="member", object_id=str(member.pk))
-    AuditLog.objects.filter(pk=old.pk).update(changes={"phone": [None, "13912345678"]})
+    AuditLog.objects.filter(pk=old.pk).update(
+        changes={"phone": [None, "13912345678"], "name": [None, "13912345678"]},
+        actor_label="13800001111",
+        object_repr="13800001111 的记录",
+    )
     reveal = AuditLog.objects.create(
         action="other",
         content_type=old.content_type,
@@ -160,8 +164,41 @@ def test_the_migration_masks_rows_written_before(personas):
     migration.mask_existing_rows(apps, None)
     old.refresh_from_db()
     reveal.refresh_from_db()
-    assert old.changes == {"phone": [None, "139****5678"]}
+    assert old.changes == {"phone": [None, "139****5678"], "name": [None, "13912345678"]}
+    assert (old.actor_label, old.object_repr) == ("138****1111", "138****1111 的记录")
     assert (reveal.action, reveal.changes) == ("reveal_id", {})
+
+
+def test_a_worker_named_by_phone_is_masked_as_actor_and_as_object(client, api, personas):
+    from gonghui.core import audit
+
+    worker = user_create(
+        actor=SYSTEM, username="13912345678", password=None, role="worker", phone="13912345678"
+    )
+    created = AuditLog.objects.get(content_type__model="user", object_id=str(worker.pk))
+    assert created.object_repr == "139****5678"
+    assert created.changes["username"] == [None, "139****5678"]
+    assert created.changes["phone"] == [None, "139****5678"]
+    member = make_member(personas.yancheng)
+    acted = audit.record(
+        actor=worker, action="update", instance=member, org_path=personas.yancheng.path, changes={}
+    )
+    assert acted.actor_label == "139****5678"
+    # A row written before masking existed is shown masked on the page and in the API.
+    AuditLog.objects.filter(pk=acted.pk).update(actor_label="13912345678")
+    client.force_login(personas.luohe_officer)
+    page = client.get("/audit/").content.decode()
+    body = api(personas.luohe_officer).get("/api/audit").content.decode()
+    assert "139****5678" in page and "139****5678" in body
+    assert "13912345678" not in page and "13912345678" not in body
+    officer_row = audit.record(
+        actor=personas.luohe_officer,
+        action="update",
+        instance=member,
+        org_path=personas.yancheng.path,
+        changes={},
+    )
+    assert officer_row.actor_label == "luohe_officer"
 
 
 def test_an_id_number_never_reaches_the_log(personas):
@@ -317,3 +354,22 @@ def test_media_never_serves_other_files_or_private_folders(client, settings, tmp
         "/media/stations/missing.jpg",
     ]:
         assert client.get(url).status_code == 404, url
+
+
+def test_audit_page_query_count_does_not_grow_with_rows(client, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        client.get("/audit/")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/audit/").status_code == 200
+        return len(captured)
+
+    client.force_login(personas.luohe_officer)
+    make_member(personas.yancheng)
+    small = count()
+    for _n in range(15):
+        make_member(personas.yancheng_project)
+    large = count()
+    assert large == small <= 14
