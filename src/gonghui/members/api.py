@@ -248,12 +248,16 @@ class ProposeIn(Schema):
     occupation_group: OccupationGroup
     employer_name: str = Field("", max_length=200)
     work_place: str = Field("", max_length=200)
+    work_latitude: float | None = Field(None, ge=-90, le=90)
+    work_longitude: float | None = Field(None, ge=-180, le=180)
 
 
 class ProposalOut(Schema):
     id: int
     name: str
-    reason: str
+    reason: str = Field(..., description="employer | industry | regional | nearby")
+    local: bool = Field(..., description="在职工所在县区内：只有这样的工会会被预先选中")
+    distance_km: float | None
     auto_approve: bool
 
 
@@ -389,17 +393,23 @@ def join_send_code(request, payload: CodeIn):
 
 @router.post("/members/join/propose", auth=None, response=list[ProposalOut])
 def join_propose(request, payload: ProposeIn):
-    """The unions this worker may join, best first (employer, industry, regional)."""
+    """The unions this worker may join, best first (employer, industry, regional), all in the
+    worker's county (``local``); outside it, only the nearest regional union, never first
+    choice. An empty list means no union near: call the 12351 hotline."""
     proposals = selectors.propose_unions(
         occupation_group=payload.occupation_group,
         employer_name=payload.employer_name,
         work_place=payload.work_place,
+        latitude=payload.work_latitude,
+        longitude=payload.work_longitude,
     )
     return [
         {
             "id": p.union.pk,
             "name": p.union.name,
             "reason": p.reason,
+            "local": p.local,
+            "distance_km": p.distance_km,
             "auto_approve": services.join_policy(p.union).auto_approve,
         }
         for p in proposals

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import math
 import time
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import rjieba
 from django.db.models import Q
@@ -13,19 +15,19 @@ from gonghui.core.scoping import Action, get_visible_or_404, scope_for
 from gonghui.core.text import search_key
 from gonghui.organizations.choices import OrgLevel, OrgType
 from gonghui.organizations.models import Organization
+from gonghui.stations.geo import haversine_m
 
 from . import crypto
 from .choices import GROUP_KEYWORDS, MemberStatus, TransferStatus
 from .models import ImportJob, Member, MemberEvent, TransferRequest, UnionJoinPolicy
 
-
-def member_list(
-    *,
-    user,
 # 会员编号: the 6-digit region code of the first union and a 10-digit national serial.
 MEMBER_NUMBER_LENGTH = 16
 
 
+def member_list(
+    *,
+    user,
     q: str | None = None,
     status: str | None = None,
     occupation_group: str | None = None,
@@ -42,6 +44,8 @@ MEMBER_NUMBER_LENGTH = 16
         if text and all(ch.isdigit() or ch == "X" for ch in text):
             if len(text) == 18:
                 match = Q(id_card_hash=crypto.id_hash(text))
+            elif len(text) == MEMBER_NUMBER_LENGTH:
+                match = Q(member_number=text)
             elif len(text) <= 4:
                 match = Q(id_card_masked__endswith=text) | Q(phone__endswith=text)
             else:
@@ -133,12 +137,19 @@ AREA_TYPES = (
     OrgType.MARKET,
     OrgType.JOINT,
 )
+# The national hotline of the trade unions: where a worker with no union nearby is sent.
+UNION_HOTLINE = "12351"
+# How far a union outside the worker's county may be and still be offered (never pre-selected).
+NEARBY_KM = 50
 
 
 @dataclass
 class Proposal:
     union: Organization
-    reason: str  # "employer" | "industry" | "regional"
+    reason: str  # "employer" | "industry" | "regional" | "nearby"
+    # In the worker's own county (or the employer they named): only such a union is pre-selected.
+    local: bool = True
+    distance_km: float | None = None
 
 
 def _open_unions():
@@ -167,7 +178,9 @@ def _employer_unions(employer_name: str):
 
 
 def _place_anchor(place: str) -> Organization | None:
-    """The deepest union whose name best matches the words of the place."""
+    """The union whose name best matches the place: found by the place's words, ranked by the
+    longest stretch of the place's text it contains, then places before workplaces, then the
+    shortest name, then the deepest."""
     key = search_key(place)
     if len(key) < 2:
         return None
@@ -179,75 +192,175 @@ def _place_anchor(place: str) -> Organization | None:
     # Industry unions serve one group; the place is a regional, community or grassroots union.
     places = Organization.objects.active().exclude(org_type=OrgType.INDUSTRY_FEDERATION)
     for org in places.filter(query).order_by("path")[:200]:
-        score = sum(1 for word in words if word in org.search_text)
-        scored.append((score, org.depth, org))
+        # The longest run of the place's text in the union's name: 郾城区康养产业园 is the
+        # 康养产业园 project rather than anything else in 郾城区.
+        match = SequenceMatcher(None, key, org.search_text, autojunk=False).find_longest_match()
+        # On an equal run, a place (street, county) before a workplace union that merely
+        # carries the place's name (连云区 is the county, not 连云区社会组织联合工会).
+        # Then the name that is most nearly just the place (郾城区 is 郾城区总工会, not
+        # 郾城区城关镇工会), then the deepest.
+        is_place = org.org_type not in HOLDING_TYPES
+        scored.append((match.size, is_place, -len(org.search_text), org.depth, org))
     if not scored:
         return None
-    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return scored[0][2]
+    scored.sort(key=lambda item: item[:4], reverse=True)
+    return scored[0][4]
+
+
+def _county_of(anchor: Organization) -> Organization | None:
+    """The county-level union at or above the anchor (None when the place named is a city or
+    province: then the worker's county is not known)."""
+    chain = [*anchor.ancestors(), anchor]
+    counties = [org for org in chain if org.level == OrgLevel.COUNTY]
+    return counties[-1] if counties else None
+
+
+def _position(org: Organization, known: dict[str, tuple[float, float]]):
+    """The org's coordinates, or those of the nearest union above it that has them."""
+    if org.latitude is not None and org.longitude is not None:
+        return float(org.latitude), float(org.longitude)
+    for path in reversed(org.ancestor_paths()):
+        if path in known:
+            return known[path]
+    return None
+
+
+def _coordinates_of(orgs) -> dict[str, tuple[float, float]]:
+    paths = {path for org in orgs for path in org.ancestor_paths()}
+    rows = Organization.objects.filter(path__in=paths, latitude__isnull=False).values_list(
+        "path", "latitude", "longitude"
+    )
+    return {path: (float(lat), float(lon)) for path, lat, lon in rows}
+
+
+def _by_distance(orgs, origin) -> list[tuple[Organization, float | None]]:
+    """Nearest first when the worker's position is known (then deeper, i.e. closer to the
+    street); unions without any coordinates after those with them."""
+    orgs = list(orgs)
+    known = _coordinates_of(orgs)
+    ranked = []
+    for org in orgs:
+        where = _position(org, known)
+        km = None
+        if origin is not None and where is not None:
+            km = haversine_m(origin[0], origin[1], where[0], where[1]) / 1000
+        ranked.append((km if km is not None else math.inf, -org.depth, org.path, org, km))
+    ranked.sort(key=lambda item: item[:3])
+    return [(item[3], item[4]) for item in ranked]
+
+
+def _group_match(occupation_group: str) -> Q | None:
+    keywords = GROUP_KEYWORDS.get(occupation_group, ())
+    if not keywords:
+        return None
+    query = Q()
+    for word in keywords:
+        query |= Q(search_text__contains=word)
+    return query
 
 
 def propose_unions(
-    *, occupation_group: str, employer_name: str = "", work_place: str = ""
+    *,
+    occupation_group: str,
+    employer_name: str = "",
+    work_place: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
 ) -> list[Proposal]:
-    """The unions a worker may join, best first: the employer's own union if it has one; the
-    industry union for their group at (or above) the place they work; else the regional union
-    of that place. The street or industry union is always offered too, so nobody has to join
-    through their employer (不会惊动单位)."""
+    """The unions a worker may join, best first, all in the worker's own place.
+
+    The place is the union that best matches ``work_place``; its county bounds the search (the
+    region code), and distance orders what is inside it. In order: the employer's own union; the
+    industry union for the worker's group in the county; the regional (street, community) union
+    of the place, else the county union itself. These are ``local`` and the first is
+    pre-selected. A union outside the county is never ``local``: a city-wide industry union, or,
+    when the county has nothing open, the nearest regional union within ``NEARBY_KM``. With
+    nothing at all, the list is empty and the worker is sent to the 12351 hotline
+    (:data:`UNION_HOTLINE`). The street or industry union is always offered beside the employer's,
+    so nobody has to join through their employer (不会惊动单位)."""
     proposals: list[Proposal] = []
     seen: set[int] = set()
 
-    def add(org, reason):
+    def add(org, reason, *, local=True, km=None):
         if org.pk not in seen:
             seen.add(org.pk)
-            proposals.append(Proposal(org, reason))
+            proposals.append(Proposal(org, reason, local, None if km is None else round(km, 1)))
+
+    anchor = _place_anchor(work_place) if work_place else None
+    county = _county_of(anchor) if anchor is not None else None
+    origin = (latitude, longitude) if latitude is not None and longitude is not None else None
+    if origin is None and anchor is not None:
+        origin = _position(anchor, _coordinates_of([anchor]))
 
     if employer_name:
         for org in _employer_unions(employer_name):
-            add(org, "employer")
-    anchor = _place_anchor(work_place) if work_place else None
+            # Named without a place, the employer says where the worker is.
+            inside = anchor is None or (county is not None and org.path.startswith(county.path))
+            add(org, "employer", local=inside)
     if anchor is not None and anchor.org_type in HOLDING_TYPES:
         # The place named is itself a workplace union (a project, a market): offer it.
-        add(anchor, "employer")
-    if anchor is not None:
-        keywords = GROUP_KEYWORDS.get(occupation_group, ())
-        # Look in the place's subtree first, then under each union above it.
-        scopes = [anchor.path, *reversed(anchor.ancestor_paths())]
-        for path in scopes:
-            if not keywords:
-                break
-            keyword_q = Q()
-            for word in keywords:
-                keyword_q |= Q(search_text__contains=word)
-            industry = list(
-                _open_unions()
-                .filter(path__subtree_of=path, org_type=OrgType.INDUSTRY_FEDERATION)
-                .filter(keyword_q)
-                .order_by("-depth", "path")[:2]
+        add(anchor, "employer", local=county is not None)
+    if county is not None:
+        open_unions = _open_unions()
+        group = _group_match(occupation_group)
+        if group is not None:
+            industry = open_unions.filter(
+                path__subtree_of=county.path, org_type=OrgType.INDUSTRY_FEDERATION
+            ).filter(group)
+            for org, km in _by_distance(industry, origin)[:2]:
+                add(org, "industry", km=km)
+        # The area union of the place: the nearest one above the anchor, inside the county.
+        chain = [org for org in [*anchor.ancestors(), anchor] if org.depth >= county.depth]
+        chain_ids = [o.pk for o in chain]
+        open_ids = set(open_unions.filter(pk__in=chain_ids).values_list("pk", flat=True))
+        area = [o for o in reversed(chain) if o.org_type in AREA_TYPES and o.pk in open_ids]
+        if area:
+            add(area[0], "regional")
+        else:
+            # The place is the county itself (or has no area union): the county's street and
+            # community unions, nearest first, then the county union, which holds members too.
+            streets = open_unions.filter(
+                path__subtree_of=county.path,
+                org_type__in=(OrgType.REGIONAL_FEDERATION, OrgType.COMMUNITY_FEDERATION),
             )
-            if industry:
-                for org in industry:
-                    add(org, "industry")
-                break
-        open_ids = set(_open_unions().filter(path__in=[anchor.path, *anchor.ancestor_paths()])
-                       .values_list("pk", flat=True))  # fmt: skip
-        node = anchor
-        while node is not None:
-            if node.org_type in AREA_TYPES and node.pk in open_ids and node.pk not in seen:
-                add(node, "regional")
-                break
-            node = node.parent
-        if not any(p.reason != "employer" for p in proposals):
-            # No area union at the place: the nearest street or county union holds members.
-            node = anchor
-            while node is not None:
-                if node.level in (OrgLevel.STREET, OrgLevel.COMMUNITY, OrgLevel.COUNTY) and (
-                    node.pk in open_ids and node.pk not in seen
-                ):
-                    add(node, "regional")
-                    break
-                node = node.parent
+            for org, km in _by_distance(streets, origin)[:2]:
+                add(org, "regional", km=km)
+            if county.pk in open_ids:
+                add(county, "regional")
+        if group is not None:
+            # An industry union for the whole city (beside the counties): offered, not chosen.
+            city = county.parent
+            if city is not None:
+                citywide = open_unions.filter(
+                    path__subtree_of=city.path,
+                    depth__lte=county.depth,
+                    org_type=OrgType.INDUSTRY_FEDERATION,
+                ).filter(group)
+                for org, km in _by_distance(citywide, origin)[:1]:
+                    add(org, "industry", local=False, km=km)
+    if not any(p.local for p in proposals) and origin is not None:
+        _add_nearby(add, origin, anchor)
     return proposals[:5]
+
+
+def _add_nearby(add, origin, anchor) -> None:
+    """The nearest open regional unions within NEARBY_KM: same city first (region code), then
+    the province, then anywhere with coordinates."""
+    kinds = Q(org_type__in=AREA_TYPES) | Q(org_type=OrgType.FEDERATION, level=OrgLevel.COUNTY)
+    candidates = _open_unions().filter(kinds)
+    prefixes = []
+    if anchor is not None and anchor.region_code:
+        prefixes = [anchor.region_code[:4], anchor.region_code[:2]]
+    for prefix in [*prefixes, ""]:
+        scope = candidates.filter(region_code__startswith=prefix) if prefix else candidates
+        if not prefix:
+            scope = scope.filter(latitude__isnull=False)
+        ranked = _by_distance(scope[:500], origin)
+        found = [(org, km) for org, km in ranked if km is not None and km <= NEARBY_KM]
+        if found:
+            for org, km in found[:2]:
+                add(org, "nearby", local=False, km=km)
+            return
 
 
 # ---- E-card verification -----------------------------------------------------------------------

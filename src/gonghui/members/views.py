@@ -80,9 +80,14 @@ class JoinView(View):
         )
         if not proposals:
             form.add_error(
-                "work_place", _("没有找到可以加入的工会，请填写更具体的工作地点（如街道、园区）。")
+                "work_place",
+                _(
+                    "您所在地附近暂时没有可以在线加入的工会。请填写更具体的工作地点（如街道、园区），"
+                    "或拨打职工服务热线12351，由工会帮您入会。"
+                ),
             )
-            return render(request, self.template, {"form": form, "step": "details"}, status=422)
+            context = {"form": form, "step": "details", "hotline": selectors.UNION_HOTLINE}
+            return render(request, self.template, context, status=422)
         try:
             _send_code(request, phone=form.cleaned_data["phone"], purpose="join")
         except ValidationError as exc:
@@ -92,8 +97,11 @@ class JoinView(View):
             form.add_error(None, exc.message)
             response = render(request, self.template, {"form": form, "step": "details"})
             return ratelimit.with_retry_after(response, exc)
+        # Only a union in the worker's own county is chosen for them; anything further away is
+        # offered, and the worker picks it themselves.
+        chosen = next((p.union.pk for p in proposals if p.local), None)
         confirm = JoinConfirmForm(
-            initial={**form.cleaned_data, "union_id": proposals[0].union.pk}, proposals=proposals
+            initial={**form.cleaned_data, "union_id": chosen}, proposals=proposals
         )
         return render(
             request, self.template, {"form": confirm, "step": "confirm", "proposals": proposals}

@@ -57,7 +57,7 @@ def test_propose_prefers_employer_union(api, personas, courier_union):
     )
     assert response.json()[0] == {
         "id": personas.yancheng_project.pk, "name": personas.yancheng_project.name,
-        "reason": "employer", "auto_approve": True,
+        "reason": "employer", "local": True, "distance_km": None, "auto_approve": True,
     }  # fmt: skip
 
 

@@ -55,7 +55,9 @@ def test_production_starts_with_every_key_and_backend_set():
 
 def test_production_refuses_the_console_sms_backend():
     unset = start(without("MEMBER_SMS_BACKEND"))
-    console = start({**PRODUCTION_ENV, "MEMBER_SMS_BACKEND": "gonghui.members.sms.ConsoleSmsBackend"})
+    console = start(
+        {**PRODUCTION_ENV, "MEMBER_SMS_BACKEND": "gonghui.members.sms.ConsoleSmsBackend"}
+    )
     for result in (unset, console):
         assert result.returncode != 0 and "MEMBER_SMS_BACKEND" in result.stderr
 
