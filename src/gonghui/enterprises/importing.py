@@ -142,7 +142,9 @@ def _parse_row(
         fields[name] = reader.read(name, spreadsheet.number, default=None)
     for name, message in reader.errors.items():
         fail(name, message)
-    fields["is_key_social_org"] = _text(cells.get("is_key_social_org")) in {"是", "1", "Y", "y"}
+    fields["is_key_social_org"] = _text(cells.get("is_key_social_org")).lower() in {
+        "是", "1", "y", "yes", "true",  # a checkbox-like TRUE cell too
+    }  # fmt: skip
     street_name = _text(cells.get("street_org"))
     if street_name:
         fields["street_org"] = orgs_by_name.get(street_name)
