@@ -327,6 +327,8 @@ class SessionOut(Schema):
     capacity: int
     enrolled: int = 0
     waitlisted: int = 0
+    distance_km: float | None = None
+    distance_m: float | None = None
 
 
 class SignupIn(Schema):
@@ -347,10 +349,27 @@ class EnrollmentOut(Schema):
         return selectors.waitlist_position(obj)
 
 
+class NearFilters(Schema):
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    within_km: float | None = Field(
+        None,
+        gt=0,
+        le=200,
+        description="与 lat/lon 一起用：只列这个距离（公里）以内的，默认 NEAR_ME_KM",
+    )
+
+
 @router.get("/activities/trainings/open", response=list[SessionOut], auth=None)
 @paginate
-def list_open_sessions(request, kind: TrainingKind | None = None):
-    return selectors.open_sessions(kind=kind)
+def list_open_sessions(request, near: Query[NearFilters], kind: TrainingKind | None = None):
+    """Upcoming public sessions, soonest first; with ``lat``/``lon`` only those within reach,
+    nearest first (an empty list: nothing near)."""
+    if near.lat is None or near.lon is None:
+        return selectors.open_sessions(kind=kind)
+    return selectors.open_sessions_near(
+        lat=near.lat, lon=near.lon, kind=kind, within_km=near.within_km
+    )
 
 
 @router.get("/activities/courses", response=list[CourseOut])
@@ -477,6 +496,7 @@ class JobOut(Schema):
     description: str
     expires_on: datetime.date
     distance_km: float | None = None
+    distance_m: float | None = None
 
 
 class DiscountIn(Schema):
@@ -510,30 +530,33 @@ class DiscountOut(Schema):
     latitude: float | None
     longitude: float | None
     distance_km: float | None = None
+    distance_m: float | None = None
 
 
-class JobFilters(Schema):
+class JobFilters(NearFilters):
     category: JobCategory | None = None
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
 
 
-class DiscountFilters(Schema):
+class DiscountFilters(NearFilters):
     category: DiscountCategory | None = None
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
 
 
 @router.get("/activities/jobs/open", response=list[JobOut], auth=None)
 def list_open_jobs(request, filters: Query[JobFilters]):
-    """Open postings (not expired), nearest first when ``lat``/``lon`` are given."""
-    return selectors.open_jobs(category=filters.category, lat=filters.lat, lon=filters.lon)
+    """Open postings (not expired); with ``lat``/``lon`` only those within ``within_km``
+    (default ``NEAR_ME_KM``), nearest first, so an empty list means nothing is near."""
+    return selectors.open_jobs(
+        category=filters.category, lat=filters.lat, lon=filters.lon, within_km=filters.within_km
+    )
 
 
 @router.get("/activities/discounts/open", response=list[DiscountOut], auth=None)
 def list_open_discounts(request, filters: Query[DiscountFilters]):
-    """Discounts valid today, nearest first when ``lat``/``lon`` are given."""
-    return selectors.open_discounts(category=filters.category, lat=filters.lat, lon=filters.lon)
+    """Discounts valid today; with ``lat``/``lon`` only those within ``within_km`` (default
+    ``NEAR_ME_KM``), nearest first."""
+    return selectors.open_discounts(
+        category=filters.category, lat=filters.lat, lon=filters.lon, within_km=filters.within_km
+    )
 
 
 @router.get("/activities/jobs", response=list[JobOut])

@@ -157,6 +157,11 @@ def open_sessions(*, kind: str | None = None, now=None):
     return _with_counts(sessions.select_related("course__org")).order_by("starts_at", "id")
 
 
+def open_sessions_near(*, lat, lon, kind=None, within_km=None, now=None, limit=200) -> list:
+    """Public: upcoming sessions within reach of a worker, nearest first."""
+    return nearest(open_sessions(kind=kind, now=now), lat, lon, limit, within_km)
+
+
 def open_session_get(*, session_id) -> TrainingSession:
     from django.http import Http404
 
@@ -231,45 +236,60 @@ def distance_km(lat1, lon1, lat2, lon2) -> float:
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def nearest(queryset, lat: float | None, lon: float | None, limit: int) -> list:
-    """The first ``limit`` rows of ``queryset``, nearest first when a position is given (rows
-    without coordinates last), each with ``distance_km``. Distances are computed over every
-    candidate's coordinates (one narrow query), so the nearest are never cut off by the limit;
-    without a position the queryset's own order stands."""
+def near_me_km() -> float:
+    """How far "near me" reaches unless the worker widens it (setting ``NEAR_ME_KM``)."""
+    from django.conf import settings
+
+    return float(getattr(settings, "NEAR_ME_KM", 20) or 20)
+
+
+def nearest(
+    queryset, lat: float | None, lon: float | None, limit: int, within_km: float | None = None
+) -> list:
+    """The first ``limit`` rows of ``queryset``; with a position, only those within
+    ``within_km`` (default ``NEAR_ME_KM``), nearest first, each with ``distance_km`` and
+    ``distance_m``: rows far away or without coordinates are not "near me", so an empty list
+    means nothing is near. Distances are computed over every candidate's coordinates (one
+    narrow query), so the nearest are never cut off by the limit; without a position the
+    queryset's own order stands."""
     if lat is None or lon is None:
         rows = list(queryset[:limit])
         for row in rows:
-            row.distance_km = None
+            row.distance_km = row.distance_m = None
         return rows
+    reach = near_me_km() if within_km is None else within_km
     ranked = sorted(
-        (
-            (distance_km(lat, lon, row_lat, row_lon) if row_lat is not None else math.inf, pk)
-            for pk, row_lat, row_lon in queryset.values_list("pk", "latitude", "longitude")
-        ),
+        (distance, pk)
+        for pk, row_lat, row_lon in queryset.filter(
+            latitude__isnull=False, longitude__isnull=False
+        ).values_list("pk", "latitude", "longitude")
+        if (distance := distance_km(lat, lon, row_lat, row_lon)) <= reach
     )[:limit]
     by_pk = queryset.in_bulk([pk for _d, pk in ranked])
     rows = []
     for distance, pk in ranked:
         row = by_pk[pk]
-        row.distance_km = None if distance == math.inf else round(distance, 2)
+        row.distance_km = round(distance, 2)
+        row.distance_m = round(distance * 1000, 1)
         rows.append(row)
     return rows
 
 
-def open_jobs(*, category=None, lat=None, lon=None, today=None, limit=200):
+def open_jobs(*, category=None, lat=None, lon=None, within_km=None, today=None, limit=200):
     today = today or timezone.localdate()
     jobs = JobPosting.objects.filter(expires_on__gte=today).select_related("org")
     if category:
         jobs = jobs.filter(category=category)
-    return nearest(jobs.order_by("expires_on", "id"), lat, lon, limit)
+    return nearest(jobs.order_by("expires_on", "id"), lat, lon, limit, within_km)
 
 
-def open_discounts(*, category=None, lat=None, lon=None, today=None, limit=200):
+def open_discounts(*, category=None, lat=None, lon=None, within_km=None, today=None, limit=200):
     today = today or timezone.localdate()
     discounts = Discount.objects.filter(valid_from__lte=today, valid_until__gte=today)
     if category:
         discounts = discounts.filter(category=category)
-    return nearest(discounts.select_related("org").order_by("valid_until", "id"), lat, lon, limit)
+    discounts = discounts.select_related("org").order_by("valid_until", "id")
+    return nearest(discounts, lat, lon, limit, within_km)
 
 
 def job_list(*, user):

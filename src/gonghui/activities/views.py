@@ -316,10 +316,15 @@ class OpenTrainingListView(View):
         kind = request.GET.get("kind") or None
         if kind not in TrainingKind.values:
             kind = None
-        sessions = selectors.open_sessions(kind=kind)[:100]
+        lat, lon = _position(request)
+        if lat is None:
+            sessions = selectors.open_sessions(kind=kind)[:100]
+        else:
+            sessions = selectors.open_sessions_near(lat=lat, lon=lon, kind=kind, limit=100)
         member = selectors.member_of_user(request.user)
         mine = list(selectors.my_enrollments(member=member)) if member else []
-        context = {"sessions": sessions, "kinds": TrainingKind.choices, "kind": kind, "mine": mine}
+        context = {"sessions": sessions, "kinds": TrainingKind.choices, "kind": kind, "mine": mine,
+                   **_near_context(request, lat)}  # fmt: skip
         return render(request, "activities/trainings.html", context)
 
 
@@ -386,6 +391,19 @@ def _position(request):
     return lat, lon
 
 
+def _near_context(request, lat) -> dict:
+    """What the "near me" lists say about the search: located or not, within how far, and
+    the link back to the whole list (same filters, no position)."""
+    params = request.GET.copy()
+    for key in ("lat", "lon"):
+        params.pop(key, None)
+    return {
+        "located": lat is not None,
+        "near_km": f"{selectors.near_me_km():g}",
+        "all_url": f"?{params.urlencode()}" if params else "?",
+    }
+
+
 class OpenJobsView(View):
     def get(self, request):
         category = request.GET.get("category") or None
@@ -393,7 +411,7 @@ class OpenJobsView(View):
         lat, lon = _position(request)
         jobs = selectors.open_jobs(category=category, lat=lat, lon=lon)
         context = {"jobs": jobs, "categories": JobCategory.choices, "category": category,
-                   "located": lat is not None}  # fmt: skip
+                   **_near_context(request, lat)}  # fmt: skip
         return render(request, "activities/jobs.html", context)
 
 
@@ -404,7 +422,7 @@ class OpenDiscountsView(View):
         lat, lon = _position(request)
         discounts = selectors.open_discounts(category=category, lat=lat, lon=lon)
         context = {"discounts": discounts, "categories": DiscountCategory.choices,
-                   "category": category, "located": lat is not None}  # fmt: skip
+                   "category": category, **_near_context(request, lat)}  # fmt: skip
         return render(request, "activities/discounts.html", context)
 
 

@@ -19,7 +19,7 @@ def test_open_jobs_are_sorted_by_distance_and_expired_ones_disappear(personas):
     near = factories.job(personas.liuyang, title="近", latitude=28.175, longitude=113.653)
     gone = factories.job(personas.liuyang, title="过期", latitude=28.175, longitude=113.652)
     JobPosting.objects.filter(pk=gone.pk).update(expires_on=TODAY() - datetime.timedelta(days=1))
-    jobs = selectors.open_jobs(lat=28.1745, lon=113.6520)
+    jobs = selectors.open_jobs(lat=28.1745, lon=113.6520, within_km=100)  # far: 48 km
     assert [j.pk for j in jobs] == [near.pk, far.pk]
     assert jobs[0].distance_km < 1 < jobs[1].distance_km
 
@@ -167,7 +167,7 @@ def test_congress_rate_counts_unionised_enterprises_with_a_congress_in_term(pers
 
 def test_the_nearest_job_is_listed_even_beyond_the_page_size(personas):
     for i in range(5):
-        factories.job(personas.liuyang, title=f"远{i}", latitude=30.0, longitude=115.0)
+        factories.job(personas.liuyang, title=f"远{i}", latitude=28.25, longitude=113.70)
     near = factories.job(personas.liuyang, title="近", latitude=28.175, longitude=113.653,
                          expires_on=TODAY() + datetime.timedelta(days=300))  # fmt: skip
     jobs = selectors.open_jobs(lat=28.1745, lon=113.6520, limit=3)
