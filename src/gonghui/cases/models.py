@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.labels import display_name
@@ -348,6 +349,12 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """Titles are stored in the platform's language (a catalogue entry): shown in the
+        reader's."""
+        return gettext(self.title)
 
 
 class HardshipThreshold(models.Model):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("gonghui.cases.notify")
@@ -64,9 +65,15 @@ def _deliver(message: Message) -> None:
 
 
 def notify(*, user=None, phone: str = "", case=None, title: str, body: str = "", url: str = ""):
-    """An inbox row for ``user`` (if any) and an SMS/e-mail copy (if there is an address)."""
+    """An inbox row for ``user`` (if any) and an SMS/e-mail copy (if there is an address).
+
+    The title is written in the platform's language whatever language the person who acted was
+    reading in: the SMS goes to a Chinese phone, and the inbox shows the stored title in its
+    reader's language (``Notification.display_title``)."""
     from .models import Notification
 
+    with translation.override(settings.LANGUAGE_CODE):
+        title = str(title)
     row = None
     if user is not None and getattr(user, "pk", None):
         row = Notification.objects.create(

@@ -125,7 +125,7 @@ def _tell_worker(case: Case, title, body: str = "") -> None:
         user=worker_user_for(case.member),
         phone=case.member.phone,
         case=case,
-        title=str(title),
+        title=title,
         body=f"{case.reference} {body}".strip(),
         url=_case_url(case),
     )
@@ -136,7 +136,7 @@ def _tell_officers(case: Case, union: Organization, title, body: str = "") -> No
         notify(
             user=officer,
             case=case,
-            title=str(title),
+            title=title,
             body=f"{case.reference} {body}".strip(),
             url=_case_url(case),
         )

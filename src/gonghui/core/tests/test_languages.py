@@ -307,6 +307,40 @@ def test_english_case_pages_show_case_types_questions_and_answers_in_english(
 
 
 @pytest.mark.django_db
+def test_a_notification_is_stored_in_chinese_and_read_in_the_readers_language(
+    personas, worker_member, settings, django_capture_on_commit_callbacks
+):
+    """An officer reading in English accepts a case: the worker's SMS and inbox row are not in
+    the officer's language, and each reader sees the title in their own."""
+    from gonghui.cases import notify
+    from gonghui.cases.models import Notification
+
+    case = case_services.case_submit(
+        actor=personas.worker,
+        member=worker_member,
+        case_type=CaseType.objects.get(code="counselling"),
+        description="想找人聊聊",
+    )
+    settings.CASES_NOTIFY_BACKEND = "gonghui.cases.notify.MemoryBackend"
+    notify.outbox.clear()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        case_services.case_transition(
+            actor=personas.yancheng_officer,
+            case=case,
+            to_status="accepted",
+            expected_version=case.version,
+        )
+    row = Notification.objects.filter(user=personas.worker).latest("pk")
+    assert row.title == "您的诉求已受理"
+    assert [m.title for m in notify.outbox if m.phone == worker_member.phone] == [row.title]
+    notify.outbox.clear()
+    inbox_zh = client_in("zh-hans", personas.worker).get("/cases/inbox").content.decode()
+    inbox_en = client_in("en", personas.worker).get("/cases/inbox").content.decode()
+    assert "<strong>您的诉求已受理</strong>" in inbox_zh
+    assert "<strong>Your appeal has been accepted</strong>" in inbox_en
+
+
+@pytest.mark.django_db
 def test_a_case_type_an_officer_named_is_shown_as_typed_in_english(personas, worker_member):
     CaseType.objects.create(code="site_wages", name="工地欠薪专窗", form_fields=[])
     chooser = client_in("en", personas.worker).get("/cases/new").content.decode()
