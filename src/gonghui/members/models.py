@@ -341,6 +341,9 @@ class PhoneCode(models.Model):
     expires_at = models.DateTimeField(_("过期时间"))
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    # The ID-number hash of the one join that spent the code: re-submitting that same join (a
+    # double tap) is recognised; any other join with the code is refused.
+    used_for = models.CharField(_("用于"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("短信验证码")

@@ -685,10 +685,11 @@ def phone_code_send(
     sms.get_backend().send(sms.SmsMessage(phone=phone, text=text, code=code))
 
 
-def _code_verified(*, phone: str, code: str, purpose: str) -> int:
+def _code_verified(*, phone: str, code: str, purpose: str, spent_for: str = "") -> int | None:
     """The id of the phone's latest code if ``code`` is it and it is unexpired and unspent;
-    otherwise a field error on ``code``. A wrong guess counts (and is committed) even though
-    the caller goes no further."""
+    ``None`` if it is the right code already spent by the join of ``spent_for`` (that join
+    re-submitted); otherwise a field error on ``code``. A wrong guess counts (and is committed)
+    even though the caller goes no further."""
     with transaction.atomic():
         latest = (
             PhoneCode.objects.select_for_update()
@@ -698,7 +699,8 @@ def _code_verified(*, phone: str, code: str, purpose: str) -> int:
         )
         if latest is None or latest.expires_at <= timezone.now():
             raise ValidationError({"code": _("验证码已过期，请重新获取。")})
-        if latest.attempts >= CODE_MAX_ATTEMPTS or latest.used_at is not None:
+        resubmitted = bool(spent_for) and latest.used_for == spent_for
+        if latest.attempts >= CODE_MAX_ATTEMPTS or (latest.used_at and not resubmitted):
             raise ValidationError({"code": _("验证码已失效，请重新获取。")})
         failed = not secrets.compare_digest(
             latest.code_hash, crypto.code_hash(phone, purpose, code or "")
@@ -707,14 +709,14 @@ def _code_verified(*, phone: str, code: str, purpose: str) -> int:
             PhoneCode.objects.filter(pk=latest.pk).update(attempts=F("attempts") + 1)
     if failed:
         raise ValidationError({"code": _("验证码不正确。")})
-    return latest.pk
+    return None if latest.used_at else latest.pk
 
 
-def _code_spend(code_id: int) -> None:
+def _code_spend(code_id: int, *, used_for: str = "") -> None:
     # One conditional UPDATE: of two requests carrying the same code, the second waits for the
     # first's row lock and then finds the code spent.
     spent = PhoneCode.objects.filter(pk=code_id, used_at__isnull=True).update(
-        used_at=timezone.now()
+        used_at=timezone.now(), used_for=used_for
     )
     if not spent:
         raise ValidationError({"code": _("验证码已失效，请重新获取。")})
@@ -724,7 +726,9 @@ def phone_code_check(*, phone: str, code: str, purpose: str = "login") -> None:
     """Check ``code`` against the phone's latest code and spend it: a code proves the phone
     once."""
     phone = clean_phone(phone)
-    _code_spend(_code_verified(phone=phone, code=code, purpose=purpose))
+    code_id = _code_verified(phone=phone, code=code, purpose=purpose)
+    if code_id is not None:
+        _code_spend(code_id)
 
 
 def is_already_member(exc: ValidationError) -> bool:
@@ -734,16 +738,25 @@ def is_already_member(exc: ValidationError) -> bool:
 
 def member_join_online(*, union: Organization, phone: str, code: str, **fields) -> JoinResult:
     """The public join: ``code`` proves ``phone``, and is spent by this one join, in the same
-    transaction (a second join with it, even in parallel, is refused; a join refused for a
-    field error gives it back). An ID number that already has a record answers
+    transaction (a join with another ID number, even in parallel, is refused; a join refused
+    for a field error gives the code back; the same join re-submitted, a double tap, answers
+    as the first did). An ID number that already has a record answers
     :func:`already_member_error` unless the record's phone is the one just proved, and that
     refusal spends the code too, so every probe of an ID number costs a fresh code."""
-    clean_id_card(fields.get("id_card", ""))
+    number = clean_id_card(fields.get("id_card", ""))
     phone = clean_phone(phone)
-    code_id = _code_verified(phone=phone, code=code, purpose="join")
+    number_hash = crypto.id_hash(number)
+    code_id = _code_verified(phone=phone, code=code, purpose="join", spent_for=number_hash)
+    if code_id is None:
+        existing = find_member_by_id_card(number)
+        if existing is None:
+            raise ValidationError({"code": _("验证码已失效，请重新获取。")})
+        if existing.phone != phone:
+            raise already_member_error()
+        return JoinResult(existing, False)
     refusal = None
     with transaction.atomic():
-        _code_spend(code_id)
+        _code_spend(code_id, used_for=number_hash)
         try:
             result = member_join(
                 actor=None, union=union, phone=phone, channel=JoinChannel.ONLINE, **fields

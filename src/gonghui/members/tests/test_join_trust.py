@@ -122,6 +122,27 @@ def test_one_code_enrols_one_person_only(personas):
     assert Member.objects.count() == 1
 
 
+def test_double_submitted_join_answers_with_the_same_member(personas):
+    body = join_body(personas.xinwuling)
+    body["code"] = code_for(body["phone"])
+    first = post(Client(), "/api/members/join", body)
+    again = post(Client(), "/api/members/join", body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["member_id"] == first.json()["member_id"] and again.json()["card"]
+    assert Member.objects.count() == 1
+
+
+def test_double_submitted_refusal_is_the_same_refusal(personas):
+    member = make_member(personas.xinwuling)
+    number = services.crypto.decrypt_id(member.id_card_encrypted)
+    mobile = phone()
+    body = join_body(personas.xinwuling, id_card=number, phone=mobile, code=code_for(mobile))
+    first = post(Client(), "/api/members/join", body)
+    again = post(Client(), "/api/members/join", body)
+    assert first.status_code == again.status_code == 409
+    assert first.json() == again.json()
+
+
 def test_a_code_is_bound_to_the_phone_it_was_sent_to(personas):
     code = code_for(phone())
     response = post(
