@@ -270,6 +270,21 @@ def test_language_menu_names_each_language_in_itself(language):
     assert re.search(rf'<option value="{language}" lang="{language}" selected>', menu.group(0))
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "accept,language,login",
+    [
+        ("zh-TW,zh;q=0.9", "zh-hant", "登錄"),
+        ("zh-HK", "zh-hant", "登錄"),
+        ("zh-CN,zh;q=0.9,en;q=0.8", "zh-hans", "登录"),
+        ("en-US,en;q=0.9", "en", "Log in"),
+    ],
+)
+def test_a_browser_gets_its_own_language_before_choosing_one(accept, language, login):
+    html = Client().get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+    assert f'<html lang="{language}">' in html and login in html
+
+
 @pytest.fixture
 def worker_member(personas):
     return make_member(personas.yancheng_project, name="郾城职工", phone="13800138000")
