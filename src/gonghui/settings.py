@@ -82,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gonghui.core.middleware.RequestContextMiddleware",
+    "gonghui.core.middleware.RequestSizeLimitMiddleware",
+    # Takes the request's pooled database connection first, so a full pool is a 503 here.
+    "gonghui.core.middleware.DatabaseAvailabilityMiddleware",
+    "gonghui.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,7 +122,19 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # psycopg's connection pool, one per worker process: a request waits up to DB_POOL_TIMEOUT
+    # seconds for one of DB_POOL_MAX connections, then answers 503 (core.middleware). Keep
+    # workers x DB_POOL_MAX below the server's max_connections (100 by default). A pool needs
+    # CONN_MAX_AGE 0: the connection goes back to the pool at the end of each request.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DB_POOL", True
+    ):
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "5")),
+        }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -295,6 +311,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Public media (station photos) only; private uploads (case files, founding documents) live
 # under MEDIA_ROOT/private and are served only through scoped views.
 MEDIA_URL = "/media/"
+
+# Request bodies: JSON and form posts up to DATA_UPLOAD_MAX_MEMORY_SIZE; multipart uploads up to
+# UPLOAD_MAX_REQUEST_BYTES in all (each upload checks its own file limit). Larger ones are
+# answered 413 before they are read (core.middleware.RequestSizeLimitMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024))
+UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("UPLOAD_MAX_REQUEST_BYTES", 32 * 1024 * 1024))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)

@@ -166,7 +166,7 @@ class ReplyIn(Schema):
     internal: bool = False
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     id: int
     kind: str
     public: bool
@@ -435,7 +435,7 @@ def get_case(request, case_id: ObjectId):
     return selectors.case_get(user=request.user, case_id=case_id)
 
 
-@router.get("/cases/{case_id}/events", response=list[EventOut])
+@router.get("/cases/{case_id}/events", response=list[CaseEventOut])
 def case_events(request, case_id: ObjectId):
     case = selectors.case_get(user=request.user, case_id=case_id)
     return selectors.case_timeline(user=request.user, case=case)
@@ -474,7 +474,7 @@ def reassign_case(request, case_id: ObjectId, payload: ReassignIn):
         return conflict(exc)
 
 
-@router.post("/cases/{case_id}/replies", response={201: EventOut})
+@router.post("/cases/{case_id}/replies", response={201: CaseEventOut})
 def reply_case(request, case_id: ObjectId, payload: ReplyIn):
     case = selectors.case_get(user=request.user, case_id=case_id)
     event = services.case_reply(

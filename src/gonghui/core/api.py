@@ -3,19 +3,27 @@
 Errors always look like ``{"detail": str, "errors": {field: [messages]}}`` with a 4xx status.
 """
 
-from typing import Annotated
+import datetime as dt
+import functools
+import json
+from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, OperationalError
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
+from pydantic import BaseModel
 
+from gonghui.core import text
+from gonghui.core.middleware import database_unavailable, unavailable_response
 from gonghui.core.models import AuditLog
 from gonghui.core.scoping import Action
 
@@ -30,8 +38,21 @@ class BearerToken(HttpBearer):
         return user
 
 
+class SessionCookie(SessionAuth):
+    """The browser UI calling its own API: a signed-in session, CSRF-checked.
+
+    ninja checks CSRF before it looks at the session, so a caller with no session at all got
+    403 "CSRF check Failed"; without a signed-in session there is nothing to forge, and the
+    answer is the documented 401."""
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
 # Session cookies (the browser UI calling its own API, CSRF-checked) or a bearer token.
-API_AUTH = [BearerToken(), django_auth]
+API_AUTH = [BearerToken(), SessionCookie()]
 
 
 # Every id in a path, query or body: a positive 64-bit integer, so an absurd number is a field
@@ -64,6 +85,8 @@ PYDANTIC_MESSAGES = {
     "less_than_equal": lambda: _("数值太大。"),
     "greater_than_equal": lambda: _("数值太小。"),
     "json_invalid": lambda: _("请求体不是有效的JSON。"),
+    # A lone surrogate ("\ud800" in JSON): not text at all.
+    "string_unicode": lambda: str(text.CONTROL_CHARACTER_MESSAGE),
 }
 
 
@@ -90,6 +113,76 @@ def django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
     return {"__all__": [str(m) for m in exc.messages]}
 
 
+class TrimmingParser(Parser):
+    """JSON and form input with tabs and line breaks trimmed from both ends of every string
+    (a pasted cell, a trailing Enter), before the schemas check lengths and emptiness."""
+
+    def parse_body(self, request):
+        return _trim(json.loads(request.body))
+
+    def parse_querydict(self, data, list_fields, request):
+        return _trim(super().parse_querydict(data, list_fields, request))
+
+
+def _trim(value):
+    if isinstance(value, str):
+        return value.strip(text.EDGE_WHITESPACE)
+    if isinstance(value, list):
+        return [_trim(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _trim(item) for key, item in value.items()}
+    return value
+
+
+def _inspect(value: Any, field: str, errors: dict[str, list[str]]) -> Any:
+    """Walk validated input: record text carrying control characters under its field name, and
+    read a datetime without a timezone as Beijing time. Returns the value to use."""
+    if isinstance(value, str):
+        if text.has_control_characters(value):
+            errors.setdefault(field, [str(text.CONTROL_CHARACTER_MESSAGE)])
+        return value
+    if isinstance(value, dt.datetime):
+        if timezone.is_naive(value):
+            return timezone.make_aware(value, timezone.get_default_timezone())
+        return value
+    if isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            current = getattr(value, name, None)
+            checked = _inspect(current, info.alias or name, errors)
+            if checked is not current:
+                setattr(value, name, checked)
+        return value
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            value[index] = _inspect(item, field, errors)
+        return value
+    if isinstance(value, tuple | set | frozenset):
+        return type(value)(_inspect(item, field, errors) for item in value)
+    if isinstance(value, dict):
+        for key in list(value):
+            _inspect(key, field, errors)
+            value[key] = _inspect(value[key], field, errors)
+        return value
+    return value
+
+
+def checked_input(view_func):
+    """Applied to every API operation, after the schemas have parsed the input: one place that
+    refuses control characters in any text (body, query, path, form) with a field error, and
+    makes every datetime timezone-aware, whichever schema declared it."""
+
+    @functools.wraps(view_func)
+    def operation(request, *args, **values):
+        errors: dict[str, list[str]] = {}
+        for name in list(values):
+            values[name] = _inspect(values[name], name, errors)
+        if errors:
+            raise DjangoValidationError(errors)
+        return view_func(request, *args, **values)
+
+    return operation
+
+
 def build_api() -> NinjaAPI:
     from csp.decorators import csp_update
 
@@ -103,7 +196,9 @@ def build_api() -> NinjaAPI:
         docs_decorator=docs_csp,
         urls_namespace="api",
         renderer=UnicodeJSONRenderer(),
+        parser=TrimmingParser(),
     )
+    api.add_decorator(checked_input)
 
     def error(request, status, detail, errors=None):
         return api.create_response(
@@ -138,6 +233,20 @@ def build_api() -> NinjaAPI:
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request, exc):
         return error(request, 401, _("请先登录或提供有效的访问令牌。"))
+
+    @api.exception_handler(RequestDataTooBig)
+    @api.exception_handler(TooManyFieldsSent)
+    def on_too_big(request, exc):
+        return error(request, 413, _("请求内容太大。"))
+
+    @api.exception_handler(OperationalError)
+    def on_database_unavailable(request, exc):
+        # The pool had no connection to give within DB_POOL_TIMEOUT, or the server refused one:
+        # a moment's overload, not a fault; say so and when to come back. Anything else is a
+        # fault and stays one.
+        if not database_unavailable(exc):
+            raise exc
+        return unavailable_response(request)
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc):

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from gonghui.core import lookups  # noqa: F401  registers path__subtree_of
+        from gonghui.core.text import guard_text_fields
+
+        guard_text_fields()
