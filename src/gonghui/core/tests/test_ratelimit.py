@@ -143,6 +143,21 @@ def test_anonymous_page_checkins_are_limited_per_device(personas):
 
 @pytest.mark.django_db
 @override_settings(RATE_LIMITS=LIMITS)
+def test_checkin_page_gives_a_device_cookie_that_the_limit_counts(client, personas):
+    station = make_station(personas.yancheng, name="签到站")
+    url = f"/s/{station.checkin_token}/"
+    assert ratelimit.DEVICE_COOKIE in client.get(url).cookies
+    answers = []
+    for i in range(4):
+        client.cookies.pop("sessionid", None)  # a bot dropping its session each time
+        client.defaults["REMOTE_ADDR"] = f"10.5.0.{i}"
+        answers.append(client.post(url).status_code)
+    assert answers == [200, 200, 200, 429]
+    assert CheckIn.objects.count() == 3
+
+
+@pytest.mark.django_db
+@override_settings(RATE_LIMITS=LIMITS)
 def test_signed_in_checkins_are_not_counted_against_the_address(personas):
     station = make_station(personas.yancheng, name="签到站")
     url = f"/api/stations/checkin/{station.checkin_token}"
