@@ -331,8 +331,12 @@ class CheckInView(View):
     writes, so link previews and prefetchers in chat apps do not inflate the figures)."""
 
     def get(self, request, token):
+        from gonghui.core import ratelimit
+
         station = get_object_or_404(Station, checkin_token=token, is_active=True)
-        return render(request, "stations/checkin.html", {"station": station})
+        response = render(request, "stations/checkin.html", {"station": station})
+        # A device id, so anonymous check-ins from this phone are counted as one device.
+        return ratelimit.ensure_device_cookie(request, response)
 
     def post(self, request, token):
         station = get_object_or_404(Station, checkin_token=token, is_active=True)
