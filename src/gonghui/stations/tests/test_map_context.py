@@ -115,3 +115,14 @@ def test_page_nearest_keeps_the_chosen_facilities(client, yancheng_night):
         "/map", {"lat": "33.587", "lon": "114.0069", "facility": "water"}
     ).content.decode()
     assert 'value="water" checked' in html
+
+
+def test_page_nearest_query_count_does_not_grow_with_stations(
+    client, yancheng_night, personas, django_assert_max_num_queries
+):
+    for n in range(15):
+        make_station(personas.yancheng, latitude=33.58 + n / 1000)
+    client.get("/map", {"place": "郾城区"})  # builds the index
+    with django_assert_max_num_queries(12):
+        html = client.get("/map", {"place": "郾城区"}).content.decode()
+    assert "郾城区总工会附近" in html
