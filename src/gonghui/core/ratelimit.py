@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import math
 import random
 import re
@@ -111,7 +112,15 @@ def hit_all(hits: list[tuple[str, str | None]], *, now: float | None = None) -> 
 
 
 def address(request) -> str | None:
-    return client_ip(request)
+    """The caller's address; an IPv6 address as its /64, since one subscriber holds a whole
+    /64 and could otherwise take a fresh address for every request."""
+    ip = client_ip(request)
+    if ip and ":" in ip:
+        try:
+            return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        except ValueError:
+            return ip
+    return ip
 
 
 def device(request) -> str | None:

@@ -340,6 +340,8 @@ def propose_unions(
                     add(org, "industry", local=False, km=km)
     if not any(p.local for p in proposals) and origin is not None:
         _add_nearby(add, origin, anchor)
+    # The worker's own county first (a stable sort keeps the order within each part).
+    proposals.sort(key=lambda p: not p.local)
     return proposals[:5]
 
 

@@ -59,6 +59,15 @@ def test_a_forged_forwarded_for_header_does_not_reset_the_address_limit():
 
 
 @pytest.mark.django_db
+def test_addresses_of_one_ipv6_subscriber_share_a_limit():
+    answers = [
+        send_code(Client(REMOTE_ADDR=f"2408:8207:1851:8a00::{i:x}"), phone()) for i in range(21)
+    ]
+    assert answers[-1].status_code == 429
+    assert send_code(Client(REMOTE_ADDR="2408:8207:1851:8a01::1"), phone()).status_code == 202
+
+
+@pytest.mark.django_db
 def test_one_device_is_limited_across_addresses():
     device = "device-" + "d" * 20
     answers = [

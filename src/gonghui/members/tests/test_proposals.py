@@ -115,3 +115,13 @@ def test_join_page_preselects_only_a_union_in_the_workers_county(client, demo_tr
     page = client.post("/join", {**details, "work_place": "漯河市", "phone": phone()})
     body = page.content.decode()
     assert 'data-local="0"' in body and "checked" not in body and "12351" in body
+
+
+def test_employer_union_in_another_county_is_offered_after_the_workers_own(demo_tree):
+    proposals = propose(
+        occupation_group="carer", employer_name="康养产业园智慧养老项目", work_place="源汇区"
+    )
+    assert [(p["name"], p["local"]) for p in proposals] == [
+        ("源汇区总工会", True),
+        ("康养产业园智慧养老项目工会", False),
+    ]
