@@ -1,9 +1,11 @@
 """Sending one-time codes by SMS, through a backend chosen in settings.
 
-``MEMBER_SMS_BACKEND`` names a class implementing :class:`SmsBackend` (default: the console
-backend, which logs the message and keeps it in :data:`outbox` so tests and a developer can
-read the code). A real provider (Aliyun, Tencent Cloud...) is one subclass whose ``send`` calls
-the provider's API with the approved template and signature; nothing else changes.
+``MEMBER_SMS_BACKEND`` (setting and environment variable) names a class implementing
+:class:`SmsBackend`. Under DEBUG and in the tests it defaults to the console backend, which logs
+the message and keeps it in :data:`outbox` so tests and a developer can read the code; anywhere
+else the platform refuses to start with it (settings.production_problems). A real provider
+(Aliyun, Tencent Cloud...) is one subclass whose ``send`` calls the provider's API with the
+approved template and signature; nothing else changes.
 """
 
 from __future__ import annotations
