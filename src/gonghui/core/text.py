@@ -15,7 +15,7 @@ def _to_simplified() -> opencc.OpenCC:
 
 @lru_cache(maxsize=1)
 def _to_traditional() -> opencc.OpenCC:
-    return opencc.OpenCC("s2twp.json")
+    return opencc.OpenCC("s2tw.json")  # Traditional script, mainland terms (類型, not 型別)
 
 
 def to_simplified(text: str) -> str:

@@ -43,11 +43,15 @@ class StationForm(forms.ModelForm):
         self.fields["operator"].queryset = (
             Organization.objects.visible_to(user, Action.CHANGE).active().order_by("path")
         )
-        self.fields["facility_codes"].choices = [(f.code, f.name) for f in Facility.objects.all()]
+        self.fields["facility_codes"].choices = [
+            (f.code, f.display_name) for f in Facility.objects.all()
+        ]
         if self.instance.pk:
             self.fields["operator"].disabled = True
             self.initial["facility_codes"] = [f.code for f in self.instance.facilities.all()]
-            self.initial["hours"] = hours_lib.format_weekly(self.instance.weekly_intervals())
+            self.initial["hours"] = hours_lib.format_weekly(
+                self.instance.weekly_intervals(), localized=True
+            )
 
 
 class ExceptionForm(forms.Form):

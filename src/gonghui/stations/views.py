@@ -160,7 +160,7 @@ class StationDetailView(OfficerViewMixin, View):
         context = {
             "station": station,
             "card": station_cards([station], at)[0],
-            "hours_text": hours_lib.format_weekly(station.weekly_intervals()),
+            "hours_text": hours_lib.format_weekly(station.weekly_intervals(), localized=True),
             "exception_form": ExceptionForm(),
             "photo_form": PhotoForm(),
             "usage": selectors.usage_by_month(user=request.user, station_id=station.pk),
