@@ -119,13 +119,16 @@ def _is_reference(model_field) -> bool:
     return bool(model_field and (model_field.many_to_one or model_field.one_to_one))
 
 
+EMPTY = "—"
+
+
 def _text(value) -> str:
     if value is None or value == "":
-        return "—"
+        return EMPTY
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, list | tuple):
-        return "、".join(_text(item) for item in value) or "—"
+        return "、".join(_text(item) for item in value) or EMPTY
     if isinstance(value, dict):
         return "；".join(f"{key}: {_text(item)}" for key, item in value.items())
     return str(value)
@@ -221,16 +224,19 @@ def describe_audit(entries, *, user) -> list[AuditRow]:
         elif isinstance(changes, dict):
             for name, pair in changes.items():
                 model_field, label, labels = _field_words(model, name, language)
+                if model_field is not None and model_field.primary_key:
+                    continue  # the row's own id says nothing the object column does not
                 if isinstance(pair, list) and len(pair) == 2:
                     old, new = pair
                 else:
                     old, new = None, pair
-                row.lines.append(
-                    ChangeLine(
-                        label,
-                        _value(model_field, old, names, labels),
-                        _value(model_field, new, names, labels),
-                    )
-                )
+                old_text = _value(model_field, old, names, labels)
+                new_text = _value(model_field, new, names, labels)
+                if old_text == new_text == EMPTY:
+                    continue  # nothing before, nothing after: a blank field of a new record
+                if entry.action == AuditAction.CREATE and old_text == EMPTY:
+                    row.lines.append(ChangeLine(label, new_text, ""))
+                else:
+                    row.lines.append(ChangeLine(label, old_text, new_text))
         described.append(row)
     return described
