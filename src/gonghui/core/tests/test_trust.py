@@ -8,11 +8,15 @@ import io
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from gonghui.accounts.services import user_create
+from gonghui.core import audit as audit_module
 from gonghui.core.models import AuditLog
 from gonghui.core.scoping import SYSTEM
+from gonghui.core.validators import is_valid_id_card, mask_id_card
 from gonghui.members import services as member_services
 from gonghui.members.models import Member
 from gonghui.members.tests.factories import make_member
@@ -373,3 +377,35 @@ def test_audit_page_query_count_does_not_grow_with_rows(client, personas):
         make_member(personas.yancheng_project)
     large = count()
     assert large == small <= 14
+
+
+# ---- Masking text, as a property ------------------------------------------------------------
+
+mobiles = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
+padding = st.text(alphabet=st.characters(blacklist_categories=["Nd"]), max_size=8)
+
+
+@given(before=padding, phone=mobiles, after=padding)
+def test_mask_text_leaves_no_mobile_and_is_idempotent(before, phone, after):
+    masked = audit_module.mask_text(before + phone + after)
+    assert phone not in masked
+    assert masked == before + phone[:3] + "****" + phone[-4:] + after
+    assert audit_module.mask_text(masked) == masked
+
+
+@given(text=st.text(alphabet=st.characters(blacklist_categories=["Nd"]), max_size=40))
+def test_mask_text_leaves_text_without_digits_alone(text):
+    assert audit_module.mask_text(text) == text
+
+
+@given(serial=st.integers(min_value=1, max_value=999), days=st.integers(0, 20000))
+def test_mask_changes_never_keeps_a_valid_id_number(serial, days):
+    import datetime as dt
+
+    from gonghui.members.ids import synthetic_id_card
+
+    number = synthetic_id_card("430181", dt.date(1950, 1, 1) + dt.timedelta(days=days), serial)
+    assert is_valid_id_card(number)
+    masked = audit_module.mask_changes(Member, {"note": [None, f"身份证{number}。"]})
+    assert number not in str(masked)
+    assert masked["note"][1] == f"身份证{mask_id_card(number)}。"
