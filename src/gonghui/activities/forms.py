@@ -176,15 +176,13 @@ class DiscountForm(forms.ModelForm):
 
 
 class ReportForm(forms.Form):
-    org = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("范围"),
-                                 required=False)  # fmt: skip
+    org = OrgAutocompleteField(purpose="view", label=_("范围"), required=False)
     start = forms.DateField(label=_("开始日期"), widget=DateInput())
     end = forms.DateField(label=_("结束日期"), widget=DateInput())
 
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs
-        self.fields["org"].label_from_instance = lambda o: f"{'　' * o.depth}{o.name}"
 
     def clean(self):
         data = super().clean()

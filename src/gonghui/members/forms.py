@@ -121,15 +121,17 @@ class MemberFilterForm(forms.Form):
     occupation_group = forms.ChoiceField(
         label=_("职业群体"), required=False, choices=[("", _("全部")), *OccupationGroup.choices]
     )
-    union_id = forms.IntegerField(label=_("工会（含下级）"), required=False, widget=forms.Select)
+    union_id = OrgAutocompleteField(purpose="view", label=_("工会（含下级）"), required=False)
     joined_from = forms.DateField(label=_("入会日期从"), required=False, widget=DateInput())
     joined_to = forms.DateField(label=_("至"), required=False, widget=DateInput())
 
     def __init__(self, *args, unions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["union_id"].widget.choices = [("", _("全部"))] + [
-            (u.pk, f"{'　' * u.depth}{u.name}") for u in unions
-        ]
+        self.fields["union_id"].queryset = unions
+
+    def clean_union_id(self):
+        union = self.cleaned_data["union_id"]
+        return union.pk if union is not None else None
 
 
 class StatusForm(forms.Form):

@@ -34,8 +34,9 @@ def org_choices(user, purpose: str):
     """The orgs a picker of this purpose offers ``user``; ``None`` for an unknown purpose.
 
     parent: orgs the user may create or move a union under (active, not grassroots);
-    change: active orgs the user may change; union: any active union (a transfer's target
-    lies anywhere in the country, and the receiving union decides)."""
+    change: active orgs the user may change; view: active orgs the user may see (filters and
+    reports); union: any active union (a transfer's target lies anywhere in the country, and
+    the receiving union decides)."""
     if purpose == "parent":
         return (
             Organization.objects.visible_to(user, Action.CHANGE)
@@ -44,6 +45,8 @@ def org_choices(user, purpose: str):
         )
     if purpose == "change":
         return Organization.objects.visible_to(user, Action.CHANGE).active()
+    if purpose == "view":
+        return Organization.objects.visible_to(user, Action.VIEW).active()
     if purpose == "union":
         return Organization.objects.active()
     return None

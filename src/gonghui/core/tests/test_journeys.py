@@ -233,6 +233,16 @@ class TestFinding:
         assert "data-autocomplete" in body
         assert "新屋岭社区工会联合会" not in body  # no <option> per union in the country
 
+    def test_member_list_union_filter_is_a_search_box_that_takes_a_typed_name(self, personas):
+        make_member(personas.yancheng_project, name="项目会员")
+        make_member(personas.luohe, name="市级会员")
+        client = signed_in(personas.luohe_officer)
+        body = client.get("/members/").content.decode()
+        assert "data-autocomplete" in body
+        assert f'<option value="{personas.yancheng.pk}"' not in body
+        found = client.get("/members/", {"union_id": "郾城区总工会"}).content.decode()
+        assert "项目会员" in found and "市级会员" not in found
+
 
 @pytest.mark.django_db
 @settings(max_examples=60, deadline=None)
