@@ -54,6 +54,19 @@ def test_member_export_answers_200_when_a_name_holds_a_control_character(client,
     assert names == ["王五"]
 
 
+def test_member_export_answers_200_when_a_name_holds_a_nul_on_sqlite(client, personas):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL text cannot hold NUL at all")
+    member = make_member(personas.yancheng, name="李四")
+    rename(member, "李\x00四\x07")
+    client.force_login(personas.luohe_officer)
+    response = client.get("/members/export.xlsx")
+    assert response.status_code == 200
+    assert [row[1] for row in workbook_rows(response)[1:]] == ["李四"]
+
+
 def test_member_export_writes_a_formula_name_as_quoted_text(client, personas):
     member = make_member(personas.yancheng, name="赵六")
     rename(member, EVIL)
