@@ -85,7 +85,12 @@ def hit(name: str, identity: str | None, *, now: float | None = None) -> int:
     end = start + seconds
     # Its own transaction (a savepoint inside a caller's): the count must stand even when the
     # caller's work is refused and rolled back.
+    outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
+        if outermost and connection.vendor == "postgresql":
+            # A counter may lose its last hits in a crash; not waiting for the WAL flush makes
+            # a hit ~8x cheaper (4.5 ms to 0.6 ms). Only in a transaction of its own, never a caller's.
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(_upsert_sql(), [_key(name, identity), start, end])
         count = cursor.fetchone()[0]
     if random.randrange(SWEEP_ONE_IN) == 0:
