@@ -442,3 +442,17 @@ def test_rerun_is_refused_for_an_auditor_and_for_a_finished_job(
     )
     assert response.status_code in (403, 404)
     assert ImportJob.objects.get(pk=other.pk).status == ImportStatus.FAILED
+
+
+def test_cleanup_deletes_rosters_left_in_the_old_public_folder(
+    personas, media, django_capture_on_commit_callbacks
+):
+    job = run(personas, xlsx([person(1)]), django_capture_on_commit_callbacks)
+    legacy = media / "member_imports" / "2026" / "10" / "import.xlsx"
+    legacy.parent.mkdir(parents=True)
+    legacy.write_bytes(xlsx([person(1)]))  # as the importer used to leave it, forever
+    ImportJob.objects.filter(pk=job.pk).update(file="member_imports/2026/10/import.xlsx")
+    out = io.StringIO()
+    call_command("import_cleanup", stdout=out)
+    assert "1 roster file(s) deleted" in out.getvalue()
+    assert not legacy.exists() and not ImportJob.objects.get(pk=job.pk).file
