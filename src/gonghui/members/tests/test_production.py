@@ -188,3 +188,18 @@ def test_reencryption_moves_every_row_to_the_new_active_key(personas):
     retired = {**rotated, "MEMBER_ID_KEYS": {"k2": rotated["MEMBER_ID_KEYS"]["k2"]}}
     with override_settings(**retired):
         assert crypto.decrypt_id(members[0].id_card_encrypted) == numbers[0]
+
+
+def test_rate_limits_are_read_from_the_environment():
+    script = "from django.conf import settings as s; print(s.RATE_LIMITS['code_phone'])"
+    clean = {k: v for k, v in os.environ.items() if k not in OURS}
+    env = {**clean, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "gonghui.settings",
+           "PYTHONPATH": str(ROOT / "src")}  # fmt: skip
+    run = [sys.executable, "-c", script]
+    ok = subprocess.run(run, env={**env, "RATE_LIMITS": "code_phone=3/60"}, capture_output=True,
+                        text=True, check=False)  # fmt: skip
+    assert ok.stdout.strip() == "(3, 60)"
+    for bad in ("code_phone=3", "unknown=1/60", "code_phone=x/60"):
+        refused = subprocess.run(run, env={**env, "RATE_LIMITS": bad}, capture_output=True,
+                                 text=True, check=False)  # fmt: skip
+        assert refused.returncode != 0 and "RATE_LIMITS" in refused.stderr
