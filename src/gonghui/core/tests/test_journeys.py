@@ -366,3 +366,12 @@ class TestWorkerDetails:
         assert mask_name("张小明") == "张**"
         assert mask_name("李") == "李*"
         assert mask_name("") == ""
+
+
+@pytest.mark.django_db
+def test_officer_home_stays_within_its_query_budget(queue_world, django_assert_max_num_queries):
+    client = signed_in(queue_world.luohe_officer)
+    client.get("/")  # warm the session and content types
+    # session + user + org, the scope roots and their counts, five queue counts.
+    with django_assert_max_num_queries(12):
+        assert client.get("/").status_code == 200
