@@ -35,9 +35,8 @@ def home(request):
     user = request.user
     context = {}
     if user.is_authenticated and user.can_read_officer_pages:
-        from gonghui.organizations.selectors import org_roots_for, org_subtree_counts
-
         from gonghui.core.queue import officer_queue
+        from gonghui.organizations.selectors import org_roots_for, org_subtree_counts
 
         roots = list(org_roots_for(user=user))
         context["scope_roots"] = [(org, org_subtree_counts(org=org)) for org in roots[:5]]
