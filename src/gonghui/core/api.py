@@ -134,12 +134,20 @@ def _trim(value):
     return value
 
 
+# The ceiling for any one text value, whatever its schema says (the longest declared limit is
+# 5,000): a field someone forgot to bound still cannot take a megabyte.
+TEXT_MAX_LENGTH = 10_000
+
+
 def _inspect(value: Any, field: str, errors: dict[str, list[str]]) -> Any:
-    """Walk validated input: record text carrying control characters under its field name, and
-    read a datetime without a timezone as Beijing time. Returns the value to use."""
+    """Walk validated input: record text carrying control characters or longer than the ceiling
+    under its field name, and read a datetime without a timezone as Beijing time (the
+    platform's TIME_ZONE). Returns the value to use."""
     if isinstance(value, str):
         if text.has_control_characters(value):
             errors.setdefault(field, [str(text.CONTROL_CHARACTER_MESSAGE)])
+        elif len(value) > TEXT_MAX_LENGTH:
+            errors.setdefault(field, [_("内容太长。")])
         return value
     if isinstance(value, dt.datetime):
         if timezone.is_naive(value):

@@ -116,6 +116,13 @@ def test_nested_and_query_text_is_checked_too(api, personas):
 
 
 @pytest.mark.django_db
+def test_text_a_schema_left_unbounded_still_has_a_ceiling(api, personas):
+    response = api(personas.luohe_officer).get("/api/stations", q="站" * 10_001)
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"q": ["内容太长。"]}
+
+
+@pytest.mark.django_db
 def test_line_breaks_inside_long_text_are_kept_and_trailing_ones_trimmed(api, personas):
     created = course(
         api,
