@@ -71,8 +71,23 @@ def guard_text_fields() -> None:
                 validate_no_control_characters not in field.validators
             ):
                 field.validators.append(validate_no_control_characters)
-    if validate_no_control_characters not in forms.CharField.default_validators:
-        forms.CharField.default_validators = [
-            *forms.CharField.default_validators,
-            validate_no_control_characters,
-        ]
+    # Forms declared from now on get it at construction; forms already declared (the admin
+    # imports some before this runs) get it on their declared fields.
+    pending = [forms.CharField]
+    while pending:
+        field_class = pending.pop()
+        pending.extend(field_class.__subclasses__())
+        if validate_no_control_characters not in field_class.default_validators:
+            field_class.default_validators = [
+                *field_class.default_validators,
+                validate_no_control_characters,
+            ]
+    pending = [forms.BaseForm]
+    while pending:
+        form_class = pending.pop()
+        pending.extend(form_class.__subclasses__())
+        for field in getattr(form_class, "base_fields", {}).values():
+            if isinstance(field, forms.CharField) and (
+                validate_no_control_characters not in field.validators
+            ):
+                field.validators.append(validate_no_control_characters)

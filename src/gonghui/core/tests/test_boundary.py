@@ -196,6 +196,22 @@ def test_django_forms_refuse_control_characters(personas, client):
     assert not form.is_valid() and list(form.errors) == ["note"]
 
 
+def test_every_declared_form_text_field_refuses_control_characters():
+    """Including forms imported before the core app was ready (the admin imports some)."""
+    import gonghui.urls  # noqa: F401  imports every form the pages use
+
+    pending, unguarded = [forms.BaseForm], []
+    while pending:
+        form_class = pending.pop()
+        pending.extend(form_class.__subclasses__())
+        for name, field in getattr(form_class, "base_fields", {}).items():
+            if isinstance(field, forms.CharField) and (
+                validate_no_control_characters not in field.validators
+            ):
+                unguarded.append(f"{form_class.__module__}.{form_class.__name__}.{name}")
+    assert unguarded == []
+
+
 @pytest.mark.django_db
 def test_model_full_clean_refuses_control_characters_on_every_text_field(personas):
     org = Organization.objects.get(pk=personas.yancheng.pk)
