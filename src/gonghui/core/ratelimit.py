@@ -83,13 +83,14 @@ def hit(name: str, identity: str | None, *, now: float | None = None) -> int:
     now = time.time() if now is None else now
     start = int(now // seconds) * seconds
     end = start + seconds
-    # Its own transaction (a savepoint inside a caller's): the count must stand even when the
-    # caller's work is refused and rolled back.
+    # Called outside a transaction (as the code and check-in handlers do), the hit commits at
+    # once and stands even when the work it guards is then refused; inside a caller's
+    # transaction it is a savepoint and shares that transaction's fate.
     outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         if outermost and connection.vendor == "postgresql":
-            # A counter may lose its last hits in a crash; not waiting for the WAL flush makes
-            # a hit ~8x cheaper (4.5 ms to 0.6 ms). Only in a transaction of its own, never a caller's.
+            # A counter may lose its last hits in a crash; not waiting for the WAL flush makes a
+            # hit ~10x cheaper (4.5 ms to 0.4 ms). Only in a transaction of its own.
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(_upsert_sql(), [_key(name, identity), start, end])
         count = cursor.fetchone()[0]
