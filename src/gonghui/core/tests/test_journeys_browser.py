@@ -111,3 +111,4 @@ def test_three_officer_pages_fit_a_375_px_phone(
         page.locator("#id_to_union-results button").first.click()
         assert page.input_value("#id_to_union") == f"新屋岭社区工会联合会 #{personas.xinwuling.pk}"
         assert page_width(page) <= 375
+        page.wait_for_load_state("networkidle")  # the last search request has answered
