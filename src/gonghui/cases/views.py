@@ -18,6 +18,7 @@ from django.views import View
 from gonghui.core.scoping import Action, scope_for
 from gonghui.core.views import OfficerViewMixin
 from gonghui.members.models import Member
+from gonghui.organizations.autocomplete import OrgAutocompleteField
 from gonghui.organizations.models import Organization
 
 from . import selectors, services
@@ -45,6 +46,18 @@ def _apply(form, exc: ValidationError, rename: dict | None = None) -> None:
     for field, msgs in _errors(exc).items():
         field = (rename or {}).get(field, field)
         form.add_error(field if field in form.fields else None, msgs)
+
+
+def _reassign_field(user, case) -> OrgAutocompleteField:
+    field = OrgAutocompleteField(
+        purpose="change", error_messages={"required": _("请选择承办工会。")}
+    )
+    field.queryset = (
+        Organization.objects.visible_to(user, Action.CHANGE)
+        .active()
+        .exclude(pk=case.handling_union_id)
+    )
+    return field
 
 
 def _int(value):
@@ -217,11 +230,9 @@ class CaseDetailView(SignedInMixin, View):
             "errors": {},
         }
         if can_change and case.is_open:
-            context["unions"] = (
-                Organization.objects.visible_to(request.user, Action.CHANGE)
-                .active()
-                .exclude(pk=case.handling_union_id)
-                .order_by("path")[:200]
+            # A searchable picker over the unions the officer may hand the case to.
+            context["unions"] = _reassign_field(request.user, case).widget.render(
+                "union_id", None, attrs={"id": "union-id"}
             )
         context.update(extra)
         return context
@@ -255,13 +266,10 @@ class CaseDetailView(SignedInMixin, View):
                 )
                 done = _("已发送。") if action == "reply" else _("备注已保存。")
             elif action == "reassign":
-                union = (
-                    Organization.objects.visible_to(request.user, Action.CHANGE)
-                    .filter(pk=_int(request.POST.get("union_id")) or 0)
-                    .first()
-                )
-                if union is None:
-                    raise ValidationError({"union_id": _("请选择承办工会。")})
+                try:
+                    union = _reassign_field(request.user, case).clean(request.POST.get("union_id"))
+                except ValidationError as exc:
+                    raise ValidationError({"union_id": exc.messages}) from exc
                 services.case_reassign(
                     actor=request.user,
                     case=case,

@@ -375,3 +375,32 @@ def test_officer_home_stays_within_its_query_budget(queue_world, django_assert_m
     # session + user + org, the scope roots and their counts, five queue counts.
     with django_assert_max_num_queries(12):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_case_reassign_picker_searches_and_takes_a_typed_name(queue_world):
+    case = queue_world.overdue_case
+    client = signed_in(queue_world.luohe_officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="union-id"' in page and "data-autocomplete" in page
+    assert "<option" not in page.split('id="reassign-form"', 1)[1].split("</form>", 1)[0]
+    response = client.post(
+        f"/cases/{case.pk}/",
+        {"action": "reassign", "version": case.version, "union_id": "郾城区总工会"},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.handling_union == queue_world.yancheng
+
+
+@pytest.mark.django_db
+def test_case_reassign_refuses_a_union_outside_scope_and_changes_nothing(queue_world):
+    case = queue_world.overdue_case
+    before = case.handling_union_id
+    response = signed_in(queue_world.luohe_officer).post(
+        f"/cases/{case.pk}/",
+        {"action": "reassign", "version": case.version, "union_id": f"#{queue_world.hunan.pk}"},
+    )
+    assert response.status_code == 422
+    case.refresh_from_db()
+    assert case.handling_union_id == before
