@@ -153,10 +153,29 @@ class Server:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             headers = {"Content-Type": "application/json"} if body is not None else {}
-            conn.request(method, path, body=json.dumps(body) if body is not None else None,
-                         headers=headers)  # fmt: skip
+            if body is not None and not isinstance(body, bytes):
+                body = json.dumps(body)
+            conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
             return response.status, response.headers, response.read()
+        finally:
+            conn.close()
+
+    def announce_body(self, path, length):
+        """POST announcing a ``length``-byte JSON body, send its first 64 KiB and read the
+        answer, as a client that watches for an early response does."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.putrequest("POST", path)
+            conn.putheader("Content-Type", "application/json")
+            conn.putheader("Content-Length", str(length))
+            conn.endheaders()
+            try:
+                conn.send(b'{"name": "' + b"a" * 65536)
+            except OSError:  # the server may have answered and closed already
+                pass
+            response = conn.getresponse()
+            return response.status, response.read()
         finally:
             conn.close()
 
@@ -265,6 +284,9 @@ def test_300_concurrent_joins_answer_without_a_500_and_leave_the_database_open(s
         assert Member.objects.count() == counts.get(201, 0)
         status, _, _ = server.request("GET", "/api/health")
         assert status == 200
+        # A 20 MB body is refused before it is read, in the API's error shape.
+        status, body = server.announce_body("/api/members/join", 20 * 1024 * 1024)
+        assert (status, json.loads(body)) == (413, {"detail": "请求内容太大。", "errors": {}})
     finally:
         server.stop()
 
