@@ -90,3 +90,24 @@ class RateLimitCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}@{self.window_start}: {self.hits}"
+
+
+class FigureDelta(models.Model):
+    """One change of one officers' figure (core.figures): at an org path, on a day, +/-n.
+
+    Appended by the domain services in their own transaction and never updated; the brain app
+    folds the rows into its rollups and deletes them in the same transaction. A row with
+    ``moved_from`` set marks a subtree move (old path -> ``org_path``)."""
+
+    org_path = models.CharField(_("组织路径"), max_length=255, db_index=True)
+    metric = models.CharField(_("指标"), max_length=80, blank=True)
+    day = models.DateField(_("日期"))
+    delta = models.BigIntegerField(_("变化量"))
+    moved_from = models.CharField(_("原路径"), max_length=255, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("指标变化")
+        verbose_name_plural = _("指标变化")
+
+    def __str__(self):
+        return f"{self.org_path} {self.metric} {self.day} {self.delta:+d}"
