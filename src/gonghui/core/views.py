@@ -81,13 +81,10 @@ class AuditLogView(OfficerViewMixin, View):
         filters.pop("org", None)
         entries = selectors.audit_list(user=request.user, **filters).select_related("actor")
         page = Paginator(entries, 50).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
         context = {
             "form": form,
             "page": page,
             "rows": selectors.describe_audit(page.object_list, user=request.user),
-            "query": query.urlencode(),
             "listing": True,
         }
         return render(request, "core/audit_log.html", context, status=422 if form.errors else 200)
