@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gonghui.core.audit import mask_changes, mask_text
+from gonghui.core.history import actor_matches, who
 from gonghui.core.models import AuditAction, AuditLog
 
 # Reading as many rows as the largest member export: enough for any inspection, bounded memory.
@@ -41,7 +42,7 @@ def audit_list(
     if object_id:
         entries = entries.filter(object_id=object_id)
     if actor:
-        entries = entries.filter(actor_label__icontains=actor)
+        entries = entries.filter(actor_matches(actor))
     if org_path:
         entries = entries.filter(org_path__subtree_of=org_path)
     if start:
@@ -211,7 +212,7 @@ def describe_audit(entries, *, user) -> list[AuditRow]:
         row = AuditRow(
             entry=entry,
             time=timezone.localtime(entry.created_at, local),
-            actor=mask_text(entry.actor_label),
+            actor=who(entry.actor_label),
             object_repr=mask_text(entry.object_repr),
             type_label=type_labels[entry.content_type_id],
             action_label=actions.get(entry.action, entry.action),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms, template
 from django.utils.translation import gettext as _
 
+from gonghui.core.history import who
 from gonghui.core.scoping import Action, scope_for
 
 register = template.Library()
@@ -96,6 +97,12 @@ def account_label(user) -> str:
     if user.display_name:
         return mask_name(user.display_name)
     return _("职工")
+
+
+@register.filter(name="who")
+def who_filter(actor_label: str) -> str:
+    """The actor of a history or audit row in words (``core.history.who``)."""
+    return who(actor_label)
 
 
 # Field names that hold a phone number, digits only, or a decimal amount; the phone keypad and
