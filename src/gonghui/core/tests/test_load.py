@@ -72,6 +72,7 @@ def production_env(**extra) -> dict:
             "SECURE_COOKIES": "0",
             "DATABASE_URL": database_url(),
             "MEMBER_SMS_BACKEND": "gonghui.members.sms.SmsBackend",
+            "CASES_NOTIFY_BACKEND": "gonghui.cases.notify.NotifyBackend",
             "TASKS_BACKEND": "database",
             "MEMBER_ID_KEYS": f"k1:{KEYS[0]}",
             "MEMBER_ID_HASH_KEY": KEYS[1],
