@@ -87,9 +87,24 @@ class StationPublicOut(Schema):
     )
 
 
+class ClusterOut(Schema):
+    cell: str = Field(..., description="H3 网格编号")
+    count: int
+    open_count: int = Field(..., description="其中正在营业的驿站数")
+    display_latitude: float
+    display_longitude: float
+
+
 class MapOut(Schema):
     coordinate_system: str
     stations: list[StationPublicOut]
+    zoom: int | None = Field(None, description="请求的缩放级别；未给出时 stations 为全部驿站")
+    resolution: int | None = Field(None, description="聚合所用的 H3 分辨率；为空表示逐个驿站")
+    total: int = Field(0, description="范围内（符合筛选条件）的驿站总数")
+    clusters: list[ClusterOut] = []
+    extent: list[float] | None = Field(
+        None, description="全部启用驿站的范围：南,西,北,东（显示坐标）"
+    )
 
 
 class NearestQuery(Schema):
@@ -131,7 +146,7 @@ class PlaceOut(Schema):
 
 def _facility_codes(raw: list[str]) -> list[str]:
     codes = [c.strip() for item in raw for c in item.split(",") if c.strip()]
-    known = set(selectors.facilities().values_list("code", flat=True))
+    known = selectors.facility_codes()
     unknown = [c for c in codes if c not in known]
     if unknown:
         raise ValidationError(
@@ -142,13 +157,23 @@ def _facility_codes(raw: list[str]) -> list[str]:
 
 @router.get("/stations/facilities", auth=None, response=list[FacilityOut])
 def list_facilities(request):
-    return selectors.facilities()
+    return list(selectors.facility_list())
 
 
 class MapQuery(Schema):
     bbox: str | None = Field(
-        None, description="south,west,north,east（WGS-84）；不填则返回全部启用的驿站"
+        None,
+        description="south,west,north,east（WGS-84）；不填则返回全部启用的驿站（不给 zoom 时）",
     )
+    zoom: int | None = Field(
+        None,
+        ge=0,
+        le=22,
+        description="地图缩放级别：给出时按范围返回，13 级以下按 H3 网格聚合（clusters）",
+    )
+    open_now: bool = False
+    facility: list[str] = Field([], description="设施代码，须全部具备（给出 zoom 时有效）")
+    station_type: StationType | None = None
 
 
 def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
@@ -165,12 +190,54 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
 
 @router.get("/stations/map", auth=None, response=MapOut)
 def station_map(request, params: Query[MapQuery]):
+    """With ``zoom`` the map loads what is visible: the stations in ``bbox``, or clusters of them
+    per H3 cell below zoom 13, so a country view of 10^5 stations is a few hundred circles."""
     at = timezone.now()
+    if params.zoom is not None:
+        return _map_view(params, at)
     points = selectors.map_points(bbox=_bbox(params.bbox))
     memo: dict = {}
     return {
         "coordinate_system": coordinate_system(),
         "stations": [_station_public(p, at, memo=memo) for p in points],
+    }
+
+
+def _map_view(params: MapQuery, at) -> dict:
+    view = selectors.map_view(
+        bbox=_bbox(params.bbox) or (-90.0, -180.0, 90.0, 180.0),
+        zoom=params.zoom,
+        open_now=params.open_now,
+        facilities=_facility_codes(params.facility),
+        station_type=params.station_type,
+        at=at,
+    )
+    memo: dict = {}
+    clusters = []
+    for cluster in view.clusters:
+        lat, lon = display_coords(cluster.latitude, cluster.longitude)
+        clusters.append(
+            {
+                "cell": cluster.cell,
+                "count": cluster.count,
+                "open_count": view.open_counts.get(cluster.cell, 0),
+                "display_latitude": lat,
+                "display_longitude": lon,
+            }
+        )
+    extent = None
+    if view.extent:
+        south, west = display_coords(view.extent[0], view.extent[1])
+        north, east = display_coords(view.extent[2], view.extent[3])
+        extent = [south, west, north, east]
+    return {
+        "coordinate_system": coordinate_system(),
+        "zoom": params.zoom,
+        "resolution": view.resolution,
+        "total": view.total,
+        "clusters": clusters,
+        "stations": [_station_public(p, at, memo=memo) for p in view.points],
+        "extent": extent,
     }
 
 

@@ -1,27 +1,32 @@
 """The nearest-station index: a k-d tree on unit-sphere xyz of the active stations, held in
 memory per process and rebuilt when any station changes.
 
-Staleness check: one indexed ``MAX(updated_at)`` query per request. Every station write (fields,
-facilities, hours, exceptions) saves the station, so its ``updated_at`` moves; stations are
-deactivated, never deleted, by the services. The stamp also carries today's date so the
-exceptions kept in memory (those not yet over) stay right across midnight. Two writers committing
-out of timestamp order on PostgreSQL could leave the maximum unchanged, so an index is also
-rebuilt when it is older than ``MAX_AGE_S``: staleness is bounded either way.
+Staleness check: one primary-key read of ``IndexVersion`` per request. Every station write
+(fields, facilities, hours, exceptions, the facility list) sets a new version token in its own
+transaction (``bump_version``), so a change invalidates by version, never by age. A stale index
+is rebuilt in a background thread and swapped in whole; requests meanwhile answer from the one
+they have (see ``get_built``). The index also carries the day it was built for, so the exceptions
+kept in memory (those not yet over) stay right across midnight.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import h3.api.basic_int as h3_int
 import numpy as np
 from scipy.spatial import cKDTree
 
 from . import hours as hours_lib
 from .geo import chord_to_m, m_to_chord, to_xyz
+
+# Map clusters: one H3 resolution per pair of zoom levels, coarse (res 2, cells ~300 km across)
+# at a country view down to res 7 (~2.5 km) at a district view.
+CLUSTER_RESOLUTIONS = range(2, 8)
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,16 @@ class StationPoint:
         return hours_lib.is_open(self.weekly, self.exceptions, at)
 
 
+@dataclass(frozen=True)
+class Cluster:
+    """Several stations in one H3 cell: the map draws one circle with the count."""
+
+    cell: str
+    count: int
+    latitude: float
+    longitude: float
+
+
 class StationIndex:
     """Nearest queries, optionally restricted by a boolean mask over the stations.
 
@@ -62,6 +77,7 @@ class StationIndex:
         n = len(self.points)
         lats = np.fromiter((p.latitude for p in self.points), float, n)
         lons = np.fromiter((p.longitude for p in self.points), float, n)
+        self.lats, self.lons = lats, lons
         self.xyz = to_xyz(lats, lons)
         self.tree = cKDTree(self.xyz) if n else None
         week_ids: dict[tuple, int] = {}
@@ -74,6 +90,18 @@ class StationIndex:
         )
         self._facility_masks: dict[str, np.ndarray] = {}
         self._type_masks: dict[str, np.ndarray] = {}
+        self.cells: dict[int, np.ndarray] = {}
+        if n:
+            finest = max(CLUSTER_RESOLUTIONS)
+            fine = [h3_int.latlng_to_cell(a, b, finest) for a, b in zip(lats, lons, strict=True)]
+            for res in CLUSTER_RESOLUTIONS:
+                cells = fine if res == finest else [h3_int.cell_to_parent(c, res) for c in fine]
+                self.cells[res] = np.fromiter(cells, np.uint64, n)
+        self.extent = (
+            (float(lats.min()), float(lons.min()), float(lats.max()), float(lons.max()))
+            if n
+            else None
+        )
 
     def __len__(self):
         return len(self.points)
@@ -169,11 +197,32 @@ class StationIndex:
         nearest = nearest[np.argsort(chords[nearest], kind="stable")]
         return self._pairs(selected[nearest], chords[nearest])
 
+    def within_mask(self, south: float, west: float, north: float, east: float) -> np.ndarray:
+        lat, lon = self.lats, self.lons
+        return (lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)
+
     def within(self, south: float, west: float, north: float, east: float) -> list[StationPoint]:
-        lat = np.fromiter((p.latitude for p in self.points), float, len(self.points))
-        lon = np.fromiter((p.longitude for p in self.points), float, len(self.points))
-        inside = (lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)
+        inside = self.within_mask(south, west, north, east)
         return [self.points[int(i)] for i in np.flatnonzero(inside)]
+
+    def clusters(self, selected: np.ndarray, res: int) -> tuple[list[Cluster], np.ndarray]:
+        """Group the stations at ``selected`` (indexes) by their H3 cell at ``res``: a cell
+        holding several is one cluster at the mean position of its stations; the indexes of
+        stations alone in their cell come back as points."""
+        if len(selected) == 0:
+            return [], selected
+        cells, inverse, counts = np.unique(
+            self.cells[res][selected], return_inverse=True, return_counts=True
+        )
+        inverse = inverse.ravel()
+        lat = np.bincount(inverse, self.lats[selected]) / counts
+        lon = np.bincount(inverse, self.lons[selected]) / counts
+        several = counts > 1
+        clusters = [
+            Cluster(h3_int.int_to_str(int(cells[i])), int(counts[i]), float(lat[i]), float(lon[i]))
+            for i in np.flatnonzero(several)
+        ]
+        return clusters, selected[~several[inverse]]
 
     def _found(self, indexes, chords) -> list[tuple[StationPoint, float]]:
         inside = indexes < len(self.points)  # the tree's "none within the bound" marker
@@ -187,17 +236,23 @@ class StationIndex:
         ]
 
 
-MAX_AGE_S = 300
-_lock = threading.Lock()
-_cached: dict = {"stamp": None, "index": None, "built": 0.0}
+def current_version() -> str:
+    """The token of the station data in the database: one primary-key read."""
+    from .models import IndexVersion
+
+    row = IndexVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    return row or ""
 
 
-def _stamp(today: dt.date):
-    from django.db.models import Max
+def bump_version() -> str:
+    """Called by every write that changes what the index holds, inside its transaction: the row
+    lock serialises writers and the token commits (or rolls back) with the change."""
+    from .models import IndexVersion
 
-    from .models import Station
-
-    return (Station.objects.aggregate(last=Max("updated_at"))["last"], today)
+    token = uuid.uuid4().hex
+    if not IndexVersion.objects.filter(pk=1).update(token=token):
+        IndexVersion.objects.update_or_create(pk=1, defaults={"token": token})
+    return token
 
 
 def build_index(today: dt.date) -> StationIndex:
@@ -273,15 +328,117 @@ def build_index(today: dt.date) -> StationIndex:
     return StationIndex(points)
 
 
-def get_index(now: dt.datetime | None = None) -> StationIndex:
+@dataclass(frozen=True)
+class Built:
+    """An index with the data version and the day it was built for; swapped in as one object."""
+
+    version: str
+    today: dt.date
+    index: StationIndex
+    facilities: tuple  # the Facility rows, in order: the public filter list, cached with it
+
+
+class _Holder:
+    """The process's current index. Readers take ``current`` without a lock (one attribute
+    read is atomic); a rebuild runs in one background thread and replaces ``current`` when it
+    is complete, so no request ever waits for it and none sees a half-built index."""
+
+    def __init__(self):
+        self.current: Built | None = None
+        self.lock = threading.Lock()  # guards starting a build, never held by a reader
+        self.first = threading.Lock()  # the very first build of a process
+        self.rebuilding: threading.Thread | None = None
+        self.builds = 0  # completed builds, for tests and the benchmark
+
+
+_holder = _Holder()
+
+
+def _build(today: dt.date) -> Built:
+    # The version is read before the data, so the data is at least as new as its label; a
+    # change committed in between only causes one more (harmless) rebuild.
+    from .models import Facility
+
+    version = current_version()
+    index = build_index(today)
+    facilities = tuple(Facility.objects.all())
+    built = Built(version=version, today=today, index=index, facilities=facilities)
+    _holder.builds += 1
+    return built
+
+
+def _rebuild_loop() -> None:
+    from django.db import close_old_connections, connection
+    from django.utils import timezone
+
+    try:
+        while True:
+            today = hours_lib.local(timezone.now()).date()
+            built = _build(today)
+            _holder.current = built
+            # Checked under the lock a request takes to start a rebuild: a change committed
+            # after this check finds no rebuild running and starts the next one.
+            with _holder.lock:
+                if current_version() == built.version:
+                    _holder.rebuilding = None
+                    break
+    finally:
+        with _holder.lock:
+            if _holder.rebuilding is threading.current_thread():
+                _holder.rebuilding = None
+        close_old_connections()
+        connection.close()
+
+
+def rebuild_in_background() -> threading.Thread:
+    """Start a rebuild unless one is running; returns the thread doing it."""
+    with _holder.lock:
+        if _holder.rebuilding is None:
+            thread = threading.Thread(target=_rebuild_loop, name="station-index", daemon=True)
+            _holder.rebuilding = thread
+            thread.start()
+        return _holder.rebuilding
+
+
+def background_enabled() -> bool:
+    from django.conf import settings
+
+    return getattr(settings, "STATION_INDEX_BACKGROUND", True)
+
+
+def get_built(now: dt.datetime | None = None) -> Built:
+    """The index for a request. Up to date: returned at once. Out of date (the version token
+    moved, or the day changed): a background rebuild starts and this request is answered from
+    the index it has, so the first request after a change costs what any other does. Only a
+    process with no index yet builds one in the request, once (``warm()`` does that at worker
+    start). With ``STATION_INDEX_BACKGROUND = False`` (the test settings) a stale index is
+    rebuilt in the request, so a test sees its own writes at once."""
     from django.utils import timezone
 
     today = hours_lib.local(now or timezone.now()).date()
-    stamp = _stamp(today)
-    with _lock:
-        expired = time.monotonic() - _cached["built"] > MAX_AGE_S
-        if _cached["stamp"] != stamp or _cached["index"] is None or expired:
-            _cached["index"] = build_index(today)
-            _cached["stamp"] = stamp
-            _cached["built"] = time.monotonic()
-        return _cached["index"]
+    version = current_version()
+    built = _holder.current
+    if built is not None and built.version == version and built.today == today:
+        return built
+    if built is None or not background_enabled():
+        with _holder.first:
+            built = _holder.current
+            if built is None or built.version != version or built.today != today:
+                built = _holder.current = _build(today)
+        return built
+    rebuild_in_background()
+    return built
+
+
+def get_index(now: dt.datetime | None = None) -> StationIndex:
+    return get_built(now).index
+
+
+def warm() -> threading.Thread:
+    """Build the first index at worker start, off the request path."""
+    return rebuild_in_background()
+
+
+def forget() -> None:
+    """Drop this process's index (tests that need a cold start)."""
+    _holder.current = None

@@ -229,3 +229,21 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.station_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class IndexVersion(models.Model):
+    """One row: the version of the public station data (stations, their hours, exceptions and
+    the facility list). Every write that changes what the public map or "nearest" answers sets a
+    fresh random token in the same transaction, so each worker process knows its in-memory index
+    is out of date with one primary-key read, and a token is never reused (not even after a
+    rolled-back transaction, as a counter would be)."""
+
+    token = models.CharField(_("版本"), max_length=32)
+    changed_at = models.DateTimeField(_("更改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("驿站索引版本")
+        verbose_name_plural = _("驿站索引版本")
+
+    def __str__(self):
+        return self.token

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import h3.api.basic_int as h3_int
 import numpy as np
 from django.conf import settings
 from django.db.models import Avg, Count
@@ -16,7 +17,7 @@ from gonghui.core.scoping import Action, get_visible_or_404
 from gonghui.core.text import search_key
 
 from . import hours as hours_lib
-from .index import StationPoint, get_index
+from .index import CLUSTER_RESOLUTIONS, Cluster, StationPoint, get_built, get_index
 from .models import CheckIn, Facility, Station
 
 NEAREST_MAX_K = 50
@@ -60,8 +61,30 @@ def public_stations():
     )
 
 
+def public_count() -> int:
+    return len(get_index())
+
+
+def nearest_public_stations(*, lat: float, lon: float, k: int) -> list[Station]:
+    """The ``k`` active stations nearest a place, nearest first, as model rows for the
+    server-rendered list (the index picks them, one query loads them)."""
+    ids = [p.id for p, _d in get_index().nearest(lat, lon, k)]
+    rows = public_stations().in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def facilities():
     return Facility.objects.all()
+
+
+def facility_list() -> tuple[Facility, ...]:
+    """The facility list for the public pages and filters: cached with the station index and
+    refreshed by the same version token, so it costs no query per request."""
+    return get_built().facilities
+
+
+def facility_codes() -> set[str]:
+    return {f.code for f in facility_list()}
 
 
 def nearest(
@@ -223,6 +246,75 @@ def map_points(*, bbox: tuple[float, float, float, float] | None = None) -> list
     index = get_index()
     points = index.within(*bbox) if bbox else index.points
     return sorted(points, key=lambda p: p.name)
+
+
+# At this zoom and closer the map gets the stations themselves; farther out, clusters.
+MAP_POINTS_ZOOM = 13
+# A box at point zoom holding more than this still gets clusters (at the finest resolution).
+MAP_POINTS_MAX = 2000
+
+
+def map_resolution(zoom: int) -> int | None:
+    """The H3 resolution the map clusters at for a Leaflet zoom level, None for points: two
+    zoom levels per resolution keep a cluster a few dozen pixels across."""
+    if zoom >= MAP_POINTS_ZOOM:
+        return None
+    return min(max(zoom // 2, min(CLUSTER_RESOLUTIONS)), max(CLUSTER_RESOLUTIONS))
+
+
+@dataclass
+class MapView:
+    """What the map draws for one viewport: clusters (several stations in one H3 cell) and
+    single stations; ``total`` is every station in the box that matches the filters."""
+
+    total: int
+    resolution: int | None
+    clusters: list[Cluster]
+    points: list[StationPoint]
+    open_counts: dict[str, int]
+    extent: tuple[float, float, float, float] | None
+
+
+def map_view(
+    *,
+    bbox: tuple[float, float, float, float],
+    zoom: int,
+    open_now: bool = False,
+    facilities: list[str] | None = None,
+    station_type: str | None = None,
+    at: dt.datetime | None = None,
+) -> MapView:
+    """The active stations in a box for the public map, from the index: clustered by H3 cell
+    below ``MAP_POINTS_ZOOM`` (or when the box holds too many), the stations themselves above.
+    Numpy passes over the index; no query."""
+    at = at or timezone.now()
+    index = get_index(at)
+    if not len(index):
+        return MapView(0, map_resolution(zoom), [], [], {}, None)
+    inside = index.within_mask(*bbox)
+    mask = index.mask(
+        at=at, open_now=open_now, facilities=facilities or (), station_type=station_type
+    )
+    if mask is not None:
+        inside &= mask
+    selected = np.flatnonzero(inside)
+    res = map_resolution(zoom)
+    if res is None and len(selected) > MAP_POINTS_MAX:
+        res = max(CLUSTER_RESOLUTIONS)
+    if res is None:
+        clusters, singles = [], selected
+    else:
+        clusters, singles = index.clusters(selected, res)
+    open_counts: dict[str, int] = {}
+    if clusters:
+        now_open = index.open_mask(at)[selected]
+        cells = index.cells[res][selected]
+        wanted = {h3_int.str_to_int(c.cell) for c in clusters}
+        for cell, count in zip(*np.unique(cells[now_open], return_counts=True), strict=True):
+            if int(cell) in wanted:
+                open_counts[h3_int.int_to_str(int(cell))] = int(count)
+    points = sorted((index.points[int(i)] for i in singles), key=lambda p: p.name)
+    return MapView(len(selected), res, clusters, points, open_counts, index.extent)
 
 
 def place_lookup(*, q: str) -> tuple[float, float, str] | None:

@@ -18,6 +18,7 @@ from . import hours as hours_lib
 from . import photos
 from .display import needs_gcj02
 from .geo import in_china
+from .index import bump_version
 from .models import CheckIn, Facility, HoursException, OpeningHours, Station, StationPhoto
 
 EDITABLE_FIELDS = (
@@ -137,6 +138,7 @@ def station_create(
     station.save()
     station.facilities.set(facility_rows)
     _write_hours(station, weekly)
+    bump_version()
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -176,6 +178,7 @@ def station_update(
         station.facilities.set(facility_rows)
     if weekly is not None:
         _write_hours(station, weekly)
+    bump_version()
     changes = audit.diff(before, _snapshot(station))
     if changes:
         audit.record(
@@ -237,7 +240,8 @@ def station_add_exception(
     )
     exception.full_clean()
     exception.save()
-    station.save(update_fields=["updated_at"])  # the nearest-station index keys on this
+    station.save(update_fields=["updated_at"])
+    bump_version()  # the nearest-station index keys on this
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -255,6 +259,7 @@ def station_remove_exception(*, actor, exception: HoursException) -> None:
     snapshot = audit.snapshot(exception)
     exception.delete()
     station.save(update_fields=["updated_at"])
+    bump_version()
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -308,6 +313,7 @@ def facility_create(*, actor, code: str, name: str) -> Facility:
     )
     facility.full_clean()
     facility.save()
+    bump_version()  # the public facility list is cached with the index
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -328,6 +334,8 @@ def facilities_seed() -> int:
             code=code, defaults={"name": name, "sort_order": order * 10}
         )
         created += made
+    if created:
+        bump_version()
     return created
 
 

@@ -82,11 +82,20 @@ class PublicMapView(View):
 
     def get(self, request):
         at = timezone.now()
-        stations = list(selectors.public_stations()[: MAP_LIST_LIMIT + 1])
+        origin = self._origin(request)
+        if origin is None:
+            stations = list(selectors.public_stations()[: MAP_LIST_LIMIT + 1])
+            truncated = len(stations) > MAP_LIST_LIMIT
+        else:
+            # From a place the list is the nearest stations, however many there are in all.
+            stations = selectors.nearest_public_stations(
+                lat=origin[0], lon=origin[1], k=MAP_LIST_LIMIT
+            )
+            truncated = selectors.public_count() > MAP_LIST_LIMIT
         context = {
             "cards": station_cards(stations[:MAP_LIST_LIMIT], at),
-            "truncated": len(stations) > MAP_LIST_LIMIT,
-            "facilities": selectors.facilities(),
+            "truncated": truncated,
+            "facilities": selectors.facility_list(),
             "types": StationType.choices,
             "tile_url": tile_url(),
             "coordinate_system": coordinate_system(),
@@ -102,6 +111,14 @@ class PublicMapView(View):
             context["cards"].sort(key=lambda card: card["metres"])
         return render(request, "stations/map.html", context)
 
+    def _origin(self, request) -> tuple[float, float] | None:
+        position = _position(request)
+        place = request.GET.get("place", "").strip()[:100]
+        if position is None and place:
+            found = selectors.place_lookup(q=place)
+            position = found[:2] if found else None
+        return position
+
     def _nearest(self, request, at) -> dict:
         place = request.GET.get("place", "").strip()[:100]
         position, label = _position(request), ""
@@ -112,7 +129,7 @@ class PublicMapView(View):
             position, label = found[:2], found[2]
         if position is None:
             return {}
-        known = set(selectors.facilities().values_list("code", flat=True))
+        known = selectors.facility_codes()
         wanted = [c for c in request.GET.getlist("facility") if c in known]
         kind = request.GET.get("station_type") or None
         near = selectors.near_me(
