@@ -1,5 +1,9 @@
 """Accessibility of the shared templates: pager, form errors, tables, skip link, messages, contrast."""
 
+from html.parser import HTMLParser
+
+import pytest
+from django import forms
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -32,3 +36,90 @@ def test_pager_first_and_last_pages_offer_one_way_and_a_single_page_no_pager():
     request = RequestFactory().get("/list/")
     single = Paginator(range(3), 10).get_page(1)
     assert render_to_string("core/_pager.html", {"page": single}, request=request).strip() == ""
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, and the text inside each element that has an id."""
+
+    VOID = {"input", "br", "img", "meta", "link", "hr", "source", "area", "col", "wbr"}
+
+    def __init__(self, html):
+        super().__init__()
+        self.tags, self.text_by_id, self._open = [], {}, []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag not in self.VOID:
+            self._open.append((tag, attrs.get("id")))
+            if attrs.get("id"):
+                self.text_by_id[attrs["id"]] = ""
+
+    def handle_endtag(self, tag):
+        while self._open:
+            if self._open.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        for _tag, element_id in self._open:
+            if element_id:
+                self.text_by_id[element_id] += data
+
+    def find(self, tag, **attrs):
+        return [
+            a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())
+        ]
+
+
+@pytest.mark.django_db
+def test_a_form_error_is_tied_to_its_input_on_a_real_page(client, personas):
+    client.force_login(personas.luohe_officer)
+    response = client.get("/audit/", {"start": "not-a-date", "actor": "someone"})
+    assert response.status_code == 422
+    page = Elements(response.content.decode())
+    (start,) = page.find("input", name="start")
+    assert start["aria-invalid"] == "true"
+    assert start["aria-describedby"] == "id_start_error"
+    assert (
+        "有效的日期" in page.text_by_id["id_start_error"]
+        or "valid date" in page.text_by_id["id_start_error"]
+    )
+    (actor,) = page.find("input", name="actor")
+    assert "aria-invalid" not in actor and "aria-describedby" not in actor
+
+
+class ChoiceForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, label="令牌")
+    kind = forms.ChoiceField(
+        label="类别",
+        choices=[("a", "甲"), ("b", "乙")],
+        widget=forms.RadioSelect,
+        help_text="选一个",
+    )
+    note = forms.CharField(label="备注", help_text="不超过十个字", max_length=10)
+
+
+def test_radio_group_is_a_fieldset_described_by_help_and_error_and_hidden_errors_are_shown():
+    form = ChoiceForm({"note": "太长了太长了太长了太长了"})
+    page = Elements(render_to_string("form_fields.html", {"form": form}))
+    (group,) = page.find("fieldset")
+    assert group["aria-describedby"] == "id_kind_helptext id_kind_error"
+    assert page.text_by_id["id_kind_helptext"] == "选一个"
+    assert page.text_by_id["id_kind_error"].strip() == "这个字段是必填项。"
+    assert [radio["aria-invalid"] for radio in page.find("input", type="radio")] == ["true", "true"]
+    (note,) = page.find("input", name="note")
+    assert note["aria-invalid"] == "true"
+    assert note["aria-describedby"] == "id_note_helptext id_note_error"
+    assert "10" in page.text_by_id["id_note_error"]
+    (hidden_error,) = page.find("div", role="alert")
+    assert hidden_error["data-field"] == "token"
+
+
+def test_a_valid_field_with_help_is_described_by_the_help_only():
+    form = ChoiceForm({"token": "x", "kind": "a", "note": "好"})
+    assert form.is_valid()
+    page = Elements(render_to_string("form_fields.html", {"form": form}))
+    (note,) = page.find("input", name="note")
+    assert note["aria-describedby"] == "id_note_helptext" and "aria-invalid" not in note
+    assert not page.find("div", role="alert")
