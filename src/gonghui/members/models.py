@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.history import HistoryEvent
 from gonghui.core.models import TimeStampedModel
 from gonghui.core.scoping import ScopedQuerySet
 from gonghui.core.text import search_key
@@ -64,11 +65,13 @@ class Member(TimeStampedModel):
     and never decrypt.
     """
 
+    # No index of its own: the (union, status) index serves every query by union.
     union = models.ForeignKey(
         "organizations.Organization",
         verbose_name=_("所属工会"),
         on_delete=models.PROTECT,
         related_name="members",
+        db_index=False,
     )
     name = models.CharField(_("姓名"), max_length=60)
     id_card_encrypted = models.CharField(_("身份证号码（加密）"), max_length=200, editable=False)
@@ -149,7 +152,12 @@ class Member(TimeStampedModel):
         related_name="member",
     )
     # Simplified, lower-cased name and employer: Traditional or Simplified queries both match.
-    search_text = models.CharField(max_length=300, editable=False, db_index=True)
+    # Searched by substring: a pg_trgm GIN index on PostgreSQL (migration 0006), no b-tree.
+    search_text = models.CharField(max_length=300, editable=False)
+    # The last four of the ID number and of the phone, indexed: "search by the last digits" is
+    # an equality lookup, not a LIKE '%1234' scan.
+    id_last4 = models.CharField(max_length=4, editable=False, blank=True, db_index=True)
+    phone_last4 = models.CharField(max_length=4, editable=False, blank=True, db_index=True)
 
     objects = MemberQuerySet.as_manager()
     scope_path_lookup = "union__path"
@@ -171,11 +179,17 @@ class Member(TimeStampedModel):
         return f"{self.name}（{self.member_number}）"
 
     def save(self, *args, **kwargs):
-        self.search_text = search_key(f"{self.name} {self.employer_name}")
+        self.fill_derived()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("members:detail", args=[self.pk])
+
+    def fill_derived(self) -> None:
+        """The search columns, from the fields they derive from (bulk writes call this too)."""
+        self.search_text = search_key(f"{self.name} {self.employer_name}")
+        self.id_last4 = (self.id_card_masked or "")[-4:]
+        self.phone_last4 = (self.phone or "")[-4:]
 
     @property
     def is_active(self) -> bool:
@@ -188,7 +202,7 @@ class Member(TimeStampedModel):
         return mask_phone(self.phone)
 
 
-class MemberEvent(models.Model):
+class MemberEvent(HistoryEvent):
     """One change in a membership (会籍变化): join, approval, transfer out/in, retention, removal,
     withdrawal, lapse. The member's history is these rows in order; they are never edited."""
 
@@ -199,7 +213,6 @@ class MemberEvent(models.Model):
     reason = models.CharField(
         _("原因"), max_length=30, choices=EventReason.choices, blank=True, default=""
     )
-    note = models.CharField(_("说明"), max_length=300, blank=True)
     status_before = models.CharField(_("变更前状态"), max_length=20, blank=True)
     status_after = models.CharField(_("变更后状态"), max_length=20, blank=True)
     union = models.ForeignKey(
@@ -216,27 +229,13 @@ class MemberEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("经办人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    actor_label = models.CharField(_("经办人名称"), max_length=150, blank=True)
-    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_lookup = "member__union__path"
 
-    class Meta:
+    class Meta(HistoryEvent.Meta):
         verbose_name = _("会籍变化记录")
         verbose_name_plural = _("会籍变化记录")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.member_id} {self.kind} {self.created_at:%Y-%m-%d}"
 
 
 class UnionJoinPolicy(models.Model):
@@ -334,7 +333,7 @@ class PhoneCode(models.Model):
     """A one-time code sent to a phone. Only its keyed hash is stored; a code is good for a few
     minutes and a few attempts, then it is spent."""
 
-    phone = models.CharField(_("手机号码"), max_length=11, db_index=True)
+    phone = models.CharField(_("手机号码"), max_length=11)
     purpose = models.CharField(_("用途"), max_length=20)
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
@@ -349,6 +348,8 @@ class PhoneCode(models.Model):
         verbose_name = _("短信验证码")
         verbose_name_plural = _("短信验证码")
         ordering = ["-created_at", "-id"]
+        # "The phone's latest code for this purpose" is one index probe.
+        indexes = [models.Index(fields=["phone", "purpose", "-created_at"])]
 
     def __str__(self):
         return f"{self.phone[:3]}**** {self.purpose}"

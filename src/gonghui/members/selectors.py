@@ -46,8 +46,11 @@ def member_list(
                 match = Q(id_card_hash=crypto.id_hash(text))
             elif len(text) == MEMBER_NUMBER_LENGTH:
                 match = Q(member_number=text)
-            elif len(text) <= 4:
-                match = Q(id_card_masked__endswith=text) | Q(phone__endswith=text)
+            elif len(text) == 4:
+                # Indexed columns: an equality probe each, not a LIKE '%1234' scan.
+                match = Q(id_last4=text) | Q(phone_last4=text)
+            elif len(text) < 4:
+                match = Q(id_last4__endswith=text) | Q(phone_last4__endswith=text)
             else:
                 match = Q(phone__endswith=text) | Q(member_number__endswith=text)
             members = members.filter(match)

@@ -8,8 +8,8 @@ import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +27,7 @@ from gonghui.core.validators import (
 )
 from gonghui.organizations.models import Organization
 
-from . import crypto, sms
+from . import crypto, rows, sms
 from .choices import (
     HOLDING_STATUSES,
     EventKind,
@@ -40,7 +40,6 @@ from .choices import (
 from .models import (
     Member,
     MemberEvent,
-    MemberNumberCounter,
     PhoneCode,
     TransferRequest,
     UnionJoinPolicy,
@@ -122,21 +121,15 @@ def check_accepts_joins(union: Organization, field: str = "union_id") -> UnionJo
 
 
 def allocate_member_numbers(union: Organization, count: int = 1) -> list[str]:
-    """``count`` fresh numbers: the region code of the first union and a national serial.
-
-    Called outside a transaction (a single join), the block commits at once, so concurrent
-    joins hold the counter's row lock for one statement rather than their whole insert; a join
-    that then fails leaves a gap in the serials, never a duplicate."""
-    with transaction.atomic():
-        MemberNumberCounter.objects.get_or_create(name="member")
-        counter = MemberNumberCounter.objects.select_for_update().get(name="member")
-        first = counter.value + 1
-        MemberNumberCounter.objects.filter(pk=counter.pk).update(value=F("value") + count)
-    return [f"{union.region_code}{serial:010d}" for serial in range(first, first + count)]
+    """``count`` fresh numbers: the region code of ``union`` and a national serial (a
+    PostgreSQL sequence; on SQLite one UPDATE of the counter row). A join that then fails
+    leaves a gap in the serials, never a duplicate."""
+    return [rows.format_number(union.region_code, s) for s in rows.allocate_serials(count)]
 
 
 def _event(member, kind, *, actor, union=None, other_union=None, reason="", note="", before=""):
-    return MemberEvent(
+    return MemberEvent.build(
+        actor=actor,
         member=member,
         kind=kind,
         reason=reason or "",
@@ -145,8 +138,6 @@ def _event(member, kind, *, actor, union=None, other_union=None, reason="", note
         status_after=member.status,
         union=union or member.union,
         other_union=other_union,
-        actor=actor_fk(actor),
-        actor_label=actor_label(actor),
     )
 
 
@@ -217,14 +208,16 @@ def member_join(
     if channel != JoinChannel.ONLINE:
         require_in_scope(actor, union.path, Action.CHANGE)
 
-    existing = find_member_by_id_card(number)
-    if existing is not None:
-        return JoinResult(
-            _rejoin(actor=actor, member=existing, union=union, channel=channel, phone=phone),
-            False,
-        )
-
-    policy = check_accepts_joins(union)
+    policy = join_policy(union)
+    if not union.is_active or not policy.accepts_joins:
+        # Refused for a new person; someone with a record gets what their record says.
+        existing = find_member_by_id_card(number)
+        if existing is not None:
+            return JoinResult(
+                _rejoin(actor=actor, member=existing, union=union, channel=channel, phone=phone),
+                False,
+            )
+        check_accepts_joins(union)
     approved = channel != JoinChannel.ONLINE or policy.auto_approve
     member = Member(
         union=union,
@@ -244,22 +237,21 @@ def member_join(
         **locations,
     )
     _validate_new_member(member)
-    member.member_number = allocate_member_numbers(union)[0]
-    try:
-        with transaction.atomic():
-            member.save()
+    # One transaction, no savepoint: the INSERT ... ON CONFLICT on the ID hash (which draws the
+    # member number inside it) settles a parallel join of the same person without an error,
+    # and the history and audit rows commit with the record.
+    with transaction.atomic(savepoint=False):
+        inserted = rows.member_insert(member)
+        if inserted:
             _event(member, EventKind.JOIN, actor=actor, before="").save()
             _audit(actor, AuditAction.CREATE, member, {})
-    except IntegrityError:
-        # A parallel request inserted the same person first: answer with that record.
-        existing = find_member_by_id_card(number)
-        if existing is None:
-            raise
-        return JoinResult(
-            _rejoin(actor=actor, member=existing, union=union, channel=channel, phone=phone),
-            False,
-        )
-    return JoinResult(member, True)
+    if inserted:
+        return JoinResult(member, True)
+    # Someone with this ID number is on record (or a parallel request inserted them first).
+    existing = find_member_by_id_card(number)
+    return JoinResult(
+        _rejoin(actor=actor, member=existing, union=union, channel=channel, phone=phone), False
+    )
 
 
 def already_member_error() -> ValidationError:
@@ -722,6 +714,23 @@ def _code_spend(code_id: int, *, used_for: str = "") -> None:
         raise ValidationError({"code": _("验证码已失效，请重新获取。")})
 
 
+def _code_spend_if_valid(*, phone: str, code: str, purpose: str, used_for: str) -> bool:
+    latest = (
+        PhoneCode.objects.filter(phone=phone, purpose=purpose)
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
+    )
+    now = timezone.now()
+    spent = PhoneCode.objects.filter(
+        pk=Subquery(latest),
+        code_hash=crypto.code_hash(phone, purpose, code or ""),
+        expires_at__gt=now,
+        attempts__lt=CODE_MAX_ATTEMPTS,
+        used_at__isnull=True,
+    ).update(used_at=now, used_for=used_for)
+    return bool(spent)
+
+
 def phone_code_check(*, phone: str, code: str, purpose: str = "login") -> None:
     """Check ``code`` against the phone's latest code and spend it: a code proves the phone
     once."""
@@ -746,28 +755,36 @@ def member_join_online(*, union: Organization, phone: str, code: str, **fields) 
     number = clean_id_card(fields.get("id_card", ""))
     phone = clean_phone(phone)
     number_hash = crypto.id_hash(number)
-    code_id = _code_verified(phone=phone, code=code, purpose="join", spent_for=number_hash)
-    if code_id is None:
-        existing = find_member_by_id_card(number)
-        if existing is None:
-            raise ValidationError({"code": _("验证码已失效，请重新获取。")})
-        if existing.phone != phone:
-            raise already_member_error()
-        return JoinResult(existing, False)
-    refusal = None
-    with transaction.atomic():
-        _code_spend(code_id, used_for=number_hash)
-        try:
-            result = member_join(
-                actor=None, union=union, phone=phone, channel=JoinChannel.ONLINE, **fields
-            )
-        except ValidationError as exc:
-            if not is_already_member(exc):
-                raise
-            refusal = exc
-    if refusal is not None:
-        raise refusal
-    return result
+    for _attempt in range(2):
+        refusal = result = None
+        with transaction.atomic():
+            # The code check is one conditional UPDATE that spends the phone's latest code if
+            # it is this one, unexpired, unspent and not worn out; a parallel request with the
+            # same code waits for this row lock and then finds it spent.
+            if _code_spend_if_valid(phone=phone, code=code, purpose="join", used_for=number_hash):
+                try:
+                    result = member_join(
+                        actor=None, union=union, phone=phone, channel=JoinChannel.ONLINE, **fields
+                    )
+                except ValidationError as exc:
+                    if not is_already_member(exc):
+                        raise
+                    refusal = exc
+        if refusal is not None:
+            raise refusal
+        if result is not None:
+            return result
+        # Not spendable: say why (a wrong guess counts), or recognise the same join re-submitted.
+        code_id = _code_verified(phone=phone, code=code, purpose="join", spent_for=number_hash)
+        if code_id is None:
+            existing = find_member_by_id_card(number)
+            if existing is None:
+                raise ValidationError({"code": _("验证码已失效，请重新获取。")})
+            if existing.phone != phone:
+                raise already_member_error()
+            return JoinResult(existing, False)
+        # The code became spendable in between (a parallel join with it rolled back): again.
+    raise ValidationError({"code": _("验证码已失效，请重新获取。")})
 
 
 def worker_account_for_phone(*, phone: str, member: Member | None = None):
