@@ -60,11 +60,16 @@ def shipped_data_names() -> set[str]:
 
 
 def all_choices() -> list[type[models.Choices]]:
+    """Every TextChoices/IntegerChoices class the platform's apps define."""
+    from django.apps import apps
+
     found = []
-    for app in ("accounts", "activities", "cases", "enterprises", "members", "organizations"):
+    for config in apps.get_app_configs():
+        if not config.name.startswith("gonghui."):
+            continue
         for module_name in ("choices", "models"):
             try:
-                module = importlib.import_module(f"gonghui.{app}.{module_name}")
+                module = importlib.import_module(f"{config.name}.{module_name}")
             except ModuleNotFoundError:
                 continue
             found.extend(
@@ -74,11 +79,6 @@ def all_choices() -> list[type[models.Choices]]:
                 and issubclass(value, models.Choices)
                 and value.__module__ == module.__name__
             )
-    found.extend(
-        value
-        for value in vars(importlib.import_module("gonghui.stations.choices")).values()
-        if isinstance(value, type) and issubclass(value, models.Choices)
-    )
     return found
 
 
