@@ -97,5 +97,7 @@ def test_parallel_enrolments_of_one_person_settle_on_the_id_hash_conflict():
     # Each of the six drew a serial inside its INSERT: five lost the ID-hash conflict.
     assert _serial_last_value() - before == threads_n
     assert list(MemberEvent.objects.values_list("member_id", "kind")) == [(member.pk, "join")]
-    audit_rows = AuditLog.objects.filter(object_id=str(member.pk), action=AuditAction.CREATE)
+    audit_rows = AuditLog.objects.filter(
+        content_type__model="member", object_id=str(member.pk), action=AuditAction.CREATE
+    )
     assert audit_rows.count() == 1
