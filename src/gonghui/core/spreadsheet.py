@@ -120,7 +120,14 @@ def read_table(content: bytes) -> Table:
             raise ValidationError({"file": _("文件不是有效的Excel表格（.xlsx）。")}) from None
         return Table(rows=[[("" if c is None else c) for c in row] for row in rows], merged=merged)
     text = decode_csv(content)
-    return Table(rows=[list(row) for row in csv.reader(io.StringIO(text))])
+    try:
+        return Table(rows=[list(row) for row in csv.reader(io.StringIO(text))])
+    except csv.Error:
+        # A field over the csv module's 128 KiB limit, a NUL byte, an unclosed quote: no roster
+        # cell is like that, so the file is refused as a whole rather than half read.
+        raise ValidationError(
+            {"file": _("CSV文件格式有误（单元格过长或引号不成对），请用Excel另存为.xlsx后再导入。")}
+        ) from None
 
 
 def header_key(value: Any) -> str:

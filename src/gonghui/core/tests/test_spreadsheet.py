@@ -109,3 +109,14 @@ def test_header_is_found_below_a_title_and_through_a_vertical_merge():
     with pytest.raises(spreadsheet.HeaderNotFound) as error:
         spreadsheet.find_header(table, [("email", ["邮箱"])], ["email"])
     assert error.value.missing == ["email"]
+
+
+def test_a_csv_with_an_absurdly_long_field_is_refused_with_a_file_error():
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from gonghui.core.spreadsheet import read_table
+
+    content = ("姓名,身份证号码\n" + "张" * 200_000 + ",1\n").encode()
+    with pytest.raises(DjangoValidationError) as refused:
+        read_table(content)
+    assert "file" in refused.value.message_dict
