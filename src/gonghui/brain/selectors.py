@@ -1,0 +1,351 @@
+"""The cockpit's figures for one org's subtree, scoped like everything else.
+
+Members, joins and leavings, open and resolved cases, deliveries and check-ins come from the
+rollups (``rollups.read``: stored totals plus the deltas not yet folded, exact). The rest is
+computed from the raw tables on each request (also exact, never cached): org counts, the
+founding funnel, coverage rates, overdue cases, satisfaction, aid, training and contests.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Avg, Count, F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.scoping import get_visible_or_404, scope_for
+from gonghui.organizations.models import Organization
+
+from . import rollups
+from .models import TOTAL_PERIOD
+
+PANELS = ("members", "organisation", "service", "trends", "children", "funnel")
+TREND_MONTHS = 24
+FIRST_YEAR = 2000
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    month: int
+
+    @property
+    def month_start(self) -> datetime.date:
+        return datetime.date(self.year, self.month, 1)
+
+    @property
+    def year_start(self) -> datetime.date:
+        return datetime.date(self.year, 1, 1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def parse_period(value: str | None, *, today: datetime.date | None = None) -> Period:
+    """``YYYY-MM`` (default: this month); a month in the future or before 2000 is refused."""
+    today = today or timezone.localdate()
+    if not value:
+        return Period(today.year, today.month)
+    try:
+        year_text, month_text = value.strip().split("-")
+        period = Period(int(year_text), int(month_text))
+        period.month_start  # noqa: B018 - validates the month
+    except (ValueError, TypeError) as exc:
+        raise ValidationError({"period": [_("请按“年-月”填写，例如 2026-05。")]}) from exc
+    if period.year < FIRST_YEAR:
+        raise ValidationError({"period": [_("统计期间不能早于2000年。")]})
+    if period.month_start > today:
+        raise ValidationError({"period": [_("统计期间不能晚于本月。")]})
+    return period
+
+
+def check_panel(panel: str) -> str:
+    if panel not in PANELS:
+        raise ValidationError({"panel": [_("没有这个板块。")]})
+    return panel
+
+
+def home_org(user) -> Organization:
+    """The officer's own org (the root of the tree for a superuser)."""
+    scope = scope_for(user)
+    if scope.everything:
+        org = Organization.objects.filter(depth=0).order_by("path").first()
+    elif scope.path:
+        org = Organization.objects.filter(path=scope.path).first()
+    else:
+        org = None
+    if org is None:
+        from django.http import Http404
+
+        raise Http404
+    return org
+
+
+def org_for(*, user, org_id: int) -> Organization:
+    return get_visible_or_404(Organization.objects.all(), user, pk=org_id)
+
+
+def breadcrumbs(*, user, org: Organization) -> list[Organization]:
+    """The org's ancestors from the officer's own org down (never above the scope)."""
+    scope = scope_for(user)
+    return [
+        ancestor
+        for ancestor in [*list(org.ancestors()), org]
+        if scope.everything or ancestor.path.startswith(scope.path or "\0")
+    ]
+
+
+def _months_back(start: datetime.date, count: int) -> list[datetime.date]:
+    months = []
+    year, month = start.year, start.month
+    for _n in range(count):
+        months.append(datetime.date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(months))
+
+
+def _sum_months(values: Counter, metric: str, start: datetime.date, end: datetime.date) -> int:
+    return sum(
+        value
+        for (name, grain, period), value in values.items()
+        if name == metric and grain == "M" and start <= period <= end
+    )
+
+
+def rate(numerator: int | None, denominator: int | None) -> float | None:
+    return round(100.0 * numerator / denominator, 1) if denominator else None
+
+
+# ---- Panels ------------------------------------------------------------------------------------
+
+
+def members_panel(values: Counter, period: Period) -> dict:
+    from gonghui.members.choices import JoinChannel, OccupationGroup
+
+    def total(metric):
+        return values[(metric, "T", TOTAL_PERIOD)]
+
+    month, year = period.month_start, period.year_start
+    year_end = datetime.date(period.year, 12, 1)
+    active = total("m.active")
+    return {
+        "active": active,
+        "pending": total("m.pending"),
+        "women": total("m.active.female"),
+        "women_share": rate(total("m.active.female"), active),
+        "migrant_workers": total("m.active.migrant"),
+        "joined_month": _sum_months(values, "m.joined", month, month),
+        "joined_year": _sum_months(values, "m.joined", year, year_end),
+        "left_month": _sum_months(values, "m.left", month, month),
+        "left_year": _sum_months(values, "m.left", year, year_end),
+        "by_group": [
+            {"key": key, "label": str(label), "count": total(f"m.active.g.{key}")}
+            for key, label in OccupationGroup.choices
+        ],
+        "by_channel": [
+            {"key": key, "label": str(label), "count": total(f"m.active.ch.{key}")}
+            for key, label in JoinChannel.choices
+        ],
+    }
+
+
+def organisation_panel(org: Organization, today: datetime.date) -> dict:
+    from gonghui.enterprises.choices import FoundingStatus, FoundingStep
+    from gonghui.enterprises.models import FoundingCase, FoundingCaseStep
+    from gonghui.enterprises.selectors import coverage_for
+    from gonghui.organizations.choices import OrgLevel, OrgType
+
+    unions = Organization.objects.filter(path__subtree_of=org.path, dissolved_on__isnull=True)
+    by_level = Counter(dict(unions.values_list("level").annotate(n=Count("id")).order_by()))
+    by_type = Counter(dict(unions.values_list("org_type").annotate(n=Count("id")).order_by()))
+    from gonghui.core.scoping import SYSTEM
+
+    coverage = coverage_for(user=SYSTEM, org_id=org.pk)
+    cases = FoundingCase.objects.filter(parent_org__path__subtree_of=org.path)
+    open_cases = cases.filter(status=FoundingStatus.OPEN)
+    steps = Counter(dict(open_cases.values_list("current_step").annotate(n=Count("id")).order_by()))
+    overdue_steps = FoundingCaseStep.objects.filter(
+        case__in=open_cases,
+        step=F("case__current_step"),
+        due_on__lt=today,
+        signed_off_at__isnull=True,
+    ).count()
+    return {
+        "unions": sum(by_level.values()),
+        "by_level": [
+            {"key": k, "label": str(v), "count": by_level[k]} for k, v in OrgLevel.choices
+        ],
+        "by_type": [{"key": k, "label": str(v), "count": by_type[k]} for k, v in OrgType.choices],
+        "enterprises": coverage["enterprises"],
+        "big_rate": coverage["big_rate"],
+        "small_rate": coverage["small_rate"],
+        "member_rate": coverage["member_rate"],
+        "founding_open": open_cases.count(),
+        "founding_established": cases.filter(status=FoundingStatus.ESTABLISHED).count(),
+        "founding_by_step": [
+            {"key": k, "label": str(v), "count": steps[k]} for k, v in FoundingStep.choices
+        ],
+        "founding_overdue_steps": overdue_steps,
+    }
+
+
+def service_panel(org: Organization, values: Counter, period: Period, today) -> dict:
+    from gonghui.campaigns.choices import CampaignKind
+    from gonghui.cases.choices import OPEN_STATUSES
+    from gonghui.cases.models import Case, HardshipDisbursement, MutualAidEnrolment
+    from gonghui.contests.models import ContestEntry
+    from gonghui.learning.models import Enrollment
+    from gonghui.stations.models import Station
+
+    path = org.path
+    month = period.month_start
+    year, year_end = period.year_start, datetime.date(period.year, 12, 31)
+    stations = Station.objects.filter(operator__path__subtree_of=path, is_active=True).count()
+    cases = Case.objects.filter(handling_union__path__subtree_of=path)
+    overdue = cases.filter(status__in=OPEN_STATUSES, due_on__lt=today).count()
+    resolved_year = cases.filter(
+        resolved_at__date__gte=year, resolved_at__date__lte=year_end
+    ).aggregate(
+        total=Count("id"),
+        on_time=Count("id", filter=Q(resolved_at__date__lte=F("resolve_due"))),
+        satisfaction=Avg("rating"),
+    )
+    aid = HardshipDisbursement.objects.filter(
+        application__union__path__subtree_of=path, paid_on__gte=year, paid_on__lte=year_end
+    ).aggregate(amount=Sum("amount"), people=Count("member", distinct=True))
+    mutual_aid = MutualAidEnrolment.objects.filter(
+        union__path__subtree_of=path, year=period.year
+    ).aggregate(participants=Sum("participants"))
+    attended = Enrollment.objects.filter(
+        session__course__org__path__subtree_of=path,
+        attended_at__date__gte=year,
+        attended_at__date__lte=year_end,
+    ).count()
+    entries = ContestEntry.objects.filter(
+        contest__org__path__subtree_of=path,
+        created_at__date__gte=year,
+        created_at__date__lte=year_end,
+    ).count()
+    satisfaction = resolved_year["satisfaction"]
+    return {
+        "stations": stations,
+        "checkins_month": _sum_months(values, "s.checkin", month, month),
+        "checkins_year": _sum_months(values, "s.checkin", year, datetime.date(period.year, 12, 1)),
+        "cases_open": values[("c.open", "T", TOTAL_PERIOD)],
+        "cases_overdue": overdue,
+        "cases_resolved_year": resolved_year["total"],
+        "cases_resolved_on_time_rate": rate(resolved_year["on_time"], resolved_year["total"]),
+        "satisfaction": round(satisfaction, 2) if satisfaction is not None else None,
+        "aid_paid_year": str(aid["amount"] or 0),
+        "aid_people_year": aid["people"],
+        "mutual_aid_participants": mutual_aid["participants"] or 0,
+        "training_attended_year": attended,
+        "contest_entries_year": entries,
+        "deliveries_year": [
+            {
+                "key": key,
+                "label": str(label),
+                "count": _sum_months(values, f"d.{key}", year, datetime.date(period.year, 12, 1)),
+            }
+            for key, label in CampaignKind.choices
+        ],
+    }
+
+
+def trends_panel(values: Counter, period: Period) -> dict:
+    months = _months_back(period.month_start, TREND_MONTHS)
+
+    def series(metric):
+        return [_sum_months(values, metric, m, m) for m in months]
+
+    deliveries = [
+        sum(
+            value
+            for (name, grain, when), value in values.items()
+            if grain == "M" and when == m and name.startswith("d.")
+        )
+        for m in months
+    ]
+    return {
+        "months": [m.strftime("%Y-%m") for m in months],
+        "joined": series("m.joined"),
+        "left": series("m.left"),
+        "checkins": series("s.checkin"),
+        "cases_resolved": series("c.resolved"),
+        "deliveries": deliveries,
+    }
+
+
+def children_panel(org: Organization) -> list[dict]:
+    children = list(
+        Organization.objects.filter(parent=org, dissolved_on__isnull=True).order_by("path")
+    )
+    read = rollups.read([child.path for child in children]) if children else {}
+    rows = []
+    for child in children:
+        values = read.get(child.path, Counter())
+        rows.append(
+            {
+                "id": child.pk,
+                "name": child.name,
+                "region_code": child.region_code,
+                "level": child.level,
+                "active": values[("m.active", "T", TOTAL_PERIOD)],
+                "pending": values[("m.pending", "T", TOTAL_PERIOD)],
+                "cases_open": values[("c.open", "T", TOTAL_PERIOD)],
+            }
+        )
+    return rows
+
+
+def funnel_panel(organisation: dict) -> list[dict]:
+    """Founding cases that reached each step: a case now at step n has passed the steps
+    before it; established ones passed them all."""
+    steps = organisation["founding_by_step"]
+    established = organisation["founding_established"]
+    return [
+        {
+            "key": row["key"],
+            "label": row["label"],
+            "count": sum(later["count"] for later in steps[index:]) + established,
+        }
+        for index, row in enumerate(steps)
+    ]
+
+
+def cockpit(*, user, org_id: int | None = None, period: Period | None = None) -> dict:
+    """Every panel for one org in the user's scope (their own org when ``org_id`` is None)."""
+    org = org_for(user=user, org_id=org_id) if org_id is not None else home_org(user)
+    today = timezone.localdate()
+    period = period or parse_period(None, today=today)
+    since = _months_back(period.month_start, TREND_MONTHS)[0]
+    since = min(since, period.year_start)
+    values = rollups.read([org.path], since=since)[org.path]
+    organisation = organisation_panel(org, today)
+    return {
+        "org": {"id": org.pk, "name": org.name, "path": org.path, "region_code": org.region_code},
+        "period": str(period),
+        "members": members_panel(values, period),
+        "organisation": organisation,
+        "service": service_panel(org, values, period, today),
+        "trends": trends_panel(values, period),
+        "children": children_panel(org),
+        "funnel": funnel_panel(organisation),
+    }
+
+
+def rollup_figures(*, org: Organization, period: Period) -> dict:
+    """Only the rollup-maintained figures (the bench compares these with GROUP BY)."""
+    since = min(_months_back(period.month_start, TREND_MONTHS)[0], period.year_start)
+    values = rollups.read([org.path], since=since)[org.path]
+    return {
+        "members": members_panel(values, period),
+        "trends": trends_panel(values, period),
+        "cases_open": values[("c.open", "T", TOTAL_PERIOD)],
+    }

@@ -1,0 +1,56 @@
+import datetime
+
+from gonghui.brain import rollups
+from gonghui.brain.models import TOTAL_PERIOD, Rollup
+from gonghui.core import figures
+from gonghui.core.models import FigureDelta
+from gonghui.members.tests.factories import make_member
+
+T = TOTAL_PERIOD
+
+
+def test_rebuild_counts_each_member_in_every_ancestor(personas):
+    for _n in range(3):
+        make_member(personas.yancheng_project)
+    make_member(personas.xinwuling)
+    FigureDelta.objects.all().delete()
+    rollups.rebuild()
+    figures_read = rollups.read([personas.henan.path, personas.hunan.path])
+    assert figures_read[personas.henan.path][("m.active", "T", T)] == 3
+    assert figures_read[personas.hunan.path][("m.active", "T", T)] == 1
+    national = rollups.read([personas.national.path])[personas.national.path]
+    assert national[("m.active", "T", T)] == 4
+    assert national[("m.active.g.courier", "T", T)] == 4
+    assert rollups.drift() == {}
+
+
+def test_reader_adds_unfolded_deltas_and_fold_keeps_the_figure(personas):
+    rollups.rebuild()
+    day = datetime.date(2026, 3, 5)
+    figures.record(org_path=personas.yancheng.path, metric="s.checkin", day=day, delta=2)
+    before = rollups.read([personas.henan.path], since=datetime.date(2026, 1, 1))
+    assert before[personas.henan.path][("s.checkin", "T", T)] == 2
+    assert before[personas.henan.path][("s.checkin", "M", datetime.date(2026, 3, 1))] == 2
+    assert rollups.fold() == 1
+    assert rollups.fold() == 0
+    after = rollups.read([personas.henan.path], since=datetime.date(2026, 1, 1))
+    assert after == before
+    assert (
+        Rollup.objects.get(org_path=personas.national.path, metric="s.checkin", grain="T").value
+        == 2
+    )
+
+
+def test_move_marker_moves_the_subtree_totals(personas):
+    rollups.rebuild()
+    figures.record(org_path=personas.yancheng_project.path, metric="s.checkin", delta=5)
+    rollups.fold()
+    old = personas.yancheng_project.path
+    new = personas.liuyang.path + "0009"
+    figures.subtree_moved(old_path=old, new_path=new)
+    rollups.fold()
+    read = rollups.read([personas.henan.path, personas.hunan.path])
+    assert read[personas.henan.path][("s.checkin", "T", T)] == 0
+    assert read[personas.hunan.path][("s.checkin", "T", T)] == 5
+    assert Rollup.objects.get(org_path=new, metric="s.checkin", grain="T").value == 5
+    assert not Rollup.objects.filter(org_path=old).exists()
