@@ -75,7 +75,13 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.stations",
     "gonghui.cases",
-    "gonghui.activities",
+    "gonghui.campaigns",
+    "gonghui.learning",
+    "gonghui.benefits",
+    "gonghui.contests",
+    "gonghui.bargaining",
+    "gonghui.activityreports",
+    "gonghui.brain",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +203,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# One date format in every language: YYYY-MM-DD (gonghui/core/formats).
+FORMAT_MODULE_PATH = ["gonghui.core.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
@@ -214,8 +222,6 @@ STORAGES = {
 # Tests and `make run` serve straight from the finders; production runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", False)
 
-# One date format in every language: YYYY-MM-DD (gonghui/core/formats).
-FORMAT_MODULE_PATH = ["gonghui.core.formats"]
 # Where SMS / e-mail copies of case notifications go: the console in development; a provider's
 # backend class (see gonghui.cases.notify) in production.
 CASES_NOTIFY_BACKEND = os.environ.get("CASES_NOTIFY_BACKEND", "gonghui.cases.notify.ConsoleBackend")
@@ -283,6 +289,9 @@ def production_problems() -> list[str]:
     problems = []
     if MEMBER_SMS_BACKEND == CONSOLE_SMS_BACKEND:
         problems.append("MEMBER_SMS_BACKEND is the console backend (it logs every code).")
+    if CASES_NOTIFY_BACKEND.endswith(".ConsoleBackend"):
+        # The console backend logs each case message with the worker's phone number.
+        problems.append("CASES_NOTIFY_BACKEND is the console backend (it logs phone numbers).")
     if TASKS["default"]["BACKEND"].endswith("ImmediateBackend"):
         problems.append("TASKS_BACKEND is immediate (set TASKS_BACKEND=database).")
     for ring_name, active_name, active in (

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[4]
 PRODUCTION_ENV = {
     "SECRET_KEY": "s" * 64,
     "MEMBER_SMS_BACKEND": "gonghui.members.sms.SmsBackend",
+    "CASES_NOTIFY_BACKEND": "gonghui.cases.notify.NotifyBackend",
     "TASKS_BACKEND": "database",
     "MEMBER_ID_KEYS": f"k1:{'a' * 40}",
     "MEMBER_ID_HASH_KEY": "h" * 40,
@@ -29,7 +30,7 @@ PRODUCTION_ENV = {
 OURS = {
     "SECRET_KEY", "DEBUG", "MEMBER_SMS_BACKEND", "TASKS_BACKEND", "MEMBER_ID_KEYS",
     "MEMBER_ID_ACTIVE_KEY", "MEMBER_ID_HASH_KEY", "MEMBER_CARD_KEYS", "MEMBER_CARD_ACTIVE_KEY",
-    "RATE_LIMITS",
+    "RATE_LIMITS", "CASES_NOTIFY_BACKEND",
 }  # fmt: skip
 
 
@@ -60,6 +61,15 @@ def test_production_refuses_the_console_sms_backend():
     )
     for result in (unset, console):
         assert result.returncode != 0 and "MEMBER_SMS_BACKEND" in result.stderr
+
+
+def test_production_refuses_the_console_case_notification_backend():
+    unset = start(without("CASES_NOTIFY_BACKEND"))
+    console = start(
+        {**PRODUCTION_ENV, "CASES_NOTIFY_BACKEND": "gonghui.cases.notify.ConsoleBackend"}
+    )
+    for result in (unset, console):
+        assert result.returncode != 0 and "CASES_NOTIFY_BACKEND" in result.stderr
 
 
 def test_production_refuses_the_immediate_task_backend():
