@@ -1,6 +1,9 @@
+import io
 import os
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 
 from gonghui.core.testing.api import ApiClient
 from gonghui.core.testing.personas import PASSWORD, build_personas
@@ -20,6 +23,29 @@ def api():
 @pytest.fixture
 def persona_password():
     return PASSWORD
+
+
+@pytest.fixture(scope="session")
+def demo(django_db_setup, django_db_blocker):
+    """The data ``manage.py demo`` builds, built once per session inside a transaction that is
+    rolled back at the end. The tests that ask for it run last (pytest_collection_modifyitems
+    below), so no other test sees it; each test's own writes roll back as usual."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("demo", quiet_accounts=True, stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Move the tests that use the session's ``demo`` to the end, in their collected order."""
+    uses_demo = [item for item in items if "demo" in getattr(item, "fixturenames", ())]
+    for item in uses_demo:
+        flushing = {"transactional_db", "live_server"} & set(item.fixturenames)
+        if flushing:  # these empty the tables at teardown, the shared demo with them
+            raise pytest.UsageError(f"{item.nodeid} uses demo with {', '.join(sorted(flushing))}")
+    chosen = set(uses_demo)
+    items[:] = [item for item in items if item not in chosen] + uses_demo
 
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run there

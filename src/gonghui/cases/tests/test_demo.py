@@ -10,8 +10,7 @@ from gonghui.cases.models import Case, HardshipDisbursement, MutualAidEnrolment
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_loads_the_report_figures_and_is_idempotent():
-    call_command("demo", "--quiet-accounts", stdout=io.StringIO())
+def test_demo_loads_the_report_figures_and_is_idempotent(demo):
     counts = (
         Case.objects.count(),
         HardshipDisbursement.objects.count(),

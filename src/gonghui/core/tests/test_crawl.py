@@ -1,21 +1,18 @@
 """Every demo persona clicks through everything they can reach: no link answers 404 or 500, and
 the read-only auditor never sees a control that would change something.
 
-The demo (the one ``manage.py demo`` builds) is loaded once for this module inside a transaction
-that is rolled back at the end, so the rest of the suite never sees it.
+The demo (the one ``manage.py demo`` builds) is the session's ``demo`` fixture (src/conftest.py):
+built once, rolled back at the end, so the rest of the suite never sees it.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter, deque
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
 
@@ -127,16 +124,6 @@ def crawl(client: Client, start: str = "/"):
             shapes[shape(target)] += 1
             queue.append((target, url))
     return pages, failures, controls
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo data, built once, rolled back when the module is done."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        with open(os.devnull, "w") as devnull:
-            call_command("demo", quiet_accounts=True, stdout=devnull)
-        yield
-        transaction.set_rollback(True)
 
 
 def signed_in(username: str) -> Client:

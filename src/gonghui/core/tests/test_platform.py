@@ -97,10 +97,10 @@ class TestPublicSurface:
 
 @pytest.mark.django_db
 class TestDemo:
-    def test_demo_builds_the_real_places_and_is_idempotent(self):
-        call_command("demo", quiet_accounts=True, stdout=open(os.devnull, "w"))
+    def test_demo_builds_the_real_places_and_is_idempotent(self, demo):
         count = Organization.objects.count()
-        call_command("demo", quiet_accounts=True, stdout=open(os.devnull, "w"))
+        with open(os.devnull, "w") as devnull:
+            call_command("demo", quiet_accounts=True, stdout=devnull)
         assert Organization.objects.count() == count >= 60
         provinces = Organization.objects.filter(level="province").values_list("name", flat=True)
         assert len(provinces) >= 5

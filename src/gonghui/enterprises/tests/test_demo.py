@@ -1,7 +1,6 @@
 import io
 
 import pytest
-from django.core.management import call_command
 
 from gonghui.core.scoping import SYSTEM
 from gonghui.enterprises import selectors
@@ -11,11 +10,7 @@ from gonghui.organizations.models import Organization
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def demo():
-    call_command("demo", quiet_accounts=True, stdout=io.StringIO())
-    load_demo(io.StringIO())
+# ``demo`` is the session's demo data (src/conftest.py), built once.
 
 
 def figures(name):

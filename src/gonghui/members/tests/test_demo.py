@@ -1,7 +1,6 @@
 import io
 
 import pytest
-from django.core.management import call_command
 
 from gonghui.members.demo import SITES, load_demo
 from gonghui.members.models import Member
@@ -9,9 +8,7 @@ from gonghui.members.models import Member
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_members_load_on_the_demo_tree_and_are_idempotent():
-    call_command("demo", "--quiet-accounts", stdout=io.StringIO())
-    load_demo(io.StringIO())
+def test_demo_members_load_on_the_demo_tree_and_are_idempotent(demo):
     ours = Member.objects.filter(
         union__name__in=[site[0] for site in SITES], name__startswith="演示"
     )
