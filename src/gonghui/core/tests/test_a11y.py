@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 from django import forms
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage import default_storage
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -152,3 +155,31 @@ def test_every_table_has_a_caption_and_every_header_cell_a_scope():
         for header in re.findall(r"<th\b[^>]*>\s*</th>", text):
             raise AssertionError(f"{relative}: an empty header cell {header}")
     assert tables >= 25
+
+
+@pytest.mark.django_db
+def test_every_page_starts_with_a_skip_link_to_the_main_content(client):
+    page = Elements(client.get("/accounts/login/").content.decode())
+    first_link = next(attrs for tag, attrs in page.tags if tag == "a")
+    assert first_link == {"class": "skip-link", "href": "#main"}
+    assert page.text_by_id["main"]
+    (main,) = page.find("main")
+    assert main["id"] == "main" and main["tabindex"] == "-1"
+
+
+@pytest.mark.django_db
+def test_messages_are_announced_from_a_polite_live_region():
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    request.session = {}
+    request._messages = default_storage(request)
+    messages.success(request, "已保存。")
+    page = Elements(render_to_string("base.html", request=request))
+    (region,) = [attrs for tag, attrs in page.tags if attrs.get("id") == "messages"]
+    assert region["role"] == "status" and region["aria-live"] == "polite"
+    assert page.text_by_id["messages"].strip() == "已保存。"
+    # the region is there before any message, so a message added later is announced too
+    empty = RequestFactory().get("/")
+    empty.user, empty.session = AnonymousUser(), {}
+    empty._messages = default_storage(empty)
+    assert Elements(render_to_string("base.html", request=empty)).text_by_id["messages"] == ""
