@@ -13,7 +13,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from gonghui.core.api import ErrorOut, ObjectId
+from gonghui.core.api import ErrorOut, HistoryEventOut, ObjectId
 from gonghui.core.scoping import Action, get_visible_or_404
 from gonghui.members.models import Member
 from gonghui.organizations.models import Organization
@@ -166,18 +166,20 @@ class ReplyIn(Schema):
     internal: bool = False
 
 
-class CaseEventOut(Schema):
+class CaseEventOut(HistoryEventOut):
     id: int
-    kind: str
     public: bool
+    # The note under the name it had before the shared history base (kept for clients).
     body: str
     status_before: str
     status_after: str
     from_union_id: int | None
     to_union_id: int | None
-    actor_label: str
     version: int
-    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_body(obj):
+        return obj.note
 
 
 class AttachmentOut(Schema):

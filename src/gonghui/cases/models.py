@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.history import HistoryEvent
 from gonghui.core.labels import display_name
 from gonghui.core.models import TimeStampedModel
 from gonghui.core.scoping import ScopedQuerySet
@@ -218,16 +219,15 @@ class Case(TimeStampedModel):
         return self.is_open and self.due_on is not None and self.due_on < today
 
 
-class CaseEvent(models.Model):
+class CaseEvent(HistoryEvent):
     """One line of a case's timeline: submission, each move between unions, each change of
     status, each reply. ``public`` rows are what the worker sees; internal notes are not."""
 
     case = models.ForeignKey(
         Case, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="events"
     )
-    kind = models.CharField(_("类型"), max_length=20, choices=EventKind.choices)
+    kind = models.CharField(_("类型"), max_length=30, choices=EventKind.choices)
     public = models.BooleanField(_("职工可见"), default=True)
-    body = models.TextField(_("内容"), max_length=5000, blank=True)
     status_before = models.CharField(_("变更前状态"), max_length=20, blank=True)
     status_after = models.CharField(_("变更后状态"), max_length=20, blank=True)
     from_union = models.ForeignKey(
@@ -246,29 +246,15 @@ class CaseEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    actor_label = models.CharField(_("操作人名称"), max_length=150, blank=True)
     # The case version this event produced (0 for replies, which change no state).
     version = models.PositiveIntegerField(_("版本"), default=0)
-    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_lookup = "case__handling_union__path"
 
-    class Meta:
+    class Meta(HistoryEvent.Meta):
         verbose_name = _("诉求办理记录")
         verbose_name_plural = _("诉求办理记录")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.case_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
 
     @property
     def status_after_label(self) -> str:

@@ -164,16 +164,15 @@ def _deadline(start: datetime.date, days: int) -> datetime.date:
 # ---- Cases -------------------------------------------------------------------------------------
 
 
-def _event(case: Case, kind, *, actor, public=True, body="", before="", after="", **unions):
-    return CaseEvent.objects.create(
+def _event(case: Case, kind, *, actor, public=True, note="", before="", after="", **unions):
+    return CaseEvent.record(
+        actor=actor,
         case=case,
         kind=kind,
         public=public,
-        body=body,
+        note=note,
         status_before=before,
         status_after=after,
-        actor=actor_fk(actor),
-        actor_label=actor_label(actor),
         version=case.version,
         **unions,
     )
@@ -354,7 +353,7 @@ def case_transition(
         case.save()
         body = reason or (comment if to_status == CaseStatus.CLOSED else "")
         _event(
-            case, EventKind.STATUS, actor=actor, before=status_before, after=to_status, body=body
+            case, EventKind.STATUS, actor=actor, before=status_before, after=to_status, note=body
         )
         _audit_case(actor, AuditAction.UPDATE, case, before)
         if to_status in WORKER_NEWS:
@@ -390,7 +389,7 @@ def case_reassign(
             actor=actor,
             from_union=previous,
             to_union=union,
-            body=(note or "").strip()[:500],
+            note=(note or "").strip()[:500],
         )
         _audit_case(actor, AuditAction.MOVE, case, before)
         _tell_worker(case, _("您的诉求已转交办理"), union.name)
@@ -413,15 +412,13 @@ def case_reply(*, actor, case: Case, body: str, internal: bool = False) -> CaseE
         raise ValidationError({"body": _("诉求已结束，不能再留言。")})
     with transaction.atomic():
         case = Case.objects.select_related("handling_union", "member").get(pk=case.pk)
-        event = CaseEvent(
+        event = CaseEvent.record(
+            actor=actor,
             case=case,
             kind=EventKind.NOTE if internal else EventKind.REPLY,
             public=not internal,
-            body=body,
-            actor=actor_fk(actor),
-            actor_label=actor_label(actor),
+            note=body,
         )
-        event.save()
         audit.record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -448,7 +445,7 @@ def _attach(case: Case, check: uploads.Checked, *, actor, public: bool) -> Attac
     )
     attachment.file.save(attachment_name(attachment), check.upload, save=False)
     attachment.save()
-    _event(case, EventKind.ATTACHMENT, actor=actor, public=public, body=check.name)
+    _event(case, EventKind.ATTACHMENT, actor=actor, public=public, note=check.name)
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -514,7 +511,7 @@ def case_escalate_overdue(*, today: datetime.date | None = None, actor=SYSTEM) -
                 EventKind.OVERDUE,
                 actor=actor,
                 public=False,
-                body=_t("已超过办理期限（%(due)s）。") % {"due": missed},
+                note=_t("已超过办理期限（%(due)s）。") % {"due": missed},
             )
             if parent is not None and parent.is_active:
                 case.handling_union = parent

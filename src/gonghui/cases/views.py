@@ -223,6 +223,7 @@ class CaseDetailView(SignedInMixin, View):
             "can_change": can_change,
             "is_worker": worker,
             "events": selectors.case_timeline(user=request.user, case=case),
+            "hide_actor": not officer,
             "attachments": selectors.case_attachments(user=request.user, case=case),
             "moves": [(m, ACTION_LABELS[m]) for m in moves if m != CaseStatus.CLOSED],
             "can_close": CaseStatus.CLOSED in moves,

@@ -23,6 +23,7 @@ from ninja.security import HttpBearer, SessionAuth
 from pydantic import BaseModel
 
 from gonghui.core import text
+from gonghui.core.audit import mask_text
 from gonghui.core.middleware import database_unavailable, unavailable_response
 from gonghui.core.models import AuditLog
 from gonghui.core.scoping import Action
@@ -275,6 +276,24 @@ def health(request):
     return {"status": "ok"}
 
 
+class HistoryEventOut(Schema):
+    """One line of any object's timeline (``core.history.HistoryEvent``): what, who, when."""
+
+    kind: str
+    kind_label: str
+    note: str
+    actor_label: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_actor_label(obj):
+        return mask_text(obj.actor_label)
+
+
 class AuditOut(Schema):
     id: int
     created_at: str
@@ -300,14 +319,10 @@ class AuditOut(Schema):
 
     @staticmethod
     def resolve_actor_label(obj):
-        from gonghui.core.audit import mask_text
-
         return mask_text(obj.actor_label)
 
     @staticmethod
     def resolve_object_repr(obj):
-        from gonghui.core.audit import mask_text
-
         return mask_text(obj.object_repr)
 
     @staticmethod

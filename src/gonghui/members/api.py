@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from gonghui.core import ratelimit
-from gonghui.core.api import ErrorOut
+from gonghui.core.api import ErrorOut, HistoryEventOut
 from gonghui.core.scoping import Action, scope_for
 from gonghui.core.validators import mask_phone
 from gonghui.organizations.models import Organization
@@ -42,21 +42,12 @@ class UnionRef(Schema):
     name: str
 
 
-class EventOut(Schema):
-    kind: str
-    kind_label: str
+class EventOut(HistoryEventOut):
     reason: str
-    note: str
     status_before: str
     status_after: str
     union: UnionRef
     other_union: UnionRef | None
-    actor_label: str
-    created_at: datetime.datetime
-
-    @staticmethod
-    def resolve_kind_label(obj):
-        return obj.get_kind_display()
 
 
 class MemberOut(Schema):

@@ -241,9 +241,9 @@ def test_internal_note_is_hidden_from_the_worker(personas, types, yancheng_membe
     services.case_reply(
         actor=personas.yancheng_officer, case=case, body="企业有转移资产迹象", internal=True
     )
-    worker_view = [e.body for e in selectors.case_timeline(user=personas.worker, case=case)]
+    worker_view = [e.note for e in selectors.case_timeline(user=personas.worker, case=case)]
     officer_view = [
-        e.body for e in selectors.case_timeline(user=personas.yancheng_officer, case=case)
+        e.note for e in selectors.case_timeline(user=personas.yancheng_officer, case=case)
     ]
     assert "已联系企业负责人" in worker_view
     assert "企业有转移资产迹象" not in worker_view
