@@ -184,6 +184,7 @@ def read(paths: Iterable[str], *, since: datetime.date | None = None) -> dict[st
             elif isinstance(period, str):
                 period = datetime.date.fromisoformat(period[:10])
             values = result[path]
+            value = int(value)  # SUM over bigint is numeric on PostgreSQL
             if grain != "D":
                 values[(metric, grain, period)] += value
                 continue
