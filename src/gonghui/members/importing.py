@@ -23,7 +23,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,9 +31,8 @@ from django_tasks import task
 
 from gonghui.core import audit, spreadsheet
 from gonghui.core.cells import safe_row
-from gonghui.core.models import AuditAction
+from gonghui.core.models import AuditAction, AuditLog
 from gonghui.core.scoping import SYSTEM, Action, require_in_scope, scope_for
-from gonghui.core.text import search_key
 from gonghui.core.validators import (
     id_card_birth_date,
     id_card_gender,
@@ -43,6 +42,7 @@ from gonghui.core.validators import (
 from gonghui.organizations.models import Organization
 
 from . import crypto, services
+from . import rows as member_rows
 from .choices import (
     HOLDING_STATUSES,
     EventKind,
@@ -294,10 +294,9 @@ def _parse_row(
     return result
 
 
-def _land_batch(job: ImportJob, actor, rows: list[RowResult]) -> tuple[int, int]:
-    """Create the good rows of one batch; returns (created, existing). Rows that turn out to
-    belong to a member of another union are moved to the errors."""
-    by_hash = {crypto.id_hash(r.data["id_card"]): r for r in rows}
+def _classify(job: ImportJob, actor, by_hash: dict[str, RowResult]) -> tuple[list, int]:
+    """Split rows by what the ID hash finds: (fresh rows to insert, count already in this
+    union). Rows that belong to a member of another union get their message."""
     existing = {
         m.id_card_hash: m
         for m in Member.objects.filter(id_card_hash__in=list(by_hash)).select_related("union")
@@ -327,45 +326,47 @@ def _land_batch(job: ImportJob, actor, rows: list[RowResult]) -> tuple[int, int]
             row.errors["id_card"] = gettext(
                 "该身份证号码在其他工会有会籍记录，请联系上级工会处理。"
             )
+    return fresh, already
+
+
+def _land_batch(job: ImportJob, actor, batch: list[RowResult]) -> tuple[int, int]:
+    """Create the good rows of one batch, set-wise, in one transaction; returns (created,
+    existing). Members go in by COPY into a staging table and one INSERT ... SELECT ... ON
+    CONFLICT on the ID hash (PostgreSQL; one executemany on SQLite); their history and audit
+    rows follow by COPY. Rows that turn out to belong to a member of another union are moved
+    to the errors; a row someone else inserted meanwhile loses the conflict and is classified
+    again."""
+    by_hash = {crypto.id_hash(r.data["id_card"]): r for r in batch}
+    fresh, already = _classify(job, actor, by_hash)
     if not fresh:
         return 0, already
+    label = services.actor_label(actor)
+    note = gettext("批量导入：%(file)s") % {"file": job.original_name}
     with transaction.atomic():
-        numbers = services.allocate_member_numbers(job.union, len(fresh))
         members = []
-        for (digest, row), member_number in zip(fresh, numbers, strict=True):
+        for digest, row in fresh:
             number = row.data["id_card"]
-            member = Member(
-                union=job.union,
-                name=row.data["name"],
-                id_card_encrypted=crypto.encrypt_id(number),
-                id_card_hash=digest,
-                id_card_masked=mask_id_card(number),
-                phone=row.data["phone"],
-                gender=id_card_gender(number),
-                birth_date=id_card_birth_date(number),
-                employer_name=row.data["employer_name"],
-                work_place=row.data["work_place"],
-                occupation_group=row.data["occupation_group"],
-                joined_on=row.data["joined_on"],
-                status=MemberStatus.ACTIVE,
-                channel=JoinChannel.IMPORT,
-                member_number=member_number,
-                # bulk_create skips save(), which fills this column for single rows.
-                search_text=search_key(f"{row.data['name']} {row.data['employer_name']}"),
+            members.append(
+                Member(
+                    union=job.union,
+                    name=row.data["name"],
+                    id_card_encrypted=crypto.encrypt_id(number),
+                    id_card_hash=digest,
+                    id_card_masked=mask_id_card(number),
+                    phone=row.data["phone"],
+                    gender=id_card_gender(number),
+                    birth_date=id_card_birth_date(number),
+                    employer_name=row.data["employer_name"],
+                    work_place=row.data["work_place"],
+                    occupation_group=row.data["occupation_group"],
+                    joined_on=row.data["joined_on"],
+                    status=MemberStatus.ACTIVE,
+                    channel=JoinChannel.IMPORT,
+                )
             )
-            members.append(member)
-        Member.objects.bulk_create(members, batch_size=500)
-        if any(m.pk is None for m in members):
-            # Backends that cannot return ids from a bulk insert: read them back by hash.
-            ids = dict(
-                Member.objects.filter(
-                    id_card_hash__in=[m.id_card_hash for m in members]
-                ).values_list("id_card_hash", "pk")
-            )
-            for member in members:
-                member.pk = member.id = ids[member.id_card_hash]
-        label = services.actor_label(actor)
-        MemberEvent.objects.bulk_create(
+        members = member_rows.members_insert(members, job.union.region_code)
+        member_rows.copy_objects(
+            MemberEvent,
             [
                 MemberEvent(
                     member=m,
@@ -374,13 +375,13 @@ def _land_batch(job: ImportJob, actor, rows: list[RowResult]) -> tuple[int, int]
                     union=job.union,
                     actor=job.created_by,
                     actor_label=label,
-                    note=gettext("批量导入：%(file)s") % {"file": job.original_name},
+                    note=note,
                 )
                 for m in members
             ],
-            batch_size=500,
         )
-        audit.record_many(
+        member_rows.copy_objects(
+            AuditLog,
             [
                 audit.build(
                     actor=actor,
@@ -390,8 +391,16 @@ def _land_batch(job: ImportJob, actor, rows: list[RowResult]) -> tuple[int, int]
                     changes=audit.diff({}, audit.snapshot(m)),
                 )
                 for m in members
-            ]
+            ],
         )
+    if len(members) < len(fresh):
+        landed = {m.id_card_hash for m in members}
+        lost = {digest: row for digest, row in fresh if digest not in landed}
+        still_fresh, more = _classify(job, actor, lost)
+        already += more
+        for _digest, row in still_fresh:
+            # Lost the conflict yet not found: inserted and removed again meanwhile.
+            row.errors["id_card"] = gettext("该身份证号码正在由其他途径登记，请稍后重新导入本行。")
     return len(members), already
 
 
@@ -466,14 +475,7 @@ def import_rows(job: ImportJob, table: spreadsheet.Table, *, actor=SYSTEM) -> No
             else:
                 seen[id_card] = number
                 good.append(result)
-        for attempt in range(2):
-            try:
-                made, already = _land_batch(job, actor, good)
-                break
-            except IntegrityError:
-                # Someone joined online in between: the next pass sees them as existing.
-                if attempt:
-                    raise
+        made, already = _land_batch(job, actor, good)
         bad.extend(r for r in good if r.errors)
         created += made
         existing += already
