@@ -236,12 +236,33 @@ class StationIndex:
         ]
 
 
-def current_version() -> str:
-    """The token of the station data in the database: one primary-key read."""
+# Inside a request the token is read once (an endpoint may consult the index and the facility
+# list); the request_started/finished signals (apps.py) open and close that memo.
+_request = threading.local()
+
+
+def request_started(**_kwargs) -> None:
+    _request.active, _request.version = True, None
+
+
+def request_finished(**_kwargs) -> None:
+    _request.active, _request.version = False, None
+
+
+def _read_version() -> str:
     from .models import IndexVersion
 
     row = IndexVersion.objects.filter(pk=1).values_list("token", flat=True).first()
     return row or ""
+
+
+def current_version() -> str:
+    """The token of the station data in the database: one primary-key read (per request)."""
+    if not getattr(_request, "active", False):
+        return _read_version()
+    if _request.version is None:
+        _request.version = _read_version()
+    return _request.version
 
 
 def bump_version() -> str:
@@ -252,6 +273,8 @@ def bump_version() -> str:
     token = uuid.uuid4().hex
     if not IndexVersion.objects.filter(pk=1).update(token=token):
         IndexVersion.objects.update_or_create(pk=1, defaults={"token": token})
+    if getattr(_request, "active", False):
+        _request.version = token
     return token
 
 
@@ -359,7 +382,7 @@ def _build(today: dt.date) -> Built:
     # change committed in between only causes one more (harmless) rebuild.
     from .models import Facility
 
-    version = current_version()
+    version = _read_version()
     index = build_index(today)
     facilities = tuple(Facility.objects.all())
     built = Built(version=version, today=today, index=index, facilities=facilities)
@@ -379,7 +402,7 @@ def _rebuild_loop() -> None:
             # Checked under the lock a request takes to start a rebuild: a change committed
             # after this check finds no rebuild running and starts the next one.
             with _holder.lock:
-                if current_version() == built.version:
+                if _read_version() == built.version:
                     _holder.rebuilding = None
                     break
     finally:

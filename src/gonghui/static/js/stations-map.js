@@ -9,7 +9,7 @@
   var status = document.getElementById("map-status");
   var nearestSection = document.getElementById("nearest-section");
   var nearestList = document.getElementById("nearest-results");
-  var markers = {};
+  var layer = null;
   var map = null;
   var hereMarker = null;
   var centred = false;
@@ -46,10 +46,13 @@
       var ok = matches(item, f);
       li.hidden = !ok;
       if (ok) shown++;
-      var m = markers[li.dataset.id];
-      if (m && map) { if (ok) m.addTo(map); else m.remove(); }
     });
     document.getElementById("list-count").textContent = shown + " " + d.labelCount;
+  }
+
+  function filtersChanged() {
+    applyFilters();
+    loadVisible();
   }
 
   function formatDistance(m) {
@@ -162,7 +165,7 @@
   document.getElementById("place-input").addEventListener("keydown", function (e) {
     if (e.key === "Enter") { e.preventDefault(); nearestPlace(); }
   });
-  form.addEventListener("change", applyFilters);
+  form.addEventListener("change", filtersChanged);
   form.addEventListener("submit", function (e) { e.preventDefault(); });
 
   // Without a basemap the dots get context from the data: the unions (and the towns they are
@@ -194,36 +197,78 @@
       });
   }
 
+  // The map loads what is visible: the stations in the viewport, or (zoomed out) one circle per
+  // H3 cell with how many stations it holds; every pan or zoom asks again for the new box only.
+  function stationMarker(s) {
+    var colour = s.open_now ? "#16a34a" : "#6b7280";
+    var m = L.circleMarker([s.display_latitude, s.display_longitude],
+      { radius: 8, color: "#fff", weight: 2, fillColor: colour, fillOpacity: 0.95 });
+    var box = el("div");
+    box.appendChild(el("strong", null, s.name));
+    box.appendChild(el("div", null, (s.open_now ? d.labelOpen : d.labelClosed) + " · " + s.today_hours));
+    box.appendChild(el("div", null, s.address));
+    var a = el("a", null, d.labelDirections); a.href = s.directions_url; a.target = "_blank"; a.rel = "noopener";
+    box.appendChild(a);
+    m.bindPopup(box);
+    return m;
+  }
+  function clusterMarker(c) {
+    var size = c.count < 10 ? 30 : c.count < 100 ? 36 : c.count < 1000 ? 42 : 50;
+    var label = el("span", "cluster-count", String(c.count));
+    var icon = L.divIcon({ className: "station-cluster" + (c.open_count ? " has-open" : ""), html: label,
+      iconSize: [size, size] });
+    var m = L.marker([c.display_latitude, c.display_longitude], { icon: icon, title: c.count + " " + d.labelCount });
+    m.on("click", function () { map.setView(m.getLatLng(), Math.min(map.getZoom() + 2, 18)); });
+    return m;
+  }
+  var pending = null, timer = null, fitted = false;
+  function loadVisible() {
+    if (!map) return;
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var b = map.getBounds().pad(0.1);
+      var clamp = function (v, lo, hi) { return Math.max(lo, Math.min(hi, v)); };
+      var box = [clamp(b.getSouth(), -90, 90), clamp(b.getWest(), -180, 180),
+        clamp(b.getNorth(), -90, 90), clamp(b.getEast(), -180, 180)].map(function (v) { return v.toFixed(5); });
+      var f = wanted();
+      var params = new URLSearchParams({ bbox: box.join(","), zoom: String(map.getZoom()) });
+      f.facilities.forEach(function (c) { params.append("facility", c); });
+      if (f.type) params.set("station_type", f.type);
+      if (f.openOnly) params.set("open_now", "true");
+      if (pending) pending.abort();
+      pending = new AbortController();
+      fetch(d.apiMap + "?" + params.toString(), { headers: { Accept: "application/json" }, signal: pending.signal })
+        .then(function (r) { return r.json(); })
+        .then(function (body) {
+          // The first answer says where the stations are: fit to them, then load that box.
+          if (!fitted && !centred && body.extent) {
+            fitted = true;
+            var e = body.extent;
+            if (e[0] === e[2] && e[1] === e[3]) map.setView([e[0], e[1]], 15, { animate: false });
+            else map.fitBounds([[e[0], e[1]], [e[2], e[3]]], { padding: [20, 20], maxZoom: 15, animate: false });
+            loadVisible();
+            return;
+          }
+          fitted = true;
+          layer.clearLayers();
+          body.clusters.forEach(function (c) { clusterMarker(c).addTo(layer); });
+          body.stations.forEach(function (s) { stationMarker(s).addTo(layer); });
+          app.dataset.loaded = String(body.total);
+        })
+        .catch(function () {});
+    }, 120);
+  }
+
   function initMap() {
     if (!window.L) return;
     // Canvas draws thousands of circle markers far faster than one SVG element each.
     map = L.map("station-map", { zoomControl: true, attributionControl: !!d.tileUrl, preferCanvas: true });
     if (d.tileUrl) L.tileLayer(d.tileUrl, { maxZoom: 19 }).addTo(map);
+    layer = L.layerGroup().addTo(map);
     map.setView([34, 110], 4);
     if (!d.tileUrl) loadPlaces();
-    fetch(d.apiMap, { headers: { Accept: "application/json" } })
-      .then(function (r) { return r.json(); })
-      .then(function (body) {
-        var bounds = [];
-        body.stations.forEach(function (s) {
-          var p = [s.display_latitude, s.display_longitude];
-          bounds.push(p);
-          var colour = s.open_now ? "#16a34a" : "#6b7280";
-          var m = L.circleMarker(p, { radius: 8, color: "#fff", weight: 2, fillColor: colour, fillOpacity: 0.95 });
-          var box = el("div");
-          box.appendChild(el("strong", null, s.name));
-          box.appendChild(el("div", null, (s.open_now ? d.labelOpen : d.labelClosed) + " · " + s.today_hours));
-          box.appendChild(el("div", null, s.address));
-          var a = el("a", null, d.labelDirections); a.href = s.directions_url; a.target = "_blank"; a.rel = "noopener";
-          box.appendChild(a);
-          m.bindPopup(box);
-          markers[String(s.id)] = m;
-          m.addTo(map);
-        });
-        // Fit to all stations unless "nearest" already centred the map on the worker.
-        if (bounds.length && !centred) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15, animate: false });
-        applyFilters();
-      });
+    map.on("moveend", loadVisible);
+    loadVisible();
   }
   initMap();
   applyFilters();
