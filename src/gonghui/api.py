@@ -1,8 +1,13 @@
 from gonghui.accounts.api import router as accounts_router
-from gonghui.activities.api import router as activities_router
+from gonghui.activityreports.api import router as activityreports_router
+from gonghui.bargaining.api import router as bargaining_router
+from gonghui.benefits.api import router as benefits_router
+from gonghui.campaigns.api import router as campaigns_router
 from gonghui.cases.api import router as cases_router
+from gonghui.contests.api import router as contests_router
 from gonghui.core.api import build_api, core_router
 from gonghui.enterprises.api import router as enterprises_router
+from gonghui.learning.api import router as learning_router
 from gonghui.members.api import router as members_router
 from gonghui.organizations.api import router as organizations_router
 from gonghui.stations.api import router as stations_router
@@ -15,4 +20,9 @@ api.add_router("/", enterprises_router)
 api.add_router("/", members_router)
 api.add_router("/", stations_router)
 api.add_router("/", cases_router)
-api.add_router("/", activities_router)
+api.add_router("/", campaigns_router)
+api.add_router("/", learning_router)
+api.add_router("/", benefits_router)
+api.add_router("/", contests_router)
+api.add_router("/", bargaining_router)
+api.add_router("/", activityreports_router)

@@ -22,7 +22,7 @@ class QueueLine:
 def officer_queue(*, user, today: datetime.date | None = None) -> list[QueueLine]:
     """Pending joins and incoming transfers, overdue cases and founding steps, and today's
     deliveries in the user's scope."""
-    from gonghui.activities import selectors as activities
+    from gonghui.campaigns import selectors as campaigns
     from gonghui.cases import selectors as cases
     from gonghui.enterprises import selectors as enterprises
     from gonghui.members import selectors as members
@@ -58,7 +58,7 @@ def officer_queue(*, user, today: datetime.date | None = None) -> list[QueueLine
         QueueLine(
             "deliveries",
             _("今日发放"),
-            activities.delivery_list(user=user).filter(delivered_at__date=today).count(),
-            reverse("activities:campaign-list"),
+            campaigns.delivery_list(user=user).filter(delivered_at__date=today).count(),
+            reverse("campaigns:campaign-list"),
         ),
     ]

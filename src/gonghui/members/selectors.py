@@ -7,6 +7,7 @@ import math
 import time
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from urllib.parse import urlparse
 
 import rjieba
 from django.db.models import Q
@@ -393,3 +394,19 @@ def card_check(token: str, *, now: float | None = None) -> CardCheck:
 
 def pending_transfers_for(*, member: Member):
     return member.transfers.filter(status=TransferStatus.PENDING)
+
+
+def token_from_scan(text: str) -> str:
+    """The card token in what a scanner or a hand typed: the token itself, or the card's
+    verification URL (``…/verify/<token>``) that the QR encodes."""
+    text = (text or "").strip()
+    if "/" in text:
+        path = urlparse(text).path if "://" in text else text
+        text = path.rstrip("/").rsplit("/", 1)[-1]
+    return text
+
+
+def member_for_card(text: str):
+    """(member, result) for a scanned card: result is valid | expired | revoked | forged."""
+    check = card_check(token_from_scan(text))
+    return check.member, check.result

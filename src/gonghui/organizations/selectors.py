@@ -74,3 +74,20 @@ def org_subtree_counts(*, org: Organization) -> dict:
 def org_breadcrumbs(*, user, org: Organization) -> list[Organization]:
     scope = scope_for(user)
     return [a for a in org.ancestors() if scope.covers(a.path)]
+
+
+def org_options(*, user, action: Action = Action.CHANGE):
+    """Orgs a user may organise things for (their subtree), for form choices."""
+    return Organization.objects.visible_to(user, action).active().order_by("path")
+
+
+def scope_root(*, user, org_id=None) -> Organization | None:
+    """The top of what a user sees (or the given org in their scope), for figures of a subtree."""
+    if org_id:
+        return get_visible_or_404(Organization.objects.all(), user, Action.VIEW, pk=org_id)
+    scope = scope_for(user)
+    if scope.everything:
+        return Organization.objects.filter(parent__isnull=True).order_by("path").first()
+    if scope.path is None:
+        return None
+    return Organization.objects.get(path=scope.path)

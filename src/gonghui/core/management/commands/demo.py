@@ -16,7 +16,10 @@ from gonghui.organizations.models import Organization
 from gonghui.organizations.services import org_create
 
 # Each app's demo.load_demo(stdout), in dependency order; each is idempotent on its own.
-DEMO_APPS = ["enterprises", "members", "stations", "cases", "activities"]
+DEMO_APPS = [
+    "enterprises", "members", "stations", "cases",
+    "campaigns", "learning", "benefits", "contests", "bargaining",
+]  # fmt: skip
 
 
 def demo_credit_code(region: str, serial: int) -> str:

@@ -1,0 +1,92 @@
+"""Phone-size browser tests: scan-to-deliver at a 送清凉 point, and a worker's training sign-up
+landing on the waitlist."""
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from gonghui.campaigns.models import Delivery
+from gonghui.campaigns.tests import factories as campaign_factories
+from gonghui.core.scoping import SYSTEM
+from gonghui.learning import services as learning_services
+from gonghui.learning.models import Enrollment
+from gonghui.learning.tests import factories as learning_factories
+from gonghui.members import sms
+from gonghui.members.card import card_token_for
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, username, password):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("#login-submit")
+    expect(page.locator(".who")).to_be_visible()
+
+
+def test_officer_scans_a_card_at_a_cooling_delivery_and_a_second_scan_is_refused(
+    live_server, phone_page, personas, persona_password
+):
+    campaign = campaign_factories.campaign(personas.yancheng, name="2026送清凉·货车司机",
+                                  items=("防暑降温物资",))  # fmt: skip
+    member = campaign_factories.member(personas.yancheng_project, name="王师傅",
+                              occupation_group="truck_driver")  # fmt: skip
+    token = card_token_for(member)
+    page = phone_page
+    sign_in(page, live_server, "yancheng_officer", persona_password)
+
+    page.goto(f"{live_server.url}/activities/campaigns/{campaign.pk}/scan/")
+    page.fill("#scan-site", "港航物流园停车场")
+    page.fill("#scan-token", token)
+    page.click("#scan-lookup")
+    expect(page.locator("#scan-member")).to_have_text("王师傅")
+    expect(page.locator("#scan-warning")).to_have_count(0)
+    page.click("#scan-record")
+    expect(page.locator(".messages")).to_contain_text("王师傅")
+    assert Delivery.objects.filter(member=member).count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    # The same card again: the first delivery's time and place, and no second record.
+    page.fill("#scan-token", token)
+    page.click("#scan-lookup")
+    expect(page.locator("#scan-warning")).to_contain_text("港航物流园停车场")
+    first = Delivery.objects.get(member=member)
+    expect(page.locator("#scan-warning")).to_contain_text(
+        first.delivered_at.astimezone().strftime("%Y-%m-%d")
+    )
+    page.click("#scan-record")
+    expect(page.locator("#scan-errors")).to_contain_text("港航物流园停车场")
+    assert Delivery.objects.filter(member=member).count() == 1
+
+
+def test_worker_signs_up_for_a_full_training_and_moves_up_when_someone_cancels(
+    live_server, phone_page, personas
+):
+    session = learning_factories.session(personas.xinwuling, capacity=1)
+    seated = campaign_factories.member(personas.xinwuling)
+    learning_services.enrollment_signup(actor=SYSTEM, session=session, member=seated)
+    worker = campaign_factories.member(personas.xinwuling, phone="13911112222")
+    page = phone_page
+    page.goto(f"{live_server.url}/me/login")
+    page.fill("#id_phone", worker.phone)
+    page.click("section.join button[type=submit]")
+    page.wait_for_selector("#id_code")
+    page.fill("#id_code", sms.last_code(worker.phone))
+    page.click("section.join button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/me/")
+
+    page.goto(f"{live_server.url}/trainings/")
+    page.click(f"a[href='/trainings/{session.pk}/']")
+    expect(page.locator("#signup")).to_contain_text("候补")
+    page.click("#signup")
+    expect(page.locator("#my-status")).to_have_attribute("data-status", "waitlisted")
+    expect(page.locator("#my-status")).to_contain_text("1")
+
+    seat = Enrollment.objects.get(member=seated)
+    learning_services.enrollment_cancel(actor=SYSTEM, enrollment=seat)
+    page.reload()
+    expect(page.locator("#my-status")).to_have_attribute("data-status", "enrolled")

@@ -1,0 +1,71 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.widgets import DateInput
+from gonghui.organizations.autocomplete import OrgAutocompleteField
+from gonghui.organizations.models import Organization
+
+from .choices import DiscountCategory, JobCategory
+from .models import Discount, JobPosting
+
+
+class OrgChoiceField(OrgAutocompleteField):
+    """A searchable picker over the orgs the user may organise things for (``org_options``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(purpose="change", **kwargs)
+
+
+def _org_field(label):
+    return OrgChoiceField(queryset=Organization.objects.none(), label=label)
+
+
+class JobForm(forms.ModelForm):
+    org = _org_field(_("发布工会"))
+
+    class Meta:
+        model = JobPosting
+        fields = (
+            "org",
+            "title",
+            "employer",
+            "category",
+            "pay_min",
+            "pay_max",
+            "place",
+            "latitude",
+            "longitude",
+            "contact",
+            "description",
+            "expires_on",
+        )
+        widgets = {"expires_on": DateInput()}
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+        self.fields["category"].choices = JobCategory.choices
+
+
+class DiscountForm(forms.ModelForm):
+    org = _org_field(_("发布工会"))
+
+    class Meta:
+        model = Discount
+        fields = (
+            "org",
+            "merchant",
+            "offer",
+            "category",
+            "valid_from",
+            "valid_until",
+            "place",
+            "latitude",
+            "longitude",
+        )
+        widgets = {"valid_from": DateInput(), "valid_until": DateInput()}
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+        self.fields["category"].choices = DiscountCategory.choices

@@ -1,0 +1,41 @@
+"""Model field factories the domain apps share (an org, an officer, a position)."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def org_fk(label, related_name="+"):
+    return models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=label,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
+def officer_fk(label):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=label,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+def latitude_field():
+    return models.FloatField(
+        _("纬度"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+
+
+def longitude_field():
+    return models.FloatField(
+        _("经度"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )

@@ -1,0 +1,90 @@
+"""Distances and "near me" lists over rows with ``latitude``/``longitude``."""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from ninja import Field, Schema
+
+EARTH_KM = 6371.0088
+
+
+def distance_km(lat1, lon1, lat2, lon2) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def near_me_km() -> float:
+    """How far "near me" reaches unless the worker widens it (setting ``NEAR_ME_KM``)."""
+    return float(getattr(settings, "NEAR_ME_KM", 20) or 20)
+
+
+def nearest(
+    queryset, lat: float | None, lon: float | None, limit: int, within_km: float | None = None
+) -> list:
+    """The first ``limit`` rows of ``queryset``; with a position, only those within
+    ``within_km`` (default ``NEAR_ME_KM``), nearest first, each with ``distance_km`` and
+    ``distance_m``: rows far away or without coordinates are not "near me", so an empty list
+    means nothing is near. Distances are computed over every candidate's coordinates (one
+    narrow query), so the nearest are never cut off by the limit; without a position the
+    queryset's own order stands."""
+    if lat is None or lon is None:
+        rows = list(queryset[:limit])
+        for row in rows:
+            row.distance_km = row.distance_m = None
+        return rows
+    reach = near_me_km() if within_km is None else within_km
+    ranked = sorted(
+        (distance, pk)
+        for pk, row_lat, row_lon in queryset.filter(
+            latitude__isnull=False, longitude__isnull=False
+        ).values_list("pk", "latitude", "longitude")
+        if (distance := distance_km(lat, lon, row_lat, row_lon)) <= reach
+    )[:limit]
+    by_pk = queryset.in_bulk([pk for _d, pk in ranked])
+    rows = []
+    for distance, pk in ranked:
+        row = by_pk[pk]
+        row.distance_km = round(distance, 2)
+        row.distance_m = round(distance * 1000, 1)
+        rows.append(row)
+    return rows
+
+
+def position_from(request) -> tuple[float | None, float | None]:
+    """The worker's position from ``?lat=&lon=``; missing or out of range is no position."""
+    try:
+        lat = float(request.GET["lat"])
+        lon = float(request.GET["lon"])
+    except (KeyError, ValueError):
+        return None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, None
+    return lat, lon
+
+
+def near_context(request, lat) -> dict:
+    """What the "near me" lists say about the search: located or not, within how far, and
+    the link back to the whole list (same filters, no position)."""
+    params = request.GET.copy()
+    for key in ("lat", "lon"):
+        params.pop(key, None)
+    return {
+        "located": lat is not None,
+        "near_km": f"{near_me_km():g}",
+        "all_url": f"?{params.urlencode()}" if params else "?",
+    }
+
+
+class NearFilters(Schema):
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    within_km: float | None = Field(
+        None,
+        gt=0,
+        le=200,
+        description="与 lat/lon 一起用：只列这个距离（公里）以内的，默认 NEAR_ME_KM",
+    )
