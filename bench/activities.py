@@ -1,5 +1,5 @@
-"""Activities: the scan-to-deliver write path, the report over a large delivery table, and the
-public job list sorted by distance.
+"""Campaigns, the activities report and benefits: the scan-to-deliver write path, the report
+over a large delivery table, and the public job list sorted by distance.
 
 Loads the demo (all apps) into a throw-away database (SQLite file, or PostgreSQL when
 DATABASE_URL is set: <name>_bench is created and dropped), then prints:
@@ -37,8 +37,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from gonghui.activities import selectors, services  # noqa: E402
-from gonghui.activities.models import Campaign, Delivery, JobPosting  # noqa: E402
+from gonghui.activityreports import selectors as reports  # noqa: E402
+from gonghui.benefits import selectors as benefits  # noqa: E402
+from gonghui.benefits.models import JobPosting  # noqa: E402
+from gonghui.campaigns import services  # noqa: E402
+from gonghui.campaigns.models import Campaign, Delivery  # noqa: E402
 from gonghui.core.scoping import SYSTEM  # noqa: E402
 from gonghui.members.models import Member  # noqa: E402
 from gonghui.organizations.models import Organization  # noqa: E402
@@ -115,8 +118,8 @@ def main():
     national = Organization.objects.get(parent__isnull=True)
     start_day, end_day = datetime.date(2025, 1, 1), timezone.localdate()
     for label, org in [("连云区", county), ("national", national)]:
-        ms = timed(lambda o=org: selectors.report(org=o, start=start_day, end=end_day), 5)
-        report = selectors.report(org=org, start=start_day, end=end_day)
+        ms = timed(lambda o=org: reports.report(org=o, start=start_day, end=end_day), 5)
+        report = reports.report(org=org, start=start_day, end=end_day)
         total = sum(line.beneficiaries for line in report.campaigns)
         print(f"report {label:<8}: p50 {ms:8.1f} ms ({total} beneficiaries, "
               f"{len(report.contests)} contests)")  # fmt: skip
@@ -130,7 +133,7 @@ def main():
         for i in range(5000)
     ]  # fmt: skip
     JobPosting.objects.bulk_create(jobs)
-    ms = timed(lambda: selectors.open_jobs(lat=34.76, lon=119.37), 20)
+    ms = timed(lambda: benefits.open_jobs(lat=34.76, lon=119.37), 20)
     print(f"open_jobs by distance (5,000 postings, <=200 shown): p50 {ms:.1f} ms")
 
 

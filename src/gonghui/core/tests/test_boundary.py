@@ -25,13 +25,13 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from python_calamine import CalamineWorkbook
 
-from gonghui.activities.models import TrainingCourse, TrainingSession
 from gonghui.core.text import (
     CONTROL_CHARACTERS,
     has_control_characters,
     validate_no_control_characters,
 )
 from gonghui.enterprises.models import GridAssignment
+from gonghui.learning.models import TrainingCourse, TrainingSession
 from gonghui.members import sms
 from gonghui.members.models import Member
 from gonghui.members.tests.factories import id_card, make_member, phone

@@ -37,9 +37,9 @@ WRITE_URL_NAMES = {
     "stations:create", "stations:edit", "stations:import", "stations:photo-upload",
     "stations:exception-create",
     "cases:new",
-    "activities:campaign-create", "activities:scan", "activities:job-create",
-    "activities:job-edit", "activities:discount-create", "activities:discount-edit",
-    "activities:craftsman-step",
+    "campaigns:campaign-create", "campaigns:scan", "benefits:job-create",
+    "benefits:job-edit", "benefits:discount-create", "benefits:discount-edit",
+    "contests:craftsman-step",
 }  # fmt: skip
 # POST forms that change nothing in the union's data: signing out, the language, one's own
 # second factor, and the public self-service pages anyone may open (joining, phone sign-in).

@@ -13,10 +13,12 @@ from urllib.parse import quote
 import pytest
 import time_machine
 
-from gonghui.activities import services as activities
-from gonghui.activities.choices import CampaignKind, TrainingKind
+from gonghui.campaigns import services as campaigns
+from gonghui.campaigns.choices import CampaignKind
 from gonghui.core.scoping import SYSTEM
 from gonghui.core.testing.personas import org
+from gonghui.learning import services as learning
+from gonghui.learning.choices import TrainingKind
 from gonghui.members import sms
 from gonghui.members.tests.factories import make_member
 
@@ -66,25 +68,25 @@ def test_three_officer_pages_fit_a_375_px_phone(
     # A long union name: a <select> of the whole tree used to widen the member page past 375 px.
     org(personas.yancheng, "漯河市郾城区港航物流园区货车司机快递员网约配送员联合工会委员会",
         "grassroots", "411103", "joint")  # fmt: skip
-    course = activities.course_create(
+    course = learning.course_create(
         actor=SYSTEM, org=personas.luohe, kind=TrainingKind.NIGHT_SCHOOL,
         title="劳动者夜校：货车司机安全驾驶与应急救护（第二期）", description="免费",
     )  # fmt: skip
     starts = datetime.datetime(2026, 12, 5, 19, 0, tzinfo=NIGHT.tzinfo)
-    activities.session_create(
+    learning.session_create(
         actor=SYSTEM, course=course, starts_at=starts, ends_at=starts + datetime.timedelta(hours=2),
         place="漯河市郾城区港航物流园区职工之家二楼多功能教室", capacity=40,
     )  # fmt: skip
-    campaign = activities.campaign_create(
+    campaign = campaigns.campaign_create(
         actor=SYSTEM, organizer=personas.luohe, name="2026年漯河市“送温暖”·货车司机暖心礼包",
         kind=CampaignKind.WINTER_WARMTH, starts_on=datetime.date(2026, 11, 1),
         ends_on=datetime.date(2026, 12, 31), budget=10000,
         items=[{"name": "暖心礼包", "quantity": 20}],
     )  # fmt: skip
-    delivery = activities.delivery_record(
+    delivery = campaigns.delivery_record(
         actor=SYSTEM, campaign=campaign, item=campaign.items.get(),
-        beneficiary=activities.Beneficiary(name="路过的货车司机", phone="13912345678",
-                                           occupation_group="truck_driver"),
+        beneficiary=campaigns.Beneficiary(name="路过的货车司机", phone="13912345678",
+                                          occupation_group="truck_driver"),
     )  # fmt: skip
 
     page = phone_page

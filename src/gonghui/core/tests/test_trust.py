@@ -101,8 +101,8 @@ def test_member_export_audit_row_masks_a_phone_typed_into_the_search(client, per
 
 
 def test_report_export_quotes_formula_text_and_is_audited(client, personas):
-    from gonghui.activities import services as activity_services
-    from gonghui.activities.tests import factories
+    from gonghui.campaigns import services as activity_services
+    from gonghui.campaigns.tests import factories
 
     campaign = factories.campaign(personas.yancheng, name=EVIL)
     activity_services.delivery_record(
