@@ -130,7 +130,7 @@ def test_a_valid_field_with_help_is_described_by_the_help_only():
     assert not page.find("div", role="alert")
 
 
-SRC = Path(__file__).resolve().parents[2]
+SRC = Path(__file__).resolve().parents[2]  # src/gonghui
 # The apps split out of activities adopt the shared table markup with the split (issue 12).
 PENDING = {"activities", "campaigns", "learning", "benefits", "contests", "bargaining",
            "activityreports"}  # fmt: skip
@@ -183,3 +183,100 @@ def test_messages_are_announced_from_a_polite_live_region():
     empty.user, empty.session = AnonymousUser(), {}
     empty._messages = default_storage(empty)
     assert Elements(render_to_string("base.html", request=empty)).text_by_id["messages"] == ""
+
+
+# --- contrast (WCAG 2.1 AA: normal text at least 4.5:1 against its background) ---------------
+
+CSS = SRC / "static" / "css"
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|rgba?\([^)]*\)")
+
+
+def _rgb(value, under=(255, 255, 255)):
+    """(r, g, b) of a #hex or rgb()/rgba() colour, an alpha composited over ``under``."""
+    if value.startswith("#"):
+        digits = value[1:] if len(value) == 7 else "".join(c * 2 for c in value[1:])
+        return tuple(int(digits[i : i + 2], 16) for i in (0, 2, 4))
+    parts = [float(p) for p in value[value.index("(") + 1 : -1].split(",")]
+    alpha = parts[3] if len(parts) == 4 else 1.0
+    return tuple(alpha * c + (1 - alpha) * u for c, u in zip(parts[:3], under, strict=True))
+
+
+def contrast(foreground, background):
+    def luminance(rgb):
+        channels = [c / 255 for c in rgb]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted([luminance(foreground), luminance(background)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _rules():
+    """[(selector, {property: value})] over our stylesheets, var(--x) resolved."""
+    text = re.sub(
+        r"/\*.*?\*/", "", "".join(p.read_text() for p in sorted(CSS.glob("*.css"))), flags=re.S
+    )
+    variables = dict(re.findall(r"(--[\w-]+):\s*([^;}]+)", text))
+    rules = []
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", text):
+        declarations = {}
+        for declaration in body.split(";"):
+            if ":" in declaration and not declaration.strip().startswith("--"):
+                name, value = declaration.split(":", 1)
+                value = re.sub(r"var\((--[\w-]+)\)", lambda m: variables[m[1]].strip(), value)
+                declarations[name.strip()] = value.strip()
+        for selector in selectors.split(","):
+            rules.append((" ".join(selector.split()), declarations))
+    return rules, variables
+
+
+def _backgrounds(declarations):
+    value = declarations.get("background", declarations.get("background-color", ""))
+    return COLOUR.findall(value)
+
+
+def _text_pairs():
+    """(selector, foreground, background) for every text colour the stylesheets set: against the
+    rule's own background, its modifiers' (``.badge`` → ``.badge.open``), else the nearest
+    ancestor selector's, else both page backgrounds (white cards, the grey page)."""
+    rules, variables = _rules()
+    page = ["#ffffff", variables["--bg"].strip()]
+    with_background = [(s, _backgrounds(d)) for s, d in rules if _backgrounds(d)]
+    for selector, declarations in rules:
+        foregrounds = COLOUR.findall(declarations.get("color", ""))
+        if not foregrounds or selector.startswith("@"):
+            continue
+        backgrounds = _backgrounds(declarations) or [
+            c for s, cs in with_background if s.startswith(selector + ".") for c in cs
+        ]
+        ancestors = selector.split(" ")[:-1]
+        while not backgrounds and ancestors:
+            prefix = " ".join(ancestors)
+            backgrounds = [c for s, cs in with_background if s == prefix for c in cs]
+            ancestors.pop()
+        for background in backgrounds or page:
+            yield selector, foregrounds[0], background
+
+
+def test_every_text_colour_in_our_stylesheets_meets_aa_contrast():
+    pairs = list(_text_pairs())
+    assert len(pairs) > 60
+    failing = [
+        (selector, fg, bg, round(contrast(_rgb(fg, _rgb(bg)), _rgb(bg)), 2))
+        for selector, fg, bg in pairs
+        if contrast(_rgb(fg, _rgb(bg)), _rgb(bg)) < 4.5
+    ]
+    assert failing == []
+
+
+def test_the_main_colour_pairs_meet_aa_and_the_checker_knows_a_failing_pair():
+    _, variables = _rules()
+    ink, muted, red, page = (variables[k].strip() for k in ("--ink", "--muted", "--red", "--bg"))
+    for foreground, background in [
+        (ink, page), (muted, page), (muted, "#f1f1f3"), (red, "#ffffff"), ("#ffffff", red),
+        ("#0b5cad", page),  # links
+    ]:  # fmt: skip
+        assert contrast(_rgb(foreground), _rgb(background)) >= 4.5, (foreground, background)
+    assert round(contrast(_rgb("#6b7280"), _rgb("#f1f1f3")), 2) == 4.29  # the old muted tag
+    assert round(contrast(_rgb("#ffffff"), _rgb("rgba(22, 163, 74, .88)")), 2) < 4.5
+    assert contrast(_rgb("#000"), _rgb("#fff")) == 21
