@@ -280,3 +280,21 @@ def test_the_main_colour_pairs_meet_aa_and_the_checker_knows_a_failing_pair():
     assert round(contrast(_rgb("#6b7280"), _rgb("#f1f1f3")), 2) == 4.29  # the old muted tag
     assert round(contrast(_rgb("#ffffff"), _rgb("rgba(22, 163, 74, .88)")), 2) < 4.5
     assert contrast(_rgb("#000"), _rgb("#fff")) == 21
+
+
+# --- vendored libraries -----------------------------------------------------------------------
+
+VENDOR = SRC / "static" / "vendor"
+
+
+def test_every_vendored_library_is_used_and_listed_in_versions():
+    libraries = sorted(p.name for p in VENDOR.iterdir() if p.is_dir())
+    listed = re.findall(r"->\s*([\w.-]+)/", (VENDOR / "VERSIONS.txt").read_text())
+    assert sorted(listed) == libraries
+    pages = "".join(
+        p.read_text()
+        for p in SRC.rglob("*")
+        if p.suffix in {".html", ".js"} and VENDOR not in p.parents
+    )
+    for library in libraries:
+        assert f"vendor/{library}/" in pages, f"static/vendor/{library} is referenced nowhere"
