@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from gonghui.accounts.models import User
+from gonghui.core.api import HistoryEventOut
 from gonghui.core.scoping import Action
 from gonghui.organizations.selectors import org_get
 
@@ -553,6 +554,16 @@ def open_case(request, payload: FoundingCaseIn):
 @router.get("/founding-cases/{case_id}", response=FoundingCaseOut)
 def get_case(request, case_id: int):
     return selectors.founding_case_get(user=request.user, case_id=case_id)
+
+
+class FoundingEventOut(HistoryEventOut):
+    step: str
+
+
+@router.get("/founding-cases/{case_id}/events", response=list[FoundingEventOut])
+def case_events(request, case_id: int):
+    case = selectors.founding_case_get(user=request.user, case_id=case_id)
+    return selectors.founding_timeline(case)
 
 
 def _case_step(request, case_id: int, step: FoundingStep):

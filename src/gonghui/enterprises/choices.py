@@ -59,6 +59,16 @@ class FoundingStep(models.TextChoices):
 STEP_ORDER = list(FoundingStep.values)
 
 
+class FoundingEventKind(models.TextChoices):
+    """The lines of a founding case's timeline (建会过程)."""
+
+    OPENED = "opened", _("发起建会")
+    STEP_UPDATED = "step_updated", _("修改步骤")
+    DOCUMENT_ADDED = "document_added", _("上传材料")
+    SIGNED_OFF = "signed_off", _("签批")
+    ESTABLISHED = "established", _("工会成立")
+
+
 class FoundingStatus(models.TextChoices):
     OPEN = "open", _("进行中")
     ESTABLISHED = "established", _("已成立")

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.history import HistoryEvent, user_field
 from gonghui.core.models import TimeStampedModel
 from gonghui.core.scoping import ScopedManager
 from gonghui.core.text import search_key
@@ -17,6 +18,7 @@ from .choices import (
     ClaimStatus,
     DocumentType,
     EnterpriseKind,
+    FoundingEventKind,
     FoundingStatus,
     FoundingStep,
     FoundingTarget,
@@ -260,14 +262,7 @@ class FoundingCase(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发起人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("发起人"))
 
     objects = ScopedManager()
     scope_path_lookup = "parent_org__path"
@@ -293,22 +288,8 @@ class FoundingCaseStep(TimeStampedModel):
     step = models.CharField(_("步骤"), max_length=20, choices=FoundingStep.choices)
     position = models.PositiveSmallIntegerField(_("顺序"))
     due_on = models.DateField(_("截止日期"), null=True, blank=True)
-    responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("责任人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("签批人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    responsible = user_field(_("责任人"))
+    signed_off_by = user_field(_("签批人"))
     signed_off_at = models.DateTimeField(_("签批时间"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
 
@@ -331,6 +312,24 @@ class FoundingCaseStep(TimeStampedModel):
         return self.signed_off_at is not None
 
 
+class FoundingEvent(HistoryEvent):
+    """One line of a founding case's timeline (建会过程): opened, a step changed, a document
+    added, a step signed off, the union founded. Written by the founding services."""
+
+    case = models.ForeignKey(
+        FoundingCase, verbose_name=_("建会流程"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("类型"), max_length=30, choices=FoundingEventKind.choices)
+    step = models.CharField(_("步骤"), max_length=20, choices=FoundingStep.choices, blank=True)
+
+    objects = ScopedManager()
+    scope_path_lookup = "case__parent_org__path"
+
+    class Meta(HistoryEvent.Meta):
+        verbose_name = _("建会过程记录")
+        verbose_name_plural = _("建会过程记录")
+
+
 def founding_upload_to(instance, filename):
     return f"founding/{instance.step.case_id}/{instance.step.step}/{filename}"
 
@@ -346,14 +345,7 @@ class FoundingDocument(TimeStampedModel):
     original_name = models.CharField(_("原文件名"), max_length=255)
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = user_field(_("上传人"))
 
     objects = ScopedManager()
     scope_path_lookup = "step__case__parent_org__path"
@@ -405,14 +397,7 @@ class Visit(TimeStampedModel):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="visits"
     )
-    officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("走访人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    officer = user_field(_("走访人"))
     visited_on = models.DateField(_("走访日期"))
     result = models.CharField(_("走访结果"), max_length=20, choices=VisitResult.choices)
     follow_up_on = models.DateField(_("再次走访日期"), null=True, blank=True)

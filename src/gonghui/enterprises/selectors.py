@@ -14,7 +14,7 @@ from gonghui.core.text import search_key
 from gonghui.organizations.models import PATH_STEP, Organization
 from gonghui.organizations.selectors import org_get
 
-from .choices import EnterpriseKind, FoundingStatus
+from .choices import EnterpriseKind, FoundingEventKind, FoundingStatus
 from .models import (
     CoverageRule,
     Enterprise,
@@ -327,8 +327,19 @@ def founding_case_get(*, user, case_id, action: Action = Action.VIEW) -> Foundin
     )
 
 
-def founding_steps(case: FoundingCase):
-    return case.steps.select_related("responsible", "signed_off_by").prefetch_related("documents")
+def founding_steps(case: FoundingCase) -> list[FoundingCaseStep]:
+    """The steps in order, each signed-off one with its ``sign_off`` event (who, when, note)."""
+    signed = founding_timeline(case).filter(kind=FoundingEventKind.SIGNED_OFF)
+    sign_offs = {event.step: event for event in signed}
+    steps = list(case.steps.select_related("responsible").prefetch_related("documents"))
+    for row in steps:
+        row.sign_off = sign_offs.get(row.step)
+    return steps
+
+
+def founding_timeline(case: FoundingCase):
+    """The case's 建会过程, oldest first; the caller has already been let see the case."""
+    return case.events.order_by("created_at", "id")
 
 
 # --- grid ------------------------------------------------------------------------------------

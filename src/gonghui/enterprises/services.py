@@ -25,6 +25,7 @@ from .choices import (
     ClaimStatus,
     DocumentType,
     EnterpriseKind,
+    FoundingEventKind,
     FoundingStatus,
     FoundingStep,
     FoundingTarget,
@@ -37,6 +38,7 @@ from .models import (
     FoundingCase,
     FoundingCaseStep,
     FoundingDocument,
+    FoundingEvent,
     GridAssignment,
     Project,
     ServiceClaim,
@@ -314,11 +316,12 @@ def founding_case_open(
         union_name=(union_name or "").strip(),
         parent_org=parent_org,
         project=project,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=audit.actor_fk(actor),
     )
     case.full_clean()
     case.save()
     case.enterprises.set(enterprises)
+    _founding_event(case, FoundingEventKind.OPENED, actor=actor)
     FoundingCaseStep.objects.bulk_create(
         FoundingCaseStep(
             case=case,
@@ -336,6 +339,10 @@ def founding_case_open(
         changes=changes,
     )  # fmt: skip
     return case
+
+
+def _founding_event(case: FoundingCase, kind, *, actor, step: str = "", note: str = ""):
+    FoundingEvent.record(actor=actor, case=case, kind=kind, step=step, note=note)
 
 
 def _open_case_for_write(actor, case: FoundingCase) -> FoundingCase:
@@ -369,6 +376,13 @@ def founding_step_update(
     step.full_clean()
     step.save()
     _audit(actor, AuditAction.UPDATE, step, step.case.parent_org.path, before)
+    _founding_event(
+        step.case,
+        FoundingEventKind.STEP_UPDATED,
+        actor=actor,
+        step=step.step,
+        note=step.note if note is not _UNSET else "",
+    )
     return step
 
 
@@ -432,7 +446,7 @@ def founding_document_add(
         original_name=name,
         content_type=content_type,
         size=uploaded.size,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=audit.actor_fk(actor),
     )
     document.file.save(name.rsplit("/", 1)[-1], uploaded, save=False)
     try:
@@ -443,6 +457,9 @@ def founding_document_add(
         document.file.delete(save=False)
         raise
     _audit(actor, AuditAction.CREATE, document, step.case.parent_org.path, {})
+    _founding_event(
+        step.case, FoundingEventKind.DOCUMENT_ADDED, actor=actor, step=step.step, note=name
+    )
     return document
 
 
@@ -466,12 +483,13 @@ def founding_step_sign_off(
             {"documents": _("签批前请上传「%(doc)s」。") % {"doc": DocumentType(required).label}}
         )
     before_step = snapshot(row)
-    row.signed_off_by = actor if getattr(actor, "pk", None) else None
+    row.signed_off_by = audit.actor_fk(actor)
     row.signed_off_at = timezone.now()
     if note:
         row.note = note
     row.save()
     _audit(actor, AuditAction.UPDATE, row, case.parent_org.path, before_step)
+    _founding_event(case, FoundingEventKind.SIGNED_OFF, actor=actor, step=step, note=note)
 
     before = snapshot(case)
     position = STEP_ORDER.index(step)
@@ -498,6 +516,7 @@ def _establish(actor, case: FoundingCase, today: datetime.date) -> None:
     case.union = union
     case.status = FoundingStatus.ESTABLISHED
     case.save()
+    _founding_event(case, FoundingEventKind.ESTABLISHED, actor=actor, note=union.name)
     for enterprise in case.enterprises.select_for_update():
         before = snapshot(enterprise)
         enterprise.union = union
@@ -561,7 +580,7 @@ def visit_record(
         raise ValidationError(errors)
     visit = Visit(
         enterprise=enterprise,
-        officer=actor if getattr(actor, "pk", None) else None,
+        officer=audit.actor_fk(actor),
         visited_on=visited_on,
         result=result,
         follow_up_on=follow_up_on,

@@ -155,6 +155,7 @@ class FoundingDetailView(OfficerViewMixin, View):
         context = {
             "case": case,
             "steps": steps,
+            "events": selectors.founding_timeline(case),
             "document_form": form or DocumentForm(initial={"doc_type": required}),
             "is_open": case.status == FoundingStatus.OPEN,
         }
