@@ -4,6 +4,7 @@ from django.contrib.auth.hashers import identify_hasher
 from django.test import Client
 
 from gonghui.accounts.models import ApiToken, User
+from gonghui.core.testing.asserts import nothing_written
 
 
 @pytest.mark.django_db
@@ -18,10 +19,11 @@ class TestTokens:
         assert me.json()["username"] == "luohe_officer"
 
     def test_wrong_password_is_401_without_saying_which_part_was_wrong(self, personas, api):
-        wrong_password = api().post(
-            "/api/auth/token", {"username": "luohe_officer", "password": "x"}
-        )
-        unknown_user = api().post("/api/auth/token", {"username": "nobody", "password": "x"})
+        with nothing_written():
+            wrong_password = api().post(
+                "/api/auth/token", {"username": "luohe_officer", "password": "x"}
+            )
+            unknown_user = api().post("/api/auth/token", {"username": "nobody", "password": "x"})
         assert wrong_password.status_code == unknown_user.status_code == 401
         assert wrong_password.json() == unknown_user.json()
 
@@ -37,6 +39,8 @@ class TestTokens:
     def test_forged_token_is_401(self, personas, api):
         response = Client().get("/api/orgs", headers={"Authorization": "Bearer gh_forged"})
         assert response.status_code == 401
+        assert response.json()["errors"] == {} and response.json()["detail"]
+        assert "漯河" not in response.content.decode()
 
     def test_repeated_failures_lock_the_account_even_with_the_right_password(
         self, personas, persona_password, api
@@ -54,10 +58,12 @@ class TestTokens:
         client = Client()
         for _attempt in range(settings.AXES_FAILURE_LIMIT):
             client.post("/accounts/login/", {"username": "luohe_officer", "password": "wrong"})
-        response = client.post(
-            "/accounts/login/", {"username": "luohe_officer", "password": persona_password}
-        )
+        with nothing_written():
+            response = client.post(
+                "/accounts/login/", {"username": "luohe_officer", "password": persona_password}
+            )
         assert response.status_code == 429
+        assert "锁定" in response.content.decode()
         assert "_auth_user_id" not in client.session
 
 
@@ -69,14 +75,20 @@ class TestLoginForm:
             "/accounts/login/", {"username": "luohe_officer", "password": persona_password}
         )
         assert response.status_code == 302
-        assert client.get("/").status_code == 200
+        assert client.session["_auth_user_id"] == str(personas.luohe_officer.pk)
+        home = client.get("/")
+        assert home.status_code == 200
+        assert "luohe_officer" in home.content.decode()
 
     def test_login_form_requires_csrf(self, personas, persona_password):
         client = Client(enforce_csrf_checks=True)
-        response = client.post(
-            "/accounts/login/", {"username": "luohe_officer", "password": persona_password}
-        )
+        with nothing_written():
+            response = client.post(
+                "/accounts/login/", {"username": "luohe_officer", "password": persona_password}
+            )
         assert response.status_code == 403
+        assert "_auth_user_id" not in client.session
+        assert "CSRF" in response.content.decode()
 
     def test_bad_password_shows_a_message_in_the_chosen_language(self, personas):
         client = Client(headers={"Accept-Language": "en"})

@@ -1,0 +1,33 @@
+"""Assertions for refusals: nothing was written, and the answer says why without leaking."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.apps import apps
+
+# Rows a refused request may leave behind on purpose: sessions, failed-login records, rate-limit
+# hits and the audit of refusals are the point of those requests, not data they changed.
+BOOKKEEPING = frozenset({"sessions.Session", "axes.AccessAttempt", "axes.AccessFailureLog",
+                         "axes.AccessLog"})  # fmt: skip
+
+
+def snapshot(but=()) -> dict[str, list[tuple]]:
+    """Every row of every table we own (small test databases), by model label."""
+    skipped = BOOKKEEPING | set(but)
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy and model._meta.label not in skipped
+    }
+
+
+@contextmanager
+def nothing_written(*, but=()):
+    """Assert that the block inserts, updates and deletes no row (``but``: model labels that may
+    change, e.g. ``"core.RateLimitHit"``)."""
+    before = snapshot(but)
+    yield
+    after = snapshot(but)
+    changed = sorted(label for label in before if before[label] != after[label])
+    assert changed == [], f"rows written in {changed}"
