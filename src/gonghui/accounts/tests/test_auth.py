@@ -26,6 +26,7 @@ class TestTokens:
             unknown_user = api().post("/api/auth/token", {"username": "nobody", "password": "x"})
         assert wrong_password.status_code == unknown_user.status_code == 401
         assert wrong_password.json() == unknown_user.json()
+        assert not ApiToken.objects.exists()
 
     def test_only_a_hash_of_the_token_is_stored(self, personas, persona_password, api):
         token = (

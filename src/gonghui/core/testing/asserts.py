@@ -6,10 +6,10 @@ from contextlib import contextmanager
 
 from django.apps import apps
 
-# Rows a refused request may leave behind on purpose: sessions, failed-login records, rate-limit
-# hits and the audit of refusals are the point of those requests, not data they changed.
+# Rows a refused request may touch on purpose: sessions, failed-login records and a bearer
+# token's last-used stamp are bookkeeping of the request, not data it changed.
 BOOKKEEPING = frozenset({"sessions.Session", "axes.AccessAttempt", "axes.AccessFailureLog",
-                         "axes.AccessLog"})  # fmt: skip
+                         "axes.AccessLog", "accounts.ApiToken"})  # fmt: skip
 
 
 def snapshot(but=()) -> dict[str, list[tuple]]:

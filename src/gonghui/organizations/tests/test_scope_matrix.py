@@ -55,7 +55,10 @@ class TestOrgApiScope:
         assert response.json() == missing.json()
 
     def test_officer_cannot_read_their_parent_org(self, personas, api):
-        assert api(personas.luohe_officer).get(f"/api/orgs/{personas.henan.pk}").status_code == 404
+        response = api(personas.luohe_officer).get(f"/api/orgs/{personas.henan.pk}")
+        assert response.status_code == 404
+        assert response.json() == api(personas.luohe_officer).get(f"/api/orgs/{MISSING_ID}").json()
+        assert "河南" not in response.content.decode()
 
     def test_list_holds_only_the_officer_subtree(self, personas, api):
         response = api(personas.luohe_officer).get("/api/orgs", limit=100)
@@ -196,7 +199,9 @@ class TestOrgApiScope:
 
     def test_anonymous_reads_are_401(self, personas, api):
         for url in ["/api/orgs", f"/api/orgs/{personas.luohe.pk}", "/api/audit", "/api/me"]:
-            assert api().get(url).status_code == 401, url
+            response = api().get(url)
+            assert response.status_code == 401, url
+            assert response.json()["detail"] and "总工会" not in response.content.decode(), url
 
 
 PAGES = [
@@ -213,12 +218,17 @@ class TestOrgPagesScope:
     @pytest.mark.parametrize("url", PAGES)
     def test_page_for_org_in_subtree_is_200(self, personas, client, url):
         client.force_login(personas.luohe_officer)
-        assert client.get(url.format(id=personas.yancheng.pk)).status_code == 200
+        response = client.get(url.format(id=personas.yancheng.pk))
+        assert response.status_code == 200
+        shown = personas.yancheng_project if "children" in url else personas.yancheng
+        assert shown.name in response.content.decode()
 
     @pytest.mark.parametrize("url", PAGES)
     def test_page_for_org_outside_subtree_is_404(self, personas, client, url):
         client.force_login(personas.luohe_officer)
-        assert client.get(url.format(id=personas.xinwuling.pk)).status_code == 404
+        response = client.get(url.format(id=personas.xinwuling.pk))
+        assert response.status_code == 404
+        assert "新屋岭" not in response.content.decode()
 
     @pytest.mark.parametrize("url", PAGES)
     def test_anonymous_is_sent_to_login(self, personas, client, url):
@@ -229,7 +239,9 @@ class TestOrgPagesScope:
     @pytest.mark.parametrize("url", PAGES)
     def test_worker_gets_404(self, personas, client, url):
         client.force_login(personas.worker)
-        assert client.get(url.format(id=personas.yancheng.pk)).status_code == 404
+        response = client.get(url.format(id=personas.yancheng.pk))
+        assert response.status_code == 404
+        assert "郾城区总工会" not in response.content.decode()
 
     def test_posting_an_edit_outside_subtree_changes_nothing(self, personas, client):
         client.force_login(personas.luohe_officer)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from gonghui.core.models import AuditLog
 from gonghui.core.scoping import SYSTEM
+from gonghui.core.testing.asserts import nothing_written
 from gonghui.organizations import selectors, services
 from gonghui.organizations.models import PATH_STEP, Organization
 
@@ -201,31 +202,39 @@ class TestOrgApiBadInput:
             "org_type": "single",
             "region_code": "411103",
         }
-        response = api(personas.luohe_officer).post("/api/orgs", body)
+        client = api(personas.luohe_officer)
+        with nothing_written():
+            response = client.post("/api/orgs", body)
         assert response.status_code == 422
         assert response.json()["errors"]["name"] == ["此字段为必填项。"]
 
     def test_malformed_json_is_4xx_not_500(self, api, personas):
         client = api(personas.luohe_officer)
-        response = client.client.post(
-            "/api/orgs", data="{not json", content_type="application/json", headers=client.headers
-        )
+        with nothing_written():
+            response = client.client.post(
+                "/api/orgs",
+                data="{not json",
+                content_type="application/json",
+                headers=client.headers,
+            )
         assert 400 <= response.status_code < 500
+        assert response.json()["detail"]
 
     def test_english_error_messages_when_asked(self, api, personas):
         client = api(personas.luohe_officer)
         client.headers["Accept-Language"] = "en"
-        response = client.post(
-            "/api/orgs",
-            {
-                "parent_id": personas.yancheng.pk,
-                "name": "x",
-                "level": "grassroots",
-                "org_type": "single",
-                "region_code": "411103",
-                "credit_code": "91350100M000100Y44",
-            },
-        )
+        with nothing_written():
+            response = client.post(
+                "/api/orgs",
+                {
+                    "parent_id": personas.yancheng.pk,
+                    "name": "x",
+                    "level": "grassroots",
+                    "org_type": "single",
+                    "region_code": "411103",
+                    "credit_code": "91350100M000100Y44",
+                },
+            )
         assert response.status_code == 422
         assert "check" in response.json()["errors"]["credit_code"][0].lower()
 
