@@ -17,7 +17,6 @@ Last line: key=value. Run: DATABASE_URL=... .venv/bin/python bench/brain.py
 """
 
 import datetime
-import io
 import os
 import random
 import statistics
@@ -142,7 +141,8 @@ def build_tree() -> list[int]:
 
 
 GROUPS = ["courier", "food_delivery", "truck_driver", "ride_hailing_driver", "carer",
-          "domestic_worker", "mall_informant", "security_guard", "other", "other", "other"]  # fmt: skip
+          "domestic_worker", "mall_informant", "security_guard", "other", "other",
+          "other"]  # fmt: skip
 CHANNELS = ["online", "officer", "import"]
 
 
@@ -174,7 +174,9 @@ def load_members(grassroots: list[int]) -> int:
         for number in range(1, MEMBERS + 1):
             union = grassroots[number % len(grassroots)]
             status_roll = rng.random()
-            status = "active" if status_roll < 0.93 else ("applied" if status_roll < 0.95 else "withdrawn")
+            status = "active" if status_roll < 0.93 else "applied"
+            if status_roll >= 0.95:
+                status = "withdrawn"
             joined = today - datetime.timedelta(days=rng.randrange(0, 3650))
             values = dict(fixed)
             values.update(
@@ -203,7 +205,8 @@ def load_members(grassroots: list[int]) -> int:
             yield (member_id, "join", "", "", "", "active", union, moment, "")
         for member_id, union, day in left:
             moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(11)))
-            yield (member_id, "withdrawn", "own_request", "", "active", "withdrawn", union, moment, "")
+            yield (member_id, "withdrawn", "own_request", "", "active", "withdrawn", union,
+                   moment, "")  # fmt: skip
 
     columns = ["member_id", "kind", "reason", "note", "status_before", "status_after", "union_id",
                "created_at", "actor_label"]  # fmt: skip
@@ -340,7 +343,7 @@ def main():
               f"GROUP BY p50 {raw_ms:.1f} ms ({raw_ms / brain_ms:.0f}x), equal={equal}; "
               f"whole cockpit (raw panels too) p50 {cockpit_ms:.0f} ms", flush=True)  # fmt: skip
     pb, pr, pe, pc = results["province"]
-    nb, nr, ne, nc = results["national"]
+    nb, nr, ne, _nc = results["national"]
     print(f"members={MEMBERS} brain_p50_ms={pb:.2f} groupby_p50_ms={pr:.1f} "
           f"brain_vs_groupby={pr / pb:.0f} national_brain_p50_ms={nb:.2f} "
           f"national_groupby_p50_ms={nr:.1f} cockpit_p50_ms={pc:.0f} rebuild_s={rebuild_s:.0f} "

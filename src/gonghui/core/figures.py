@@ -39,18 +39,28 @@ STOCK_DAY = datetime.date(2000, 1, 1)
 Key = tuple[tuple[str, str, datetime.date], ...]
 
 
-def member_metrics(member) -> tuple[str, ...]:
-    """The stock metrics one member counts in, by their present state."""
-    if member.status == MEMBER_APPLIED:
+def _metrics(status, group, channel, gender, migrant) -> tuple[str, ...]:
+    if status == MEMBER_APPLIED:
         return ("m.pending",)
-    if member.status != MEMBER_ACTIVE:
+    if status != MEMBER_ACTIVE:
         return ()
-    names = ["m.active", f"m.active.g.{member.occupation_group}", f"m.active.ch.{member.channel}"]
-    if member.gender == "F":
+    names = ["m.active", f"m.active.g.{group}", f"m.active.ch.{channel}"]
+    if gender == "F":
         names.append("m.active.female")
-    if member.is_migrant_worker:
+    if migrant:
         names.append("m.active.migrant")
     return tuple(names)
+
+
+def member_metrics(member) -> tuple[str, ...]:
+    """The stock metrics one member counts in, by their present state."""
+    return _metrics(
+        member.status,
+        member.occupation_group,
+        member.channel,
+        member.gender,
+        member.is_migrant_worker,
+    )
 
 
 def member_key(member, path: str | None = None) -> Key:
@@ -60,6 +70,43 @@ def member_key(member, path: str | None = None) -> Key:
         return ()
     path = path or member.union.path
     return tuple((path, metric, STOCK_DAY) for metric in metrics)
+
+
+def member_key_from_snapshot(values: dict, member) -> Key:
+    """The key a member had, from the audit snapshot taken before a write (``{}``: none)."""
+    if not values:
+        return ()
+    metrics = _metrics(
+        values.get("status"),
+        values.get("occupation_group"),
+        values.get("channel"),
+        values.get("gender"),
+        values.get("is_migrant_worker"),
+    )
+    if not metrics:
+        return ()
+    union_id = values.get("union")
+    if union_id == member.union_id:
+        path = member.union.path
+    else:
+        unions = member._meta.get_field("union").related_model.objects
+        path = unions.filter(pk=union_id).values_list("path", flat=True).first()
+        if path is None:
+            return ()
+    return tuple((path, metric, STOCK_DAY) for metric in metrics)
+
+
+def member_written(before: dict, member) -> None:
+    """After any write to one member (``before`` = its audit snapshot before the write)."""
+    changed(member_key_from_snapshot(before, member), member_key(member))
+
+
+def member_event(kind: str, path: str, day=None) -> None:
+    """A membership event: joins and leavings are flows by the event's day."""
+    if kind == "join":
+        record(org_path=path, metric="m.joined", day=day)
+    elif kind in LEAVING_EVENT_KINDS:
+        record(org_path=path, metric="m.left", day=day)
 
 
 def case_key(case, path: str | None = None) -> Key:
