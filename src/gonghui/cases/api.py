@@ -7,7 +7,6 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -523,9 +522,8 @@ def read_notification(request, notification_id: ObjectId):
     row = selectors.inbox(user=request.user).filter(pk=notification_id).first()
     if row is None:
         raise Http404
-    if row.read_at is None:
-        row.read_at = timezone.now()
-        row.save(update_fields=["read_at"])
+    services.notifications_mark_read(actor=request.user, notification_ids=[row.pk])
+    row.refresh_from_db()
     return row
 
 

@@ -6,8 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.labels import display_name
+from gonghui.core.scoping import Action
+from gonghui.organizations.autocomplete import OrgAutocompleteField
+from gonghui.organizations.models import Organization
 
-from .choices import FieldType, PaymentMethod
+from .choices import CaseStatus, FieldType, PaymentMethod
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -77,20 +80,65 @@ def spec_field(spec: dict) -> forms.Field:
     return forms.CharField(max_length=200, **common)
 
 
-class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label=_("回复内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+class VersionField(forms.IntegerField):
+    """The case version the page was showing (optimistic locking); absent means unchecked."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=2**31 - 1, required=False, **kwargs)
 
 
-class RateForm(forms.Form):
+class TransitionForm(forms.Form):
+    """A move to another status. Which moves are allowed is the service's answer
+    (``case_allowed_transitions``); the form only reads the input."""
+
+    to_status = forms.ChoiceField(label=_("状态"), choices=CaseStatus.choices)
+    version = VersionField()
+    reason = forms.CharField(label=_("理由"), max_length=500, required=False)
     rating = forms.TypedChoiceField(
         label=_("满意度"),
         choices=[(str(n), str(n)) for n in range(5, 0, -1)],
         coerce=int,
-        widget=forms.RadioSelect,
+        empty_value=None,
+        required=False,
     )
     comment = forms.CharField(label=_("评价"), max_length=500, required=False)
+
+
+class ReplyForm(forms.Form):
+    """A reply to the worker, a worker's message, or an officer's internal note; the service
+    says whether it may be sent (empty, too long, case ended)."""
+
+    body = forms.CharField(label=_("内容"), required=False)
+
+
+class ReassignForm(forms.Form):
+    """Hand the case to another union: only unions the officer may change, not the current."""
+
+    union_id = OrgAutocompleteField(
+        purpose="change", error_messages={"required": _("请选择承办工会。")}
+    )
+    version = VersionField()
+    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+
+    def __init__(self, *args, user, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["union_id"].queryset = (
+            Organization.objects.visible_to(user, Action.CHANGE)
+            .active()
+            .exclude(pk=case.handling_union_id)
+        )
+
+    def picker(self) -> str:
+        return self.fields["union_id"].widget.render("union_id", None, attrs={"id": "union-id"})
+
+
+class AttachForm(forms.Form):
+    file = forms.FileField(error_messages={"required": _("没有收到文件。")})
+
+
+class MarkReadForm(forms.Form):
+    # The newest message the page showed: one that arrived since stays unread.
+    up_to = forms.IntegerField(min_value=1, max_value=2**63 - 1)
 
 
 class DisburseForm(forms.Form):

@@ -50,6 +50,7 @@ from .models import (
     HardshipThreshold,
     Holiday,
     MutualAidEnrolment,
+    Notification,
 )
 from .notify import notify
 
@@ -282,12 +283,42 @@ def _require_officer(actor, case: Case) -> None:
     require_in_scope(actor, case.handling_union.path, Action.CHANGE)
 
 
+def notifications_mark_read(*, actor, notification_ids=None, up_to_id=None) -> int:
+    """Mark ``actor``'s own unread messages read: those ids, or all up to the newest one the
+    reader saw. Anyone else's ids are passed over as if they did not exist. How many."""
+    rows = Notification.objects.filter(user_id=getattr(actor, "pk", None), read_at__isnull=True)
+    if notification_ids is not None:
+        rows = rows.filter(pk__in=notification_ids)
+    if up_to_id is not None:
+        rows = rows.filter(pk__lte=up_to_id)
+    return rows.update(read_at=timezone.now())
+
+
+def case_role(user, case: Case) -> str | None:
+    """WORKER for the worker whose case it is, OFFICER for an officer who may change it (the
+    handling union is in their scope), None for anyone else."""
+    if is_case_worker(user, case.member):
+        return WORKER
+    if user is not None and scope_for(user, Action.CHANGE).covers(case.handling_union.path):
+        return OFFICER
+    return None
+
+
+def case_allowed_transitions(*, case: Case, user) -> list[str]:
+    """The statuses ``user`` may move ``case`` to from where it stands, in the order of
+    :data:`TRANSITIONS`: what a page offers and what :func:`case_transition` accepts."""
+    role = case_role(user, case)
+    if role is None:
+        return []
+    return [to for (frm, to), who in TRANSITIONS.items() if frm == case.status and who == role]
+
+
 def _require_party(actor, case: Case) -> str:
     """WORKER or OFFICER for someone who may act on the case; 404 for anyone else."""
-    if is_case_worker(actor, case.member):
-        return WORKER
-    _require_officer(actor, case)
-    return OFFICER
+    role = case_role(actor, case)
+    if role is None:
+        raise Http404
+    return role
 
 
 def case_transition(

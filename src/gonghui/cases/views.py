@@ -15,16 +15,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
-from gonghui.core.scoping import Action, scope_for
+from gonghui.core.scoping import Action
 from gonghui.core.views import OfficerViewMixin
 from gonghui.members.models import Member
-from gonghui.organizations.autocomplete import OrgAutocompleteField
-from gonghui.organizations.models import Organization
 
 from . import selectors, services
 from .choices import OPEN_STATUSES, AidStatus, CaseStatus
-from .forms import CaseForm, DisburseForm
-from .models import CaseType, Notification
+from .forms import (
+    AttachForm,
+    CaseForm,
+    DisburseForm,
+    MarkReadForm,
+    ReassignForm,
+    ReplyForm,
+    TransitionForm,
+)
+from .models import CaseType
 
 # What the button says: the action, not the state it leads to.
 ACTION_LABELS = {
@@ -46,18 +52,6 @@ def _apply(form, exc: ValidationError, rename: dict | None = None) -> None:
     for field, msgs in _errors(exc).items():
         field = (rename or {}).get(field, field)
         form.add_error(field if field in form.fields else None, msgs)
-
-
-def _reassign_field(user, case) -> OrgAutocompleteField:
-    field = OrgAutocompleteField(
-        purpose="change", error_messages={"required": _("请选择承办工会。")}
-    )
-    field.queryset = (
-        Organization.objects.visible_to(user, Action.CHANGE)
-        .active()
-        .exclude(pk=case.handling_union_id)
-    )
-    return field
 
 
 def _int(value):
@@ -204,24 +198,28 @@ class QueueView(OfficerViewMixin, View):
 
 
 class CaseDetailView(SignedInMixin, View):
+    """The case, its timeline and the moves its reader may make. Each POST names an ``action``;
+    its form reads the input, the service decides and writes, and the page never re-derives
+    the state machine: the buttons are ``case_allowed_transitions``."""
+
     template = "cases/detail.html"
+    forms = {
+        "transition": TransitionForm,
+        "reply": ReplyForm,
+        "note": ReplyForm,
+        "reassign": ReassignForm,
+        "attach": AttachForm,
+    }
 
     def _context(self, request, case, **extra):
         officer = selectors.is_officer_view(request.user)
-        can_change = officer and scope_for(request.user, Action.CHANGE).covers(
-            case.handling_union.path
-        )
-        worker = services.is_case_worker(request.user, case.member)
-        moves = [
-            to for (frm, to), who in services.TRANSITIONS.items()
-            if frm == case.status and ((who == services.OFFICER and can_change)
-                                       or (who == services.WORKER and worker))
-        ]  # fmt: skip
+        can_change = officer and services.case_role(request.user, case) == services.OFFICER
+        moves = services.case_allowed_transitions(case=case, user=request.user)
         context = {
             "case": case,
             "officer": officer,
             "can_change": can_change,
-            "is_worker": worker,
+            "is_worker": services.is_case_worker(request.user, case.member),
             "events": selectors.case_timeline(user=request.user, case=case),
             "hide_actor": not officer,
             "attachments": selectors.case_attachments(user=request.user, case=case),
@@ -232,9 +230,7 @@ class CaseDetailView(SignedInMixin, View):
         }
         if can_change and case.is_open:
             # A searchable picker over the unions the officer may hand the case to.
-            context["unions"] = _reassign_field(request.user, case).widget.render(
-                "union_id", None, attrs={"id": "union-id"}
-            )
+            context["unions"] = ReassignForm(user=request.user, case=case).picker()
         context.update(extra)
         return context
 
@@ -244,57 +240,22 @@ class CaseDetailView(SignedInMixin, View):
 
     def post(self, request, pk):
         case = selectors.case_get(user=request.user, case_id=pk)
-        action = request.POST.get("action")
-        version = _int(request.POST.get("version"))
+        action = request.POST.get("action", "")
+        form_class = self.forms.get(action)
+        if form_class is None:
+            return self._refused(request, pk, {"action": [_("未知操作。")]})
+        extra = {"user": request.user, "case": case} if form_class is ReassignForm else {}
+        form = form_class(request.POST, request.FILES, **extra)
+        if not form.is_valid():
+            return self._refused(request, pk, form.errors)
         try:
-            if action == "transition":
-                services.case_transition(
-                    actor=request.user,
-                    case=case,
-                    to_status=request.POST.get("to_status", ""),
-                    expected_version=version,
-                    reason=request.POST.get("reason", ""),
-                    rating=_int(request.POST.get("rating")),
-                    comment=request.POST.get("comment", ""),
-                )
-                done = _("状态已更新。")
-            elif action in ("reply", "note"):
-                services.case_reply(
-                    actor=request.user,
-                    case=case,
-                    body=request.POST.get("body", ""),
-                    internal=action == "note",
-                )
-                done = _("已发送。") if action == "reply" else _("备注已保存。")
-            elif action == "reassign":
-                try:
-                    union = _reassign_field(request.user, case).clean(request.POST.get("union_id"))
-                except ValidationError as exc:
-                    raise ValidationError({"union_id": exc.messages}) from exc
-                services.case_reassign(
-                    actor=request.user,
-                    case=case,
-                    union=union,
-                    expected_version=version,
-                    note=request.POST.get("note", ""),
-                )
-                done = _("已转办。")
-            elif action == "attach":
-                upload = request.FILES.get("file")
-                if upload is None:
-                    raise ValidationError({"file": _("没有收到文件。")})
-                services.case_attach(actor=request.user, case=case, upload=upload)
-                done = _("附件已上传。")
-            else:
-                raise ValidationError({"action": _("未知操作。")})
+            done = getattr(self, f"_{action}")(request, case, form.cleaned_data)
         except services.Conflict as conflict:
             case = selectors.case_get(user=request.user, case_id=pk)
             context = self._context(request, case, conflict=conflict.message)
             return render(request, self.template, context, status=409)
         except ValidationError as exc:
-            case = selectors.case_get(user=request.user, case_id=pk)
-            context = self._context(request, case, errors=_errors(exc), posted=request.POST)
-            return render(request, self.template, context, status=422)
+            return self._refused(request, pk, _errors(exc))
         messages.success(request, done)
         try:
             selectors.case_get(user=request.user, case_id=pk)
@@ -302,6 +263,44 @@ class CaseDetailView(SignedInMixin, View):
             # Moved out of the officer's own scope (reassigned up): back to the queue.
             return redirect("cases:queue")
         return redirect("cases:detail", pk=pk)
+
+    def _refused(self, request, pk, errors):
+        case = selectors.case_get(user=request.user, case_id=pk)
+        context = self._context(request, case, errors=errors)
+        return render(request, self.template, context, status=422)
+
+    def _transition(self, request, case, data):
+        services.case_transition(
+            actor=request.user,
+            case=case,
+            to_status=data["to_status"],
+            expected_version=data["version"],
+            reason=data["reason"],
+            rating=data["rating"],
+            comment=data["comment"],
+        )
+        return _("状态已更新。")
+
+    def _reply(self, request, case, data, internal=False):
+        services.case_reply(actor=request.user, case=case, body=data["body"], internal=internal)
+        return _("备注已保存。") if internal else _("已发送。")
+
+    def _note(self, request, case, data):
+        return self._reply(request, case, data, internal=True)
+
+    def _reassign(self, request, case, data):
+        services.case_reassign(
+            actor=request.user,
+            case=case,
+            union=data["union_id"],
+            expected_version=data["version"],
+            note=data["note"],
+        )
+        return _("已转办。")
+
+    def _attach(self, request, case, data):
+        services.case_attach(actor=request.user, case=case, upload=data["file"])
+        return _("附件已上传。")
 
 
 def attachment_response(attachment) -> FileResponse:
@@ -329,12 +328,24 @@ class AttachmentView(SignedInMixin, View):
 
 
 class InboxView(SignedInMixin, View):
+    """The user's messages, newest first. Reading the page changes nothing; the button marks
+    what it showed as read."""
+
     def get(self, request):
         rows = list(selectors.inbox(user=request.user)[:100])
-        Notification.objects.filter(pk__in=[r.pk for r in rows if r.read_at is None]).update(
-            read_at=timezone.now()
+        unread = [row.pk for row in rows if row.read_at is None]
+        return render(
+            request, "cases/inbox.html", {"rows": rows, "up_to": max(unread, default=None)}
         )
-        return render(request, "cases/inbox.html", {"rows": rows})
+
+    def post(self, request):
+        form = MarkReadForm(request.POST)
+        if form.is_valid():
+            services.notifications_mark_read(
+                actor=request.user, up_to_id=form.cleaned_data["up_to"]
+            )
+            messages.success(request, _("已全部标为已读。"))
+        return redirect("cases:inbox")
 
 
 # ---- Hardship aid and mutual aid (officers) ----------------------------------------------------
