@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gonghui.core.scoping import SYSTEM
+from gonghui.core.testing.asserts import nothing_written
 from gonghui.enterprises import services
 from gonghui.enterprises.models import (
     Enterprise,
@@ -82,21 +83,29 @@ def write_calls(w, p):
 def test_luohe_officer_gets_404_for_every_hunan_read(personas, hunan_world, api):
     client = api(personas.luohe_officer)
     for url in read_urls(hunan_world, personas):
-        assert client.get(url).status_code == 404, url
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "浏阳" not in response.content.decode() and response.json()["detail"], url
 
 
 def test_hunan_officer_reads_the_same_urls(personas, hunan_world, api):
     client = api(personas.hunan_officer)
     for url in read_urls(hunan_world, personas):
-        assert client.get(url).status_code == 200, url
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.json()
+        assert not (isinstance(body, dict) and "detail" in body), url  # data, not an error
 
 
 def test_anonymous_gets_401_everywhere(personas, hunan_world, api):
     client = api()
     for url in read_urls(hunan_world, personas):
-        assert client.get(url).status_code == 401, url
-    for method, url, payload in write_calls(hunan_world, personas):
-        assert client.request(method, url, payload).status_code == 401, url
+        response = client.get(url)
+        assert response.status_code == 401, url
+        assert "浏阳" not in response.content.decode() and response.json()["detail"], url
+    with nothing_written():
+        for method, url, payload in write_calls(hunan_world, personas):
+            assert client.request(method, url, payload).status_code == 401, url
 
 
 def test_out_of_scope_writes_are_404_and_change_nothing(personas, hunan_world, api):

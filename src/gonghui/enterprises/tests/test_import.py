@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from gonghui.core.scoping import SYSTEM
+from gonghui.core.testing.asserts import nothing_written
 from gonghui.enterprises import importing
 from gonghui.enterprises.models import Enterprise
 
@@ -100,9 +101,10 @@ def test_the_xlsx_template_has_the_chinese_headers():
 def test_import_endpoint_returns_row_errors_as_422(personas, api):
     client = api(personas.luohe_officer)
     rows = [["坏码厂", "91411103MA00000001", "C", "企业", 30, "郾城区总工会"]]
-    response = client.client.post(
-        "/api/enterprises/import", {"file": csv_file(rows)}, headers=client.headers
-    )
+    with nothing_written():
+        response = client.client.post(
+            "/api/enterprises/import", {"file": csv_file(rows)}, headers=client.headers
+        )
     assert response.status_code == 422
     assert "credit_code" in response.json()["errors"]["2"]
 
