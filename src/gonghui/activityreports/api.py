@@ -33,7 +33,7 @@ class ContestLineOut(Schema):
     entries: int
 
 
-class ReportOut(Schema):
+class ActivityReportOut(Schema):
     org_id: int
     start: datetime.date
     end: datetime.date
@@ -45,7 +45,7 @@ class ReportOut(Schema):
     congress_rate: float | None
 
 
-@router.get("/activities/report", response=ReportOut)
+@router.get("/activities/report", response=ActivityReportOut)
 def activity_report(
     request,
     start: datetime.date,
