@@ -327,7 +327,8 @@ class ImportJobOut(Schema):
 def _target_union(union_id: int, field: str) -> Organization:
     """Any active union may receive a member (a transfer crosses provinces); a missing or
     dissolved one is a field error."""
-    union = Organization.objects.active().filter(pk=union_id).first()
+    # The join policy comes along (one query): the join reads it next.
+    union = Organization.objects.active().select_related("join_policy").filter(pk=union_id).first()
     if union is None:
         raise ValidationError({field: _("工会不存在或已撤销。")})
     return union

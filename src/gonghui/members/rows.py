@@ -188,3 +188,26 @@ def copy_objects(model, objects: list[models.Model]) -> None:
         with cursor.copy(f"COPY {model._meta.db_table} ({names}) FROM STDIN") as copy:
             for obj in objects:
                 copy.write_row(_values(obj, fields))
+
+
+def insert_objects(objects: list[models.Model]) -> None:
+    """Insert rows whose ids nobody reads back, of any models, in one statement on PostgreSQL
+    (a chain of data-modifying CTEs: one round trip); one INSERT each elsewhere."""
+    statements = []
+    for obj in objects:
+        fields = _columns(type(obj))
+        names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        statements.append(
+            (f"INSERT INTO {type(obj)._meta.db_table} ({names}) VALUES ({marks})",
+             _values(obj, fields))
+        )  # fmt: skip
+    with connection.cursor() as cursor:
+        if is_postgres() and len(statements) > 1:
+            *first, (last_sql, last_params) = statements
+            ctes = ", ".join(f"w{i} AS ({sql})" for i, (sql, _params) in enumerate(first))
+            params = [value for _sql, values in first for value in values]
+            cursor.execute(f"WITH {ctes} {last_sql}", [*params, *last_params])
+            return
+        for sql, params in statements:
+            cursor.execute(sql, params)

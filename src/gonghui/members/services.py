@@ -109,6 +109,12 @@ def clean_phone(value: str) -> str:
 
 
 def join_policy(union: Organization) -> UnionJoinPolicy:
+    if Organization.join_policy.is_cached(union):
+        # Read with the union (select_related("join_policy")): no query of its own.
+        try:
+            return union.join_policy
+        except UnionJoinPolicy.DoesNotExist:
+            return UnionJoinPolicy(union=union)
     policy = UnionJoinPolicy.objects.filter(union=union).first()
     return policy or UnionJoinPolicy(union=union)
 
@@ -243,8 +249,19 @@ def member_join(
     with transaction.atomic(savepoint=False):
         inserted = rows.member_insert(member)
         if inserted:
-            _event(member, EventKind.JOIN, actor=actor, before="").save()
-            _audit(actor, AuditAction.CREATE, member, {})
+            # The history and audit rows in one statement (one round trip on PostgreSQL).
+            rows.insert_objects(
+                [
+                    _event(member, EventKind.JOIN, actor=actor, before=""),
+                    audit.build(
+                        actor=actor,
+                        action=AuditAction.CREATE,
+                        instance=member,
+                        org_path=member.union.path,
+                        changes=audit.diff({}, audit.snapshot(member)),
+                    ),
+                ]
+            )
     if inserted:
         return JoinResult(member, True)
     # Someone with this ID number is on record (or a parallel request inserted them first).

@@ -1,3 +1,5 @@
+import os
+
 from django.urls import path
 
 from . import views
@@ -26,12 +28,16 @@ urlpatterns = [
         "members/import/template.xlsx", views.ImportTemplateView.as_view(), name="import-template"
     ),
     path("members/imports/<int:pk>/", views.ImportJobView.as_view(), name="import-job"),
-    path(
-        "members/imports/<int:pk>/rerun", views.ImportRerunView.as_view(), name="import-rerun"
-    ),
+    path("members/imports/<int:pk>/rerun", views.ImportRerunView.as_view(), name="import-rerun"),
     path(
         "members/imports/<int:pk>/report.xlsx",
         views.ImportReportView.as_view(),
         name="import-report",
     ),
 ]
+
+# bench/members.py's one-row-commit baseline; only when the bench starts the server with it.
+if os.environ.get("BENCH_ENDPOINTS") == "1":
+    from .bench_endpoint import commit_one_row
+
+    urlpatterns.append(path("bench/commit", commit_one_row, name="bench-commit"))
