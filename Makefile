@@ -44,6 +44,10 @@ format: install
 	$(PY) -m ruff format src bench scripts
 	$(PY) -m ruff check --fix src bench scripts
 
-# Benchmarks print numbers; set DATABASE_URL to measure on PostgreSQL (members.py needs it).
+# Benchmarks print numbers, on PostgreSQL (DATABASE_URL, else BENCH_DATABASE_URL); one that
+# fails is reported and the others still run.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gonghui
 bench: install
-	for f in bench/*.py; do echo "== $$f"; $(DEV) $(PY) $$f || exit 1; done
+	@failed=""; for f in bench/*.py; do echo "== $$f"; \
+	  DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(DEV) $(PY) $$f || failed="$$failed $$f"; \
+	done; if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
