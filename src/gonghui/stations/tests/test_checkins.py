@@ -1,5 +1,6 @@
 import pytest
 
+from gonghui.core.testing.asserts import nothing_written
 from gonghui.stations.models import CheckIn
 
 from .factories import make_station
@@ -21,7 +22,10 @@ def test_poster_shows_a_qr_code_for_the_checkin_url(client, personas, station):
 
 def test_poster_of_another_subtree_is_404(client, personas, station):
     client.force_login(personas.hunan_officer)
-    assert client.get(f"/stations/{station.pk}/poster/").status_code == 404
+    response = client.get(f"/stations/{station.pk}/poster/")
+    assert response.status_code == 404
+    assert station.checkin_token not in response.content.decode()
+    assert "签到站" not in response.content.decode()
 
 
 def test_opening_the_checkin_link_does_not_record_a_visit(client, station):
@@ -52,7 +56,8 @@ def test_api_checkin_and_monthly_usage(api, personas, station):
         assert api().post(f"/api/stations/checkin/{station.checkin_token}").status_code == 201
     usage = api(personas.yancheng_officer).get(f"/api/stations/{station.pk}/usage").json()
     assert len(usage) == 1 and usage[0]["visits"] == 3
-    assert api(personas.hunan_officer).get(f"/api/stations/{station.pk}/usage").status_code == 404
+    other = api(personas.hunan_officer).get(f"/api/stations/{station.pk}/usage")
+    assert other.status_code == 404 and "visits" not in other.content.decode()
 
 
 def test_deactivated_station_takes_no_checkins(client, personas, station):
@@ -60,7 +65,10 @@ def test_deactivated_station_takes_no_checkins(client, personas, station):
     from gonghui.stations.services import station_update
 
     station_update(actor=SYSTEM, station=station, is_active=False)
-    assert client.post(f"/s/{station.checkin_token}/").status_code == 404
+    with nothing_written():
+        response = client.post(f"/s/{station.checkin_token}/")
+    assert response.status_code == 404
+    assert not CheckIn.objects.exists()
 
 
 def test_a_double_tap_is_one_visit(client, station):

@@ -164,6 +164,7 @@ def test_coverage_of_a_sibling_subtree_is_404(api, personas, county):
         "/api/stations/coverage", org_id=personas.yancheng.pk
     )
     assert response.status_code == 404
+    assert "employees_total" not in response.json() and response.json()["detail"]
 
 
 @pytest.mark.django_db

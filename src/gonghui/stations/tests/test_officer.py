@@ -43,7 +43,9 @@ def test_anonymous_officer_pages_redirect_to_login(client, yancheng_station):
 
 
 def test_worker_gets_404_on_officer_pages(login, personas):
-    assert login(personas.worker).get("/stations/").status_code == 404
+    response = login(personas.worker).get("/stations/")
+    assert response.status_code == 404
+    assert "郾城区总工会" not in response.content.decode()
 
 
 def test_sibling_officer_cannot_edit_and_nothing_changes(login, personas, yancheng_station):
@@ -186,5 +188,7 @@ def test_api_patch_from_sibling_scope_is_404_and_nothing_changes(api, personas, 
 
 
 def test_api_officer_endpoints_need_authentication(api, yancheng_station):
-    assert api().get("/api/stations").status_code == 401
-    assert api().get(f"/api/stations/{yancheng_station.pk}").status_code == 401
+    for url in ("/api/stations", f"/api/stations/{yancheng_station.pk}"):
+        response = api().get(url)
+        assert response.status_code == 401, url
+        assert yancheng_station.name not in response.content.decode() and response.json()["detail"]
