@@ -18,7 +18,7 @@ from gonghui.organizations.services import org_create
 # Each app's demo.load_demo(stdout), in dependency order; each is idempotent on its own.
 DEMO_APPS = [
     "enterprises", "members", "stations", "cases",
-    "campaigns", "learning", "benefits", "contests", "bargaining",
+    "campaigns", "learning", "benefits", "contests", "bargaining", "brain",
 ]  # fmt: skip
 
 
