@@ -1,4 +1,4 @@
-"""Issue 11 item 2 for jobs, discounts and training: "near me" lists only what is within reach
+"""Issue 11 item 2 for jobs and discounts: "near me" lists only what is within reach
 (NEAR_ME_KM, 20 km by default, or ``within_km``), nearest first, and says in words when nothing
 is near instead of listing postings 500 km away."""
 
@@ -8,12 +8,11 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from gonghui.benefits import selectors as benefit_selectors
-from gonghui.benefits import services as benefit_services
-from gonghui.benefits.choices import DiscountCategory
-from gonghui.benefits.tests import factories as benefit_factories
 from gonghui.core.scoping import SYSTEM
-from gonghui.learning.tests import factories as learning_factories
+
+from .. import selectors, services
+from ..choices import DiscountCategory
+from . import factories
 
 pytestmark = pytest.mark.django_db
 YANCHENG = {"lat": "33.5870", "lon": "114.0069"}  # a worker in 郾城区
@@ -26,7 +25,7 @@ def discount(org, **fields):
     fields.setdefault("offer", "九折")
     fields.setdefault("category", DiscountCategory.FOOD)
     fields.setdefault("place", "郾城区")
-    return benefit_services.discount_create(
+    return services.discount_create(
         actor=SYSTEM, org=org, valid_from=today - datetime.timedelta(days=1),
         valid_until=today + datetime.timedelta(days=30), **fields,
     )  # fmt: skip
@@ -34,7 +33,7 @@ def discount(org, **fields):
 
 @pytest.fixture
 def far_and_near(personas):
-    far = benefit_factories.job(personas.liuyang, title="浏阳快递分拣员", latitude=LIUYANG[0],
+    far = factories.job(personas.liuyang, title="浏阳快递分拣员", latitude=LIUYANG[0],
                         longitude=LIUYANG[1])  # fmt: skip
     return far
 
@@ -49,14 +48,14 @@ def test_jobs_page_says_nothing_near_instead_of_a_job_600_km_away(client, far_an
 
 
 def test_jobs_near_me_are_nearest_first_with_distances(client, personas, far_and_near):
-    second = benefit_factories.job(
+    second = factories.job(
         personas.yancheng, title="沙北装卸工", latitude=33.6010, longitude=114.02
     )
-    first = benefit_factories.job(
+    first = factories.job(
         personas.yancheng, title="城关保洁员", latitude=33.5890, longitude=114.009
     )
-    benefit_factories.job(personas.yancheng, title="地点未定")  # no coordinates: not "near"
-    jobs = benefit_selectors.open_jobs(lat=33.587, lon=114.0069)
+    factories.job(personas.yancheng, title="地点未定")  # no coordinates: not "near"
+    jobs = selectors.open_jobs(lat=33.587, lon=114.0069)
     assert [j.pk for j in jobs] == [first.pk, second.pk]
     html = client.get("/jobs/", YANCHENG).content.decode()
     assert "离您 20 公里内的岗位，由近到远。" in html
@@ -68,12 +67,8 @@ def test_jobs_near_me_are_nearest_first_with_distances(client, personas, far_and
 def test_jobs_api_keeps_its_fields_and_adds_distance_m_within_the_radius(
     api, personas, far_and_near
 ):
-    near = benefit_factories.job(
-        personas.yancheng, title="城关保洁员", latitude=33.5890, longitude=114.009
-    )
-    ridge = benefit_factories.job(
-        personas.yancheng, title="北站搬运", latitude=33.8570, longitude=114.0069
-    )
+    near = factories.job(personas.yancheng, title="城关保洁员", latitude=33.5890, longitude=114.009)
+    ridge = factories.job(personas.yancheng, title="北站搬运", latitude=33.8570, longitude=114.0069)
     body = api().get("/api/activities/jobs/open", **YANCHENG).json()
     assert [j["title"] for j in body] == ["城关保洁员"]
     assert body[0]["distance_km"] == pytest.approx(0.3, abs=0.01)
@@ -103,25 +98,3 @@ def test_discounts_near_me_follow_the_setting_and_say_when_none_is_near(api, cli
     assert [d["merchant"] for d in body] == ["城关食堂"]
     html = client.get("/discounts/", {"lat": "33.70", "lon": "114.0069"}).content.decode()
     assert "离您 1 公里内没有优惠商家。" in html and "城关食堂" not in html
-
-
-def test_trainings_near_me_on_the_page_and_in_the_api(api, client, personas):
-    near = learning_factories.session(
-        personas.yancheng, latitude=33.5890, longitude=114.009, days=5
-    )
-    nearer_later = learning_factories.session(personas.yancheng, latitude=33.5871, longitude=114.0070,
-                                     days=9)  # fmt: skip
-    far = learning_factories.session(
-        personas.liuyang, latitude=LIUYANG[0], longitude=LIUYANG[1], days=1
-    )
-    body = api().get("/api/activities/trainings/open", **YANCHENG).json()
-    assert [s["id"] for s in body["items"]] == [nearer_later.pk, near.pk]
-    assert body["items"][0]["distance_m"] < 20
-    soonest = api().get("/api/activities/trainings/open").json()["items"]
-    assert [s["id"] for s in soonest] == [far.pk, near.pk, nearer_later.pk]
-    html = client.get("/trainings/", YANCHENG).content.decode()
-    assert "离您 20 公里内的培训，由近到远。" in html
-    assert far.course.title not in html
-    assert html.index(nearer_later.course.title) < html.index(near.course.title)
-    nothing = client.get("/trainings/", {"lat": "38.47", "lon": "106.17"}).content.decode()
-    assert "离您 20 公里内近期没有开放报名的培训。" in nothing

@@ -1,19 +1,14 @@
-"""Phone-size browser tests: scan-to-deliver at a 送清凉 point, and a worker's training sign-up
-landing on the waitlist."""
+"""Phone-size browser test: scan-to-deliver at a 送清凉 point, a second scan refused."""
 
 import os
 
 import pytest
 from playwright.sync_api import expect
 
-from gonghui.campaigns.models import Delivery
-from gonghui.campaigns.tests import factories as campaign_factories
-from gonghui.core.scoping import SYSTEM
-from gonghui.learning import services as learning_services
-from gonghui.learning.models import Enrollment
-from gonghui.learning.tests import factories as learning_factories
-from gonghui.members import sms
 from gonghui.members.card import card_token_for
+
+from ..models import Delivery
+from . import factories
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -31,9 +26,9 @@ def sign_in(page, live_server, username, password):
 def test_officer_scans_a_card_at_a_cooling_delivery_and_a_second_scan_is_refused(
     live_server, phone_page, personas, persona_password
 ):
-    campaign = campaign_factories.campaign(personas.yancheng, name="2026送清凉·货车司机",
+    campaign = factories.campaign(personas.yancheng, name="2026送清凉·货车司机",
                                   items=("防暑降温物资",))  # fmt: skip
-    member = campaign_factories.member(personas.yancheng_project, name="王师傅",
+    member = factories.member(personas.yancheng_project, name="王师傅",
                               occupation_group="truck_driver")  # fmt: skip
     token = card_token_for(member)
     page = phone_page
@@ -61,32 +56,3 @@ def test_officer_scans_a_card_at_a_cooling_delivery_and_a_second_scan_is_refused
     page.click("#scan-record")
     expect(page.locator("#scan-errors")).to_contain_text("港航物流园停车场")
     assert Delivery.objects.filter(member=member).count() == 1
-
-
-def test_worker_signs_up_for_a_full_training_and_moves_up_when_someone_cancels(
-    live_server, phone_page, personas
-):
-    session = learning_factories.session(personas.xinwuling, capacity=1)
-    seated = campaign_factories.member(personas.xinwuling)
-    learning_services.enrollment_signup(actor=SYSTEM, session=session, member=seated)
-    worker = campaign_factories.member(personas.xinwuling, phone="13911112222")
-    page = phone_page
-    page.goto(f"{live_server.url}/me/login")
-    page.fill("#id_phone", worker.phone)
-    page.click("section.join button[type=submit]")
-    page.wait_for_selector("#id_code")
-    page.fill("#id_code", sms.last_code(worker.phone))
-    page.click("section.join button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/me/")
-
-    page.goto(f"{live_server.url}/trainings/")
-    page.click(f"a[href='/trainings/{session.pk}/']")
-    expect(page.locator("#signup")).to_contain_text("候补")
-    page.click("#signup")
-    expect(page.locator("#my-status")).to_have_attribute("data-status", "waitlisted")
-    expect(page.locator("#my-status")).to_contain_text("1")
-
-    seat = Enrollment.objects.get(member=seated)
-    learning_services.enrollment_cancel(actor=SYSTEM, enrollment=seat)
-    page.reload()
-    expect(page.locator("#my-status")).to_have_attribute("data-status", "enrolled")
