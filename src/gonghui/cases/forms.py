@@ -10,7 +10,7 @@ from gonghui.core.scoping import Action
 from gonghui.organizations.autocomplete import OrgAutocompleteField
 from gonghui.organizations.models import Organization
 
-from .choices import CaseStatus, FieldType, PaymentMethod
+from .choices import AidStatus, CaseStatus, FieldType, PaymentMethod
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -139,6 +139,42 @@ class AttachForm(forms.Form):
 class MarkReadForm(forms.Form):
     # The newest message the page showed: one that arrived since stays unread.
     up_to = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters; a value that is not one of the choices is ignored."""
+
+    status = forms.ChoiceField(choices=CaseStatus.choices, required=False)
+    overdue = forms.ChoiceField(choices=[("1", "1")], required=False)
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = self.cleaned_data
+        return {"status": data.get("status") or None, "overdue": data.get("overdue") == "1" or None}
+
+
+class YearFilterForm(forms.Form):
+    year = forms.IntegerField(min_value=1900, max_value=9999, required=False)
+
+    def chosen_year(self) -> int | None:
+        return self.cleaned_data.get("year") if self.is_valid() else None
+
+
+class AidFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=AidStatus.choices, required=False)
+
+    def chosen_status(self) -> str | None:
+        self.is_valid()
+        return self.cleaned_data.get("status") or None
+
+
+class DecisionForm(forms.Form):
+    """Approve or refuse a hardship application at the level it waits at; the amount is read
+    as typed and checked by the service (the API's rule too)."""
+
+    version = VersionField()
+    approved_amount = forms.CharField(label=_("批准金额（元）"), max_length=20, required=False)
+    note = forms.CharField(label=_("说明"), max_length=500, required=False)
 
 
 class DisburseForm(forms.Form):

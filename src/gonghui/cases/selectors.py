@@ -33,6 +33,16 @@ def members_of(*, user):
     return Member.objects.filter(condition).select_related("union")
 
 
+def member_for_hall(*, user, member_number: str) -> Member | None:
+    """The member a service-hall officer files a case for, by number, within their scope."""
+    return (
+        Member.objects.visible_to(user, Action.CHANGE)
+        .filter(member_number=(member_number or "").strip())
+        .select_related("union")
+        .first()
+    )
+
+
 def is_officer_view(user) -> bool:
     return not scope_for(user, Action.VIEW).is_empty
 

@@ -15,22 +15,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
-from gonghui.core.scoping import Action
 from gonghui.core.views import OfficerViewMixin
-from gonghui.members.models import Member
 
 from . import selectors, services
 from .choices import OPEN_STATUSES, AidStatus, CaseStatus
 from .forms import (
+    AidFilterForm,
     AttachForm,
     CaseForm,
+    DecisionForm,
     DisburseForm,
     MarkReadForm,
+    QueueFilterForm,
     ReassignForm,
     ReplyForm,
     TransitionForm,
+    YearFilterForm,
 )
-from .models import CaseType
 
 # What the button says: the action, not the state it leads to.
 ACTION_LABELS = {
@@ -52,13 +53,6 @@ def _apply(form, exc: ValidationError, rename: dict | None = None) -> None:
     for field, msgs in _errors(exc).items():
         field = (rename or {}).get(field, field)
         form.add_error(field if field in form.fields else None, msgs)
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class SignedInMixin:
@@ -85,7 +79,7 @@ class CaseNewView(SignedInMixin, View):
         code = request.GET.get("type") or request.POST.get("case_type")
         if not code:
             return None
-        return CaseType.objects.filter(code=code, is_active=True).first()
+        return selectors.case_types().filter(code=code).first()
 
     def get(self, request):
         officer, members = self._context(request)
@@ -134,12 +128,8 @@ class CaseNewView(SignedInMixin, View):
 
     def _member(self, request, form, officer, members):
         if officer:
-            number = form.cleaned_data.get("member_number", "").strip()
-            member = (
-                Member.objects.visible_to(request.user, Action.CHANGE)
-                .filter(member_number=number)
-                .select_related("union")
-                .first()
+            member = selectors.member_for_hall(
+                user=request.user, member_number=form.cleaned_data.get("member_number", "")
             )
             if member is None:
                 form.add_error("member_number", _("没有找到这个会员编号。"))
@@ -171,10 +161,8 @@ class MyCasesView(SignedInMixin, View):
 
 class QueueView(OfficerViewMixin, View):
     def get(self, request):
-        status = request.GET.get("status") or None
-        if status not in CaseStatus.values:
-            status = None
-        overdue = request.GET.get("overdue") == "1" or None
+        filters = QueueFilterForm(request.GET).filters()
+        status, overdue = filters["status"], filters["overdue"]
         if status and status not in OPEN_STATUSES:
             cases = selectors.case_list(user=request.user, status=status).order_by("-updated_at")
         else:
@@ -354,7 +342,9 @@ class InboxView(SignedInMixin, View):
 class HardshipListView(OfficerViewMixin, View):
     def get(self, request):
         rows = (
-            selectors.hardship_list(user=request.user, status=request.GET.get("status") or None)
+            selectors.hardship_list(
+                user=request.user, status=AidFilterForm(request.GET).chosen_status()
+            )
             .annotate(paid=Sum("disbursements__amount"))
             .order_by("-created_at", "-id")
         )
@@ -369,6 +359,7 @@ class HardshipListView(OfficerViewMixin, View):
 
 class HardshipDetailView(OfficerViewMixin, View):
     template = "cases/hardship_detail.html"
+    forms = {"approve": DecisionForm, "reject": DecisionForm, "disburse": DisburseForm}
 
     def _render(self, request, application, status=200, **extra):
         context = {
@@ -386,46 +377,47 @@ class HardshipDetailView(OfficerViewMixin, View):
 
     def post(self, request, pk):
         application = selectors.hardship_get(user=request.user, application_id=pk)
-        action = request.POST.get("action")
-        form = None
+        action = request.POST.get("action", "")
+        form_class = self.forms.get(action)
+        if form_class is None:
+            return self._render(request, application, 422, errors={"action": [_("未知操作。")]})
+        form = form_class(request.POST)
+        if not form.is_valid():
+            keep = {"form": form} if action == "disburse" else {"errors": form.errors}
+            return self._render(request, application, 422, **keep)
+        data = form.cleaned_data
         try:
             if action == "approve":
                 services.hardship_approve(
                     actor=request.user,
                     application=application,
-                    expected_version=_int(request.POST.get("version")),
-                    approved_amount=request.POST.get("approved_amount") or None,
-                    note=request.POST.get("note", ""),
+                    expected_version=data["version"],
+                    approved_amount=data["approved_amount"] or None,
+                    note=data["note"],
                 )
             elif action == "reject":
                 services.hardship_reject(
                     actor=request.user,
                     application=application,
-                    expected_version=_int(request.POST.get("version")),
-                    note=request.POST.get("note", ""),
-                )
-            elif action == "disburse":
-                form = DisburseForm(request.POST)
-                if not form.is_valid():
-                    return self._render(request, application, 422, form=form)
-                services.hardship_disburse(
-                    actor=request.user, application=application, **form.cleaned_data
+                    expected_version=data["version"],
+                    note=data["note"],
                 )
             else:
-                raise ValidationError({"action": _("未知操作。")})
+                services.hardship_disburse(actor=request.user, application=application, **data)
         except services.Conflict as conflict:
             application = selectors.hardship_get(user=request.user, application_id=pk)
             return self._render(request, application, 409, conflict=conflict.message)
         except ValidationError as exc:
             application = selectors.hardship_get(user=request.user, application_id=pk)
-            return self._render(request, application, 422, form=form, errors=_errors(exc))
+            keep = {"form": form} if action == "disburse" else {}
+            return self._render(request, application, 422, errors=_errors(exc), **keep)
         messages.success(request, _("已保存。"))
         return redirect("cases:hardship-detail", pk=pk)
 
 
 class MutualAidView(OfficerViewMixin, View):
     def get(self, request):
-        year = _int(request.GET.get("year"))
+        year = YearFilterForm(request.GET).chosen_year()
         return render(
             request,
             "cases/mutual_aid.html",

@@ -1,13 +1,17 @@
 """Issue 12 item 5: case pages read input through forms, offer exactly the moves the service
 allows (``case_allowed_transitions``), and a GET never writes."""
 
+import re
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gonghui.cases import services
 from gonghui.cases.models import Case, CaseEvent, Notification
 from gonghui.core.models import AuditLog
+from gonghui.core.scoping import SYSTEM
 from gonghui.members.tests.factories import make_member
 
 from .conftest import png_bytes
@@ -28,8 +32,6 @@ def writes_during(client, urls) -> list[str]:
 
 
 def a_case(personas, member, types):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     case = services.case_submit(
         actor=personas.worker,
         member=member,
@@ -92,8 +94,6 @@ def test_the_inbox_button_leaves_a_message_that_came_after_the_page_unread(
 
 
 def move_buttons(html: str) -> set[str]:
-    import re
-
     return set(re.findall(r'id="move-([a-z_]+)"', html))
 
 
@@ -155,3 +155,44 @@ def test_bad_input_is_a_field_error_and_writes_nothing(
         personas.yancheng_project.pk,
     )
     assert (CaseEvent.objects.count(), AuditLog.objects.count(), case.attachments.count()) == counts
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "approve", "version": "abc"},
+        {"action": "approve", "version": "2", "note": "x" * 501},
+        {"action": "reject", "version": "-1", "note": "不符合条件"},
+        {"action": "approve-all"},
+    ],
+)
+def test_a_hardship_decision_with_bad_input_writes_nothing(personas, hunan_member, data):
+    services.hardship_threshold_set(actor=SYSTEM, union=personas.hunan, amount="800")
+    application = services.hardship_apply(
+        actor=SYSTEM, member=hunan_member, period="2026", reason="因病致困",
+        household=[{"name": "本人", "relation": "本人", "monthly_income": 300}],
+        requested_amount=5000,
+    )  # fmt: skip
+    audit_rows = AuditLog.objects.count()
+    client = signed_in(personas.hunan_officer)
+    response = client.post(f"/cases/hardship/{application.pk}/", data)
+    assert response.status_code == 422
+    assert 'id="errors"' in response.content.decode()
+    application.refresh_from_db()
+    assert (application.status, application.version) == ("submitted", 1)
+    assert AuditLog.objects.count() == audit_rows
+
+
+def test_queue_filters_are_read_through_a_form_and_bad_values_ignored(
+    personas, types, yancheng_member
+):
+    case = a_case(personas, yancheng_member, types)
+    client = signed_in(personas.yancheng_officer)
+    for query in ("?status=nonsense", "?overdue=yes&status=", "?status=submitted&page=x"):
+        html = client.get(f"/cases/{query}").content.decode()
+        assert f'data-case="{case.pk}"' in html, query
+    closed = client.get("/cases/?status=closed").content.decode()
+    assert f'data-case="{case.pk}"' not in closed
+    aid = client.get("/cases/hardship/?status=nonsense")
+    assert aid.status_code == 200
+    assert client.get("/cases/mutual-aid/?year=20x6").status_code == 200
