@@ -431,7 +431,17 @@ def create_case(request, payload: CaseIn):
     return Status(201, case)
 
 
-@router.get("/cases/{case_id}", response=CaseOut)
+class CaseDetailOut(CaseOut):
+    # The statuses the caller may move the case to now (the page's buttons).
+    allowed_transitions: list[CaseStatus]
+
+    @staticmethod
+    def resolve_allowed_transitions(obj, context):
+        user = context["request"].user
+        return services.case_allowed_transitions(case=obj, user=user)
+
+
+@router.get("/cases/{case_id}", response=CaseDetailOut)
 def get_case(request, case_id: ObjectId):
     return selectors.case_get(user=request.user, case_id=case_id)
 

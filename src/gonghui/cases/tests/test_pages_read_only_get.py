@@ -196,3 +196,13 @@ def test_queue_filters_are_read_through_a_form_and_bad_values_ignored(
     aid = client.get("/cases/hardship/?status=nonsense")
     assert aid.status_code == 200
     assert client.get("/cases/mutual-aid/?year=20x6").status_code == 200
+
+
+def test_the_api_names_the_moves_the_caller_may_make(api, personas, types, yancheng_member):
+    case = a_case(personas, yancheng_member, types)
+    url = f"/api/cases/{case.pk}"
+    assert api(personas.worker).get(url).json()["allowed_transitions"] == ["withdrawn"]
+    officer = api(personas.yancheng_officer).get(url).json()
+    assert officer["allowed_transitions"] == ["accepted", "rejected"]
+    assert officer["status"] == "submitted"
+    assert api(personas.hunan_officer).get(url).status_code == 404
