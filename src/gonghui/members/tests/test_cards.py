@@ -81,4 +81,6 @@ def test_card_page_for_revoked_token_is_404(client, personas):
     services.member_set_status(
         actor=SYSTEM, member=member, status="withdrawn", reason="own_request"
     )
-    assert client.get(f"/card/{token}/").status_code == 404
+    response = client.get(f"/card/{token}/")
+    assert response.status_code == 404
+    assert member.name not in response.content.decode()

@@ -7,6 +7,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from gonghui.core.scoping import SYSTEM
+from gonghui.core.testing.asserts import nothing_written
 from gonghui.members import services
 from gonghui.members.choices import MemberStatus
 from gonghui.members.models import Member, TransferRequest
@@ -70,9 +71,13 @@ def test_member_list_shows_only_own_subtree(api, personas, hunan_member, henan_m
 
 
 def test_anonymous_gets_401_from_member_api(api, hunan_member):
-    for method, url, payload in api_calls(hunan_member.pk, hunan_member.union_id):
-        assert call(api(), method, url, payload).status_code == 401
-    assert api().get("/api/members").status_code == 401
+    with nothing_written():
+        for method, url, payload in api_calls(hunan_member.pk, hunan_member.union_id):
+            response = call(api(), method, url, payload)
+            assert response.status_code == 401, url
+            assert "湖南会员" not in response.content.decode(), url
+    listing = api().get("/api/members")
+    assert listing.status_code == 401 and "items" not in listing.json()
 
 
 def test_auditor_reads_but_cannot_write(api, personas, hunan_member):
@@ -128,16 +133,20 @@ def test_anonymous_member_pages_redirect_to_login(client, hunan_member):
 
 def test_worker_account_gets_404_on_officer_pages(client, personas, hunan_member):
     client.force_login(personas.worker)
-    assert client.get("/members/").status_code == 404
-    assert client.get(f"/members/{hunan_member.pk}/").status_code == 404
+    for url in ("/members/", f"/members/{hunan_member.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "湖南会员" not in response.content.decode(), url
 
 
 def test_hunan_import_job_is_404_for_luohe(api, personas, settings, tmp_path):
     from gonghui.members.models import ImportJob
 
     job = ImportJob.objects.create(union=personas.xinwuling, original_name="x.xlsx", file="x.xlsx")
-    assert api(personas.luohe_officer).get(f"/api/members/imports/{job.pk}").status_code == 404
-    assert api(personas.hunan_officer).get(f"/api/members/imports/{job.pk}").status_code == 200
+    refused = api(personas.luohe_officer).get(f"/api/members/imports/{job.pk}")
+    assert refused.status_code == 404 and "x.xlsx" not in refused.content.decode()
+    shown = api(personas.hunan_officer).get(f"/api/members/imports/{job.pk}")
+    assert shown.status_code == 200 and shown.json()["id"] == job.pk
 
 
 def test_member_count_untouched_by_refused_enrol(api, personas):
