@@ -84,3 +84,4 @@ def test_card_page_for_revoked_token_is_404(client, personas):
     response = client.get(f"/card/{token}/")
     assert response.status_code == 404
     assert member.name not in response.content.decode()
+    assert 'class="member-card"' not in response.content.decode()
