@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.history import HistoryEvent, user_field
+from gonghui.core.fields import user_fk
+from gonghui.core.history import HistoryEvent
 from gonghui.core.labels import display_name
 from gonghui.core.models import TimeStampedModel
 from gonghui.core.scoping import ScopedQuerySet
@@ -122,7 +123,7 @@ class Case(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="cases",
     )
-    submitted_by = user_field(_("提交人"))
+    submitted_by = user_fk(_("提交人"))
     channel = models.CharField(
         _("渠道"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
     )
@@ -272,7 +273,7 @@ class Attachment(models.Model):
     extension = models.CharField(_("扩展名"), max_length=5)
     size = models.PositiveIntegerField(_("大小（字节）"))
     public = models.BooleanField(_("职工可见"), default=True)
-    uploaded_by = user_field(_("上传人"))
+    uploaded_by = user_fk(_("上传人"))
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
@@ -407,9 +408,9 @@ class HardshipApplication(TimeStampedModel):
         _("状态"), max_length=24, choices=AidStatus.choices, default=AidStatus.SUBMITTED
     )
     version = models.PositiveIntegerField(_("版本"), default=1)
-    grassroots_approver = user_field(_("基层审核人"))
+    grassroots_approver = user_fk(_("基层审核人"))
     grassroots_approved_at = models.DateTimeField(_("基层审核时间"), null=True, blank=True)
-    county_approver = user_field(_("县级审批人"))
+    county_approver = user_fk(_("县级审批人"))
     county_approved_at = models.DateTimeField(_("县级审批时间"), null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=500, blank=True)
 
@@ -454,7 +455,7 @@ class HardshipDisbursement(models.Model):
     )
     paid_on = models.DateField(_("发放日期"))
     method = models.CharField(_("发放方式"), max_length=10, choices=PaymentMethod.choices)
-    approver = user_field(_("批准人"))
+    approver = user_fk(_("批准人"))
     approver_label = models.CharField(_("批准人名称"), max_length=150)
     note = models.CharField(_("备注"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)

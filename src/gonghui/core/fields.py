@@ -15,7 +15,9 @@ def org_fk(label, related_name="+"):
     )
 
 
-def officer_fk(label):
+def user_fk(label):
+    """A reference to the account that did something; the row outlives the account (deleting
+    it empties the reference; history rows keep a text label too, core.history)."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=label,
@@ -24,6 +26,9 @@ def officer_fk(label):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+
+officer_fk = user_fk
 
 
 def latitude_field():

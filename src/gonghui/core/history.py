@@ -16,30 +16,17 @@ actor with the ``who`` filter, which the audit page uses too.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.audit import actor_fk, actor_label, mask_text
+from gonghui.core.fields import user_fk
 
 # What ``core.audit.actor_label`` stores for the SYSTEM actor and for a caller with no account.
 SYSTEM_LABEL = "system"
 ANONYMOUS_LABEL = "anonymous"
-
-
-def user_field(verbose_name, **options) -> models.ForeignKey:
-    """A reference to the account that did something. The row outlives the account: deleting
-    the account empties the reference and the row keeps its text label."""
-    options = {
-        "null": True,
-        "blank": True,
-        "on_delete": models.SET_NULL,
-        "related_name": "+",
-        **options,
-    }
-    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=verbose_name, **options)
 
 
 def who(label: str | None) -> str:
@@ -66,7 +53,7 @@ class HistoryEvent(models.Model):
 
     # Each timeline redeclares ``kind`` with its own choices.
     kind = models.CharField(_("类型"), max_length=30)
-    actor = user_field(_("操作人"))
+    actor = user_fk(_("操作人"))
     actor_label = models.CharField(_("操作人名称"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     note = models.TextField(_("说明"), max_length=5000, blank=True)

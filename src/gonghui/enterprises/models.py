@@ -8,7 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.history import HistoryEvent, user_field
+from gonghui.core.fields import user_fk
+from gonghui.core.history import HistoryEvent
 from gonghui.core.models import TimeStampedModel
 from gonghui.core.scoping import ScopedManager
 from gonghui.core.text import search_key
@@ -262,7 +263,7 @@ class FoundingCase(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_by = user_field(_("发起人"))
+    created_by = user_fk(_("发起人"))
 
     objects = ScopedManager()
     scope_path_lookup = "parent_org__path"
@@ -288,8 +289,8 @@ class FoundingCaseStep(TimeStampedModel):
     step = models.CharField(_("步骤"), max_length=20, choices=FoundingStep.choices)
     position = models.PositiveSmallIntegerField(_("顺序"))
     due_on = models.DateField(_("截止日期"), null=True, blank=True)
-    responsible = user_field(_("责任人"))
-    signed_off_by = user_field(_("签批人"))
+    responsible = user_fk(_("责任人"))
+    signed_off_by = user_fk(_("签批人"))
     signed_off_at = models.DateTimeField(_("签批时间"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
 
@@ -345,7 +346,7 @@ class FoundingDocument(TimeStampedModel):
     original_name = models.CharField(_("原文件名"), max_length=255)
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = user_field(_("上传人"))
+    uploaded_by = user_fk(_("上传人"))
 
     objects = ScopedManager()
     scope_path_lookup = "step__case__parent_org__path"
@@ -397,7 +398,7 @@ class Visit(TimeStampedModel):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="visits"
     )
-    officer = user_field(_("走访人"))
+    officer = user_fk(_("走访人"))
     visited_on = models.DateField(_("走访日期"))
     result = models.CharField(_("走访结果"), max_length=20, choices=VisitResult.choices)
     follow_up_on = models.DateField(_("再次走访日期"), null=True, blank=True)
