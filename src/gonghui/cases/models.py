@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.fields import user_fk
+from gonghui.core.fields import org_fk, user_fk
 from gonghui.core.history import HistoryEvent
 from gonghui.core.labels import display_name
 from gonghui.core.models import TimeStampedModel
@@ -224,22 +224,8 @@ class CaseEvent(HistoryEvent):
     public = models.BooleanField(_("职工可见"), default=True)
     status_before = models.CharField(_("变更前状态"), max_length=20, blank=True)
     status_after = models.CharField(_("变更后状态"), max_length=20, blank=True)
-    from_union = models.ForeignKey(
-        "organizations.Organization",
-        verbose_name=_("原承办工会"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    to_union = models.ForeignKey(
-        "organizations.Organization",
-        verbose_name=_("新承办工会"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    from_union = org_fk(_("原承办工会"), null=True, blank=True)
+    to_union = org_fk(_("新承办工会"), null=True, blank=True)
     # The case version this event produced (0 for replies, which change no state).
     version = models.PositiveIntegerField(_("版本"), default=0)
 

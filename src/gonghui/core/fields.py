@@ -6,12 +6,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-def org_fk(label, related_name="+"):
+def org_fk(label, related_name="+", **options):
     return models.ForeignKey(
         "organizations.Organization",
         verbose_name=label,
         on_delete=models.PROTECT,
         related_name=related_name,
+        **options,
     )
 
 

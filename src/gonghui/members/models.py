@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.fields import org_fk
 from gonghui.core.history import HistoryEvent
 from gonghui.core.models import TimeStampedModel
 from gonghui.core.scoping import ScopedQuerySet
@@ -215,20 +216,8 @@ class MemberEvent(HistoryEvent):
     )
     status_before = models.CharField(_("变更前状态"), max_length=20, blank=True)
     status_after = models.CharField(_("变更后状态"), max_length=20, blank=True)
-    union = models.ForeignKey(
-        "organizations.Organization",
-        verbose_name=_("经办工会"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    other_union = models.ForeignKey(
-        "organizations.Organization",
-        verbose_name=_("对方工会"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    union = org_fk(_("经办工会"))
+    other_union = org_fk(_("对方工会"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_lookup = "member__union__path"
