@@ -157,8 +157,8 @@ class Member(TimeStampedModel):
     search_text = models.CharField(max_length=300, editable=False)
     # The last four of the ID number and of the phone, indexed: "search by the last digits" is
     # an equality lookup, not a LIKE '%1234' scan.
-    id_last4 = models.CharField(max_length=4, editable=False, blank=True, db_index=True)
-    phone_last4 = models.CharField(max_length=4, editable=False, blank=True, db_index=True)
+    id_last4 = models.CharField(max_length=4, editable=False, blank=True)
+    phone_last4 = models.CharField(max_length=4, editable=False, blank=True)
 
     objects = MemberQuerySet.as_manager()
     scope_path_lookup = "union__path"
@@ -174,6 +174,10 @@ class Member(TimeStampedModel):
             models.Index(fields=["status", "occupation_group"]),
             models.Index(fields=["phone"]),
             models.Index(fields=["joined_on"]),
+            # Plain b-trees (db_index on a CharField adds a LIKE-pattern twin on PostgreSQL that
+            # no query here uses).
+            models.Index(fields=["id_last4"]),
+            models.Index(fields=["phone_last4"]),
         ]
 
     def __str__(self):
