@@ -194,12 +194,14 @@ class TestFinding:
         assert f'data-value="郾城区总工会 #{personas.yancheng.pk}"' in body
 
     def test_org_autocomplete_is_for_signed_in_users_and_known_purposes(self, personas):
-        assert (
-            Client().get("/orgs/autocomplete/", {"purpose": "union", "q": "工会"}).status_code
-            == 302
-        )
+        anonymous = Client().get("/orgs/autocomplete/", {"purpose": "union", "q": "工会"})
+        assert anonymous.status_code == 302
+        assert anonymous["Location"].startswith("/accounts/login/")
+        assert "总工会" not in anonymous.content.decode()
         client = signed_in(personas.luohe_officer)
-        assert client.get("/orgs/autocomplete/", {"purpose": "all", "q": "工会"}).status_code == 404
+        unknown = client.get("/orgs/autocomplete/", {"purpose": "all", "q": "工会"})
+        assert unknown.status_code == 404
+        assert "漯河市总工会" not in unknown.content.decode().split("<main", 1)[-1]
 
     def test_auditor_autocomplete_for_writes_is_empty(self, personas):
         body = signed_in(personas.hunan_auditor).get(
@@ -374,7 +376,9 @@ def test_officer_home_stays_within_its_query_budget(queue_world, django_assert_m
     client.get("/")  # warm the session and content types
     # session + user + org, the scope roots and their counts, five queue counts.
     with django_assert_max_num_queries(12):
-        assert client.get("/").status_code == 200
+        response = client.get("/")
+    assert response.status_code == 200
+    assert 'class="queue"' in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -55,7 +55,9 @@ def test_production_starts_with_a_real_key():
 @pytest.mark.django_db
 class TestPublicSurface:
     def test_home_is_200(self):
-        assert Client().get("/").status_code == 200
+        response = Client().get("/")
+        assert response.status_code == 200
+        assert "一键入会" in response.content.decode()
 
     def test_health(self):
         response = Client().get("/api/health")

@@ -64,7 +64,9 @@ def test_addresses_of_one_ipv6_subscriber_share_a_limit():
         send_code(Client(REMOTE_ADDR=f"2408:8207:1851:8a00::{i:x}"), phone()) for i in range(21)
     ]
     assert answers[-1].status_code == 429
+    assert PhoneCode.objects.count() == 20
     assert send_code(Client(REMOTE_ADDR="2408:8207:1851:8a01::1"), phone()).status_code == 202
+    assert PhoneCode.objects.count() == 21
 
 
 @pytest.mark.django_db
@@ -175,6 +177,7 @@ def test_signed_in_checkins_are_not_counted_against_the_address(personas):
     member = Client()
     member.force_login(personas.worker)
     assert member.post(url).status_code == 201
+    assert CheckIn.objects.filter(user=personas.worker).count() == 1
 
 
 # ---- The counter --------------------------------------------------------------------------------

@@ -283,7 +283,9 @@ def test_audit_page_filters_by_actor_type_org_and_dates(client, personas):
 
 def test_audit_page_org_filter_outside_scope_is_404(client, personas):
     client.force_login(personas.luohe_officer)
-    assert client.get("/audit/", {"org": personas.hunan.pk}).status_code == 404
+    response = client.get("/audit/", {"org": personas.hunan.pk})
+    assert response.status_code == 404
+    assert "湖南省总工会" not in response.content.decode()
 
 
 def test_audit_export_is_neutralised_scoped_and_audited(client, personas):
@@ -370,7 +372,10 @@ def test_media_never_serves_other_files_or_private_folders(client, settings, tmp
         "/media/private/case.jpg",
         "/media/stations/missing.jpg",
     ]:
-        assert client.get(url).status_code == 404, url
+        response = client.get(url)
+        assert response.status_code == 404, url
+        body = b"".join(response) if response.streaming else response.content
+        assert b"secret" not in body and b"alert(1)" not in body, url
 
 
 def test_audit_page_query_count_does_not_grow_with_rows(client, personas):
