@@ -16,23 +16,8 @@ from . import services
 from .choices import AgreementLevel, LetterKind, ReviewStatus
 from .models import BargainingProcedure, WageAgreement, WorkerCongress
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰文辉鹏红建飞波斌宇浩凯健俊帆"
-
-TRUCK_DRIVERS = 240
-COURIERS = 220
-FEMALE_COURIERS = 129
-YINCHUAN_CONTESTS = 39
-YINCHUAN_ENTRIES = 25_000
-YINCHUAN_CRAFTSMEN = 20
-YINCHUAN_STUDIOS = 39
 HENGNAN_ENTERPRISES = 20
 HENGNAN_WITH_CONGRESS = 19
-
-CONTEST_TRADES = [
-    "数控车工", "焊工", "电工", "钳工", "铣工", "装配钳工", "机床装调维修工", "工业机器人操作",
-    "铸造工", "化工总控工", "电子商务直播", "叉车司机", "物流管理员", "网络安全",
-]  # fmt: skip
 
 
 def _org(name: str) -> Organization | None:
