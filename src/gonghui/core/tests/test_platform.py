@@ -87,6 +87,8 @@ class TestPublicSurface:
     def test_vendored_htmx_is_served(self):
         response = Client().get("/static/vendor/htmx/htmx.min.js")
         assert response.status_code == 200
+        body = b"".join(response) if response.streaming else response.content
+        assert b"htmx" in body[:4096] and "javascript" in response["Content-Type"]
 
     @pytest.mark.parametrize(
         "language,text", [("en", "Log in"), ("zh-hant", "登錄"), ("zh-hans", "登录")]
