@@ -10,6 +10,8 @@ from django.db import transaction
 
 from gonghui.core.scoping import SYSTEM
 from gonghui.core.validators import credit_code_check_char
+from gonghui.enterprises.models import Enterprise
+from gonghui.enterprises.services import enterprise_create
 from gonghui.organizations.models import Organization
 
 from . import services
@@ -25,9 +27,6 @@ def _org(name: str) -> Organization | None:
 
 
 def _hengnan(stdout) -> int:
-    from gonghui.enterprises.models import Enterprise
-    from gonghui.enterprises.services import enterprise_create
-
     park = _org("衡南县工业园区工会")
     if park is None:
         stdout.write("bargaining demo: 衡南县 not in the tree, skipped")
@@ -64,8 +63,6 @@ def _hengnan(stdout) -> int:
 
 
 def _xinwuling(stdout) -> int:
-    from gonghui.enterprises.models import Enterprise
-
     community = _org("新屋岭社区工会联合会")
     if community is None:
         stdout.write("bargaining demo: 新屋岭 not in the tree, skipped")

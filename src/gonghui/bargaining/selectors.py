@@ -9,6 +9,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from gonghui.core.scoping import Action, get_visible_or_404
+from gonghui.enterprises.models import Enterprise
 from gonghui.organizations.models import Organization
 
 from .models import BargainingProcedure, WageAgreement, WorkerCongress
@@ -53,8 +54,6 @@ class Rate:
 def congress_rate(*, org: Organization, on: datetime.date | None = None) -> Rate:
     """职代会建制率 of a subtree: of the enterprises in its area that have a union, the share
     with a worker congress whose term covers the day."""
-    from gonghui.enterprises.models import Enterprise
-
     on = on or timezone.localdate()
     unionised = Enterprise.objects.filter(
         street_org__path__subtree_of=org.path, union__isnull=False

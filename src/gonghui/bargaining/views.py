@@ -11,6 +11,7 @@ from django.views import View
 
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.views import OfficerViewMixin
+from gonghui.enterprises.models import Enterprise
 from gonghui.organizations.selectors import org_options, scope_root
 
 from . import forms, selectors, services
@@ -35,8 +36,6 @@ class BargainingView(OfficerViewMixin, View):
         return render(request, "bargaining/bargaining.html", context, status=status)
 
     def post(self, request):
-        from gonghui.enterprises.models import Enterprise
-
         form = forms.AgreementForm(request.POST, orgs=org_options(user=request.user))
         if form.is_valid():
             data = dict(form.cleaned_data)

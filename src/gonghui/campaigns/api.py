@@ -14,7 +14,9 @@ from gonghui.core.payload import resolve as _resolve
 from gonghui.core.payload import resolve_org as _org
 from gonghui.core.scoping import Action
 from gonghui.members.choices import OccupationGroup
+from gonghui.members.models import Member
 from gonghui.members.selectors import member_for_card
+from gonghui.stations.models import Station
 
 from . import selectors, services
 from .choices import CampaignKind, TargetGender
@@ -195,8 +197,6 @@ def list_deliveries(request, campaign_id: ObjectId):
 
 
 def beneficiary_from(user, *, member_id=None, card_token=None, name="", phone="", group=None):
-    from gonghui.members.models import Member
-
     if card_token:
         member, result = member_for_card(card_token)
         if result != "valid":
@@ -210,8 +210,6 @@ def beneficiary_from(user, *, member_id=None, card_token=None, name="", phone=""
 
 @router.post("/activities/campaigns/{campaign_id}/deliveries", response={201: DeliveryOut})
 def create_delivery(request, campaign_id: ObjectId, payload: DeliveryIn):
-    from gonghui.stations.models import Station
-
     campaign = selectors.campaign_get(
         user=request.user, campaign_id=campaign_id, action=Action.CHANGE
     )

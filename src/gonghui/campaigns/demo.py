@@ -15,6 +15,7 @@ from gonghui.core.scoping import SYSTEM
 from gonghui.members.choices import JoinChannel, OccupationGroup
 from gonghui.members.ids import synthetic_id_card
 from gonghui.members.models import Member
+from gonghui.members.services import member_join
 from gonghui.organizations.models import Organization
 
 from . import services
@@ -39,8 +40,6 @@ def _name(rng: random.Random) -> str:
 
 def _members(union, *, count, group, region, offset, female_first=0, place=""):
     """``count`` demo members of ``union`` (the first ``female_first`` women), created once."""
-    from gonghui.members.services import member_join
-
     rng = random.Random(f"activities-demo-{union.name}")
     members = []
     for i in range(count):

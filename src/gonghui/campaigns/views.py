@@ -16,6 +16,7 @@ from django.views import View
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action
 from gonghui.core.views import OfficerViewMixin
+from gonghui.members.card import qr_svg_data_uri
 from gonghui.members.selectors import member_for_card
 from gonghui.organizations.selectors import org_options
 from gonghui.stations.models import Station
@@ -119,8 +120,6 @@ class InviteView(OfficerViewMixin, View):
     """A join QR for a non-member beneficiary to scan with their own phone."""
 
     def get(self, request, pk):
-        from gonghui.members.card import qr_svg_data_uri
-
         delivery = selectors.get(selectors.delivery_list(user=request.user), user=request.user,
                                  pk=pk)  # fmt: skip
         if delivery.member_id:

@@ -13,6 +13,7 @@ from gonghui.core.api import ObjectId
 from gonghui.core.payload import resolve as _resolve
 from gonghui.core.payload import resolve_org as _org
 from gonghui.core.scoping import Action
+from gonghui.members.models import Member
 
 from . import selectors, services
 from .choices import CraftsmanStatus
@@ -114,8 +115,6 @@ def get_contest(request, contest_id: ObjectId):
 
 @router.post("/activities/contests/{contest_id}/entries", response={201: EntryOut})
 def create_entry(request, contest_id: ObjectId, payload: EntryIn):
-    from gonghui.members.models import Member
-
     contest = selectors.get(selectors.contest_list(user=request.user), user=request.user,
                             pk=contest_id, action=Action.CHANGE)  # fmt: skip
     member = _resolve(Member, request.user, payload.member_id, "member_id")
@@ -203,8 +202,6 @@ def list_craftsmen(request, status: CraftsmanStatus | None = None):
 
 @router.post("/activities/craftsmen", response={201: CraftsmanOut})
 def nominate_craftsman(request, payload: CraftsmanIn):
-    from gonghui.members.models import Member
-
     data = payload.dict()
     org = _org(request.user, data.pop("org_id"))
     member = _resolve(Member, request.user, data.pop("member_id"), "member_id")

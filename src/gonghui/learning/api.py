@@ -13,6 +13,7 @@ from gonghui.core.geo import NearFilters
 from gonghui.core.payload import resolve as _resolve
 from gonghui.core.payload import resolve_org as _org
 from gonghui.core.scoping import Action
+from gonghui.members.models import Member
 from gonghui.members.selectors import member_for_card
 
 from . import selectors, services
@@ -126,8 +127,6 @@ def get_session(request, session_id: ObjectId):
 
 
 def _member_for_signup(request, payload: SignupIn):
-    from gonghui.members.models import Member
-
     if payload.card_token:
         member, result = member_for_card(payload.card_token)
         if result != "valid":

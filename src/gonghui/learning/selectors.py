@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.http import Http404
 from django.utils import timezone
 
 from gonghui.core.geo import nearest
@@ -53,8 +54,6 @@ def open_sessions_near(*, lat, lon, kind=None, within_km=None, now=None, limit=2
 
 
 def open_session_get(*, session_id) -> TrainingSession:
-    from django.http import Http404
-
     session = (
         _with_counts(
             TrainingSession.objects.filter(course__is_public=True).select_related("course__org")
