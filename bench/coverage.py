@@ -17,6 +17,7 @@ Run: DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/gonghui_x \
 import datetime
 import hashlib
 import io
+import json
 import os
 import random
 import sys
@@ -105,17 +106,37 @@ def member_values(count, employers):
         }
 
 
+def copy_text(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
 def build_members():
     """Returns how many member rows were written and how long it took."""
     employers = list(Enterprise.objects.values_list("id", "street_org_id"))
     start = time.perf_counter()
     if connection.vendor == "postgresql":
-        columns = list(next(member_values(1, employers)))
+        # Every column, not just the ones the bench sets: the model's own defaults fill the
+        # rest (its profile columns are NOT NULL with Python-side defaults only, so a COPY
+        # that leaves them out fails).
+        fields = [f for f in Member._meta.concrete_fields if not f.primary_key]
+        defaults = {f.column: copy_text(f.get_default()) for f in fields}
+        by_attname = {f.attname: f.column for f in fields}
+        columns = [f.column for f in fields]
         sql = f"COPY {Member._meta.db_table} ({', '.join(columns)}) FROM STDIN"
         chunk = io.StringIO()
         with connection.cursor() as cursor, cursor.copy(sql) as copy:
             for n, row in enumerate(member_values(MEMBERS, employers), 1):
-                chunk.write("\t".join(str(value) for value in row.values()))
+                values = dict(defaults)
+                values.update({by_attname[k]: copy_text(v) for k, v in row.items()})
+                chunk.write("\t".join(values[c] for c in columns))
                 chunk.write("\n")
                 if n % 100_000 == 0:
                     copy.write(chunk.getvalue())

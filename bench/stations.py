@@ -6,13 +6,17 @@ Prints:
   facility filter (over-fetch and widening), and a vectorised numpy haversine scan, in one run;
 - service circle for 10^6 members and 10^5 stations: coverage, H3 heat map of the uncovered,
   greedy top-5 suggested sites, each timed, plus the total.
-With --api: also the real endpoint, GET /api/stations/nearest through Django (URL routing, the
-index staleness query, fetching and serialising k stations), on 10^5 stations in a throw-away
-SQLite file (bulk-inserted: the services would take minutes and are not what is measured).
-Run: DEBUG=1 .venv/bin/python bench/stations.py [--api]
+Then over HTTP, as a phone would meet it: 10^5 stations bulk-inserted into a throw-away
+database (PostgreSQL <name>_stations_bench when DATABASE_URL is set, else a SQLite file), served
+by granian (1 worker, DEBUG off, collected static files). Prints a fresh worker's first
+"nearest", nearest p50/p99, the first request after each of 20 station changes (the index is
+rebuilt in the background; goal < 20 ms) and how soon the change is visible, and the bytes a
+phone transfers for the first view of /map and for a pan. Last line: key=value figures.
+Run: [DATABASE_URL=postgres://...] .venv/bin/python bench/stations.py
 """
 
 import datetime as dt
+import gzip
 import os
 import sys
 import tempfile
@@ -21,13 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
-API = "--api" in sys.argv
-if API:
-    SCRATCH = Path(tempfile.mkdtemp()) / "bench_stations.sqlite3"
-    os.environ["SQLITE_PATH"] = str(SCRATCH)
-    os.environ.pop("DATABASE_URL", None)
+os.environ.setdefault("DEBUG", "1")  # this process only; the server runs with DEBUG off
+if os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rstrip("/") + "_stations_bench"
+else:
+    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench_stations.sqlite3")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -38,9 +42,10 @@ from gonghui.stations import hours as hours_lib  # noqa: E402
 from gonghui.stations.geo import haversine_many  # noqa: E402
 from gonghui.stations.index import StationIndex, StationPoint  # noqa: E402
 
-STATIONS = 100_000
+STATIONS = int(os.environ.get("BENCH_STATIONS", "100000"))
 MEMBERS = 1_000_000
 QUERIES = 2_000
+CHANGES = 20
 BRUTE_QUERIES = 300
 K = 5
 rng = np.random.default_rng(7)
@@ -149,14 +154,23 @@ def bench_service_circle():
     print(f"  total {t3 - t0:.2f} s")
 
 
-def bench_api():
+def bench_http():
+    """The real thing over HTTP: granian (1 worker, DEBUG off, collected static files), 10^5
+    stations in the database, the index built at worker start in the background."""
     from django.core.management import call_command
-    from django.test import Client
+    from django.db import connection
 
     from gonghui.core.scoping import SYSTEM
     from gonghui.organizations.services import org_create
+    from gonghui.stations.index import bump_version
     from gonghui.stations.models import Facility, OpeningHours, Station
+    from gonghui.stations.services import station_update
 
+    if connection.vendor == "postgresql":
+        name = connection.settings_dict["NAME"]
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
     call_command("migrate", verbosity=0)
     operator = org_create(
         actor=SYSTEM, parent=None, name="基准测试总工会", level="national",
@@ -167,14 +181,15 @@ def bench_api():
     Station.objects.bulk_create(
         (
             Station(
-                name=f"站{i}", station_type="outdoor_station", operator=operator, address="-",
-                latitude=float(lat), longitude=float(lon), h3_cell="-", checkin_token=f"t{i}",
+                name=f"站{i}", station_type="outdoor_station", operator=operator,
+                address=f"某市某区某路{i}号", latitude=float(lat), longitude=float(lon),
+                h3_cell="-", checkin_token=f"t{i}",
             )
             for i, (lat, lon) in enumerate(coords)
         ),
         batch_size=5000,
     )  # fmt: skip
-    ids = list(Station.objects.values_list("pk", flat=True))
+    ids = list(Station.objects.order_by("pk").values_list("pk", flat=True))
     water = Facility.objects.get(code="water")
     Station.facilities.through.objects.bulk_create(
         (Station.facilities.through(station_id=pk, facility_id=water.pk) for pk in ids[::2]),
@@ -188,32 +203,290 @@ def bench_api():
         ),
         batch_size=10000,
     )
-    print(f"api: {STATIONS:,} stations inserted in {time.perf_counter() - started:.1f} s")
-    client = Client()
+    bump_version()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(
+        f"http: {connection.vendor}, {STATIONS:,} stations inserted in "
+        f"{time.perf_counter() - started:.1f} s; granian 1 worker, DEBUG off"
+    )
+    with Granian() as server:
+        http_figures = measure_server(server, coords, ids, station_update, Station, SYSTEM)
+    if connection.vendor == "postgresql":
+        connection.close()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    return http_figures
+
+
+def production_env(**extra) -> dict:
+    import secrets
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "gonghui.settings",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_COOKIES": "0",
+            "MEMBER_SMS_BACKEND": "gonghui.members.sms.SmsBackend",
+            "CASES_NOTIFY_BACKEND": "gonghui.cases.notify.NotifyBackend",
+            "TASKS_BACKEND": "database",
+            "MEMBER_ID_KEYS": f"k1:{secrets.token_urlsafe(48)}",
+            "MEMBER_ID_HASH_KEY": secrets.token_urlsafe(48),
+            "MEMBER_CARD_KEYS": f"c1:{secrets.token_urlsafe(48)}",
+            "LOG_LEVEL": "ERROR",
+            **extra,
+        }
+    )
+    return env
+
+
+class Granian:
+    """granian serving gonghui.wsgi as `make serve` does (one worker), on the bench database."""
+
+    def __enter__(self):
+        import socket
+        import subprocess
+
+        root = Path(__file__).resolve().parent.parent
+        static = Path(tempfile.mkdtemp()) / "static"
+        env = production_env(STATIC_ROOT=str(static))
+        subprocess.run(
+            [str(root / ".venv/bin/python"), str(root / "manage.py"), "collectstatic",
+             "--no-input", "-v0"],
+            env=env, check=True, capture_output=True,
+        )  # fmt: skip
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [str(root / ".venv/bin/granian"), "--interface", "wsgi", "--host", "127.0.0.1",
+             "--port", str(self.port), "--workers", "1", "--working-dir", str(root / "src"),
+             "gonghui.wsgi:application"],
+            env=env, stdout=subprocess.DEVNULL, stderr=self.log,
+        )  # fmt: skip
+        self.started = time.perf_counter()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.log.seek(0)
+                raise SystemExit(f"granian exited: {self.log.read()[-2000:].decode()}")
+            try:
+                if self.get("/api/health")[0] == 200:
+                    self.up = time.perf_counter()
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit("granian did not answer /api/health within 60 s")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(20)
+
+    def connection(self):
+        import http.client
+
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+
+    def get(self, path, conn=None, headers=None):
+        """(status, raw body bytes as transferred, headers)."""
+        own = conn is None
+        conn = conn or self.connection()
+        try:
+            conn.request("GET", path, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, response.read(), dict(response.getheaders())
+        finally:
+            if own:
+                conn.close()
+
+
+def timed_get(server, conn, path):
+    t = time.perf_counter()
+    status, body, _h = server.get(path, conn)
+    elapsed = time.perf_counter() - t
+    assert status == 200, (status, body[:300])
+    return elapsed, body
+
+
+def nearest_path(lat, lon, k=K, **extra):
+    from urllib.parse import urlencode
+
+    return "/api/stations/nearest?" + urlencode({"lat": lat, "lon": lon, "k": k, **extra})
+
+
+def measure_server(server, coords, ids, station_update, Station, SYSTEM):
+    import json
+
+    conn = server.connection()
+    # A fresh worker: its first "nearest" (the index is being built at worker start).
+    first, _b = timed_get(server, conn, nearest_path(30, 110))
+    print(
+        f"  fresh worker: first GET /api/stations/nearest {first * 1000:.0f} ms "
+        f"({(server.up - server.started):.1f} s after launch; waits only for the first build)"
+    )
     queries = around_towns(QUERIES // 4, 0.05)
-    started = time.perf_counter()
-    client.get("/api/stations/nearest", {"lat": 30, "lon": 110})
-    first = time.perf_counter() - started
-    print(f"  first request (builds the index from the database): {first:.2f} s")
-    for label, extra in [
-        ("k=5", {}),
-        ("k=5 open_now & water", {"open_now": "true", "facility": "water"}),
-    ]:
-        samples = []
-        for lat, lon in queries:
-            t = time.perf_counter()
-            response = client.get(
-                "/api/stations/nearest", {"lat": lat, "lon": lon, "k": K, **extra}
-            )
-            samples.append(time.perf_counter() - t)
-            assert response.status_code == 200
-        p50, p99 = pct(samples, 50), pct(samples, 99)
-        print(f"  GET /api/stations/nearest {label:<22} p50 {p50:6.2f} ms   p99 {p99:6.2f} ms")
-    SCRATCH.unlink(missing_ok=True)
+    for label, extra in [("k=5", {}), ("k=5 open_now & water", {"open_now": "true",
+                                                              "facility": "water"})]:  # fmt: skip
+        samples = [timed_get(server, conn, nearest_path(a, b, **extra))[0] for a, b in queries]
+        print(
+            f"  GET /api/stations/nearest {label:<22} p50 {pct(samples, 50):6.2f} ms   "
+            f"p99 {pct(samples, 99):6.2f} ms"
+        )
+    # A change, then at once a request: it must not wait for the rebuild.
+    firsts, during, visible = [], [], []
+    rng_local = np.random.default_rng(3)
+    for n in range(CHANGES):
+        i = int(rng_local.integers(len(ids)))
+        station = Station.objects.select_related("operator").get(pk=ids[i])
+        new_name = f"改名{n}-{i}"
+        station_update(actor=SYSTEM, station=station, name=new_name)
+        changed = time.perf_counter()
+        lat, lon = station.latitude, station.longitude
+        elapsed, body = timed_get(server, conn, nearest_path(lat, lon, k=1))
+        firsts.append(elapsed)
+        deadline = changed + 120
+        while time.perf_counter() < deadline:
+            elapsed, body = timed_get(server, conn, nearest_path(lat, lon, k=1))
+            if json.loads(body)["stations"][0]["name"] == new_name:
+                visible.append(time.perf_counter() - changed)
+                break
+            during.append(elapsed)
+            time.sleep(0.005)
+        else:
+            server.log.seek(0)
+            raise SystemExit(f"change {n} not visible after 120 s: {server.log.read()[-3000:]}")
+    print(
+        f"  after a station change ({CHANGES} changes): first request p50 "
+        f"{pct(firsts, 50):.2f} ms, p99 {pct(firsts, 99):.2f} ms, max {max(firsts) * 1000:.2f} ms"
+    )
+    print(
+        f"  requests while the index rebuilt in the background: {len(during)}, p50 "
+        f"{pct(during, 50) if during else 0:.2f} ms, p99 {pct(during, 99) if during else 0:.2f} "
+        f"ms; change visible after {np.median(visible):.2f} s (median)"
+    )
+    conn.close()
+    return {"first_after_change_p99_ms": pct(firsts, 99), **measure_map(server)}
+
+
+def viewport(lat, lon, zoom, width=375, height=373):
+    """The bbox Leaflet shows for a centre and zoom (Web Mercator), padded 10% as the map JS
+    pads it, for a phone (375 px wide, the map 46% of an 812 px screen)."""
+    import math
+
+    def to_xy(a, b):
+        scale = 256 * 2**zoom
+        x = (b + 180) / 360 * scale
+        r = math.radians(a)
+        y = (1 - math.log(math.tan(r) + 1 / math.cos(r)) / math.pi) / 2 * scale
+        return x, y
+
+    def to_ll(x, y):
+        scale = 256 * 2**zoom
+        b = x / scale * 360 - 180
+        a = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / scale))))
+        return a, b
+
+    x, y = to_xy(lat, lon)
+    w, h = width * 1.2, height * 1.2
+    north, west = to_ll(x - w / 2, y - h / 2)
+    south, east = to_ll(x + w / 2, y + h / 2)
+    return (max(south, -90), max(west, -180), min(north, 90), min(east, 180))
+
+
+def fit_zoom(extent, width=375, height=373, padding=20):
+    import math
+
+    south, west, north, east = extent
+    for zoom in range(15, 0, -1):
+        scale = 256 * 2**zoom
+        dx = (east - west) / 360 * scale
+
+        def merc(a):
+            r = math.radians(a)
+            return math.log(math.tan(r) + 1 / math.cos(r))
+
+        dy = (merc(north) - merc(south)) / (2 * math.pi) * scale
+        if dx <= width - 2 * padding and dy <= height - 2 * padding:
+            return zoom
+    return 1
+
+
+def measure_map(server):
+    """What a phone downloads for the first view of /map: the page, its CSS and JS (as
+    WhiteNoise serves them, pre-compressed), the place labels, and the two map requests the JS
+    makes (the default view, then the view fitted to the stations' extent)."""
+    import json
+    import re
+    from urllib.parse import urlencode
+
+    accept = {"Accept-Encoding": "gzip, deflate, br"}
+    parts = []
+    t = time.perf_counter()
+    status, page, headers = server.get("/map", headers=accept)
+    parts.append(("/map", len(page), headers.get("content-encoding", "-"), time.perf_counter() - t))
+    assert status == 200
+    html = gzip.decompress(page).decode() if headers.get("content-encoding") == "gzip" else ""
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
+    for asset in assets:
+        t = time.perf_counter()
+        _s, body, h = server.get(asset, headers=accept)
+        parts.append((asset, len(body), h.get("content-encoding", "-"), time.perf_counter() - t))
+    t = time.perf_counter()
+    _s, body, h = server.get("/api/stations/map/places", headers=accept)
+    parts.append(("places", len(body), h.get("content-encoding", "-"), time.perf_counter() - t))
+    box = viewport(34, 110, 4)
+    path = "/api/stations/map?" + urlencode({"bbox": ",".join(f"{v:.5f}" for v in box),
+                                             "zoom": 4})  # fmt: skip
+    t = time.perf_counter()
+    _s, body, h = server.get(path, headers=accept)
+    parts.append(("map zoom 4", len(body), h.get("content-encoding", "-"), time.perf_counter() - t))
+    extent = json.loads(gzip.decompress(body))["extent"]
+    zoom = fit_zoom(extent)
+    box = viewport((extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2, zoom)
+    path = "/api/stations/map?" + urlencode({"bbox": ",".join(f"{v:.5f}" for v in box),
+                                             "zoom": zoom})  # fmt: skip
+    t = time.perf_counter()
+    _s, body, h = server.get(path, headers=accept)
+    fitted = json.loads(gzip.decompress(body))
+    parts.append(
+        (f"map zoom {zoom} (fitted)", len(body), h.get("content-encoding", "-"),
+         time.perf_counter() - t)
+    )  # fmt: skip
+    # A pan at street level: only what is visible.
+    centre = around_towns(1, 0.0)[0]
+    box = viewport(float(centre[0]), float(centre[1]), 14)
+    path = "/api/stations/map?" + urlencode({"bbox": ",".join(f"{v:.5f}" for v in box),
+                                             "zoom": 14})  # fmt: skip
+    t = time.perf_counter()
+    _s, pan, h = server.get(path, headers=accept)
+    pan_ms = (time.perf_counter() - t) * 1000
+    pan_body = json.loads(gzip.decompress(pan))
+    total = sum(size for _p, size, _e, _t in parts)
+    print(f"  /map first view, {STATIONS:,} stations (phone, no tiles):")
+    for name, size, encoding, seconds in parts:
+        print(f"    {name:<48} {size / 1024:8.1f} KB  {encoding:<5} {seconds * 1000:7.1f} ms")
+    print(
+        f"    total {total / 1024:.1f} KB transferred; the fitted view holds "
+        f"{fitted['total']:,} stations in {len(fitted['clusters'])} clusters"
+    )
+    print(
+        f"  a pan at zoom 14: {len(pan) / 1024:.1f} KB, {pan_body['total']} stations in view, "
+        f"{pan_ms:.1f} ms"
+    )
+    return {"map_first_view_kb": total / 1024, "map_pan_kb": len(pan) / 1024}
 
 
 if __name__ == "__main__":
-    bench_nearest()
-    bench_service_circle()
-    if API:
-        bench_api()
+    if "memory" in os.environ.get("BENCH_PARTS", "memory,http"):
+        bench_nearest()
+        bench_service_circle()
+    figures = bench_http()
+    print(
+        f"nearest_first_after_change_ms={figures['first_after_change_p99_ms']:.1f} "
+        f"map_first_view_kb={figures['map_first_view_kb']:.0f} "
+        f"map_pan_kb={figures['map_pan_kb']:.1f} stations={STATIONS}"
+    )

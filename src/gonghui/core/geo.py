@@ -17,6 +17,27 @@ def distance_km(lat1, lon1, lat2, lon2) -> float:
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
+    """South, west, north, east of a box holding every point within ``km`` of (lat, lon), a
+    little generous. Near a pole the box spans every longitude; across the antimeridian
+    ``west > east``, and the caller filters on latitude only."""
+    dlat = math.degrees(km / EARTH_KM) * 1.001
+    south, north = max(-90.0, lat - dlat), min(90.0, lat + dlat)
+    if south <= -89.9 or north >= 89.9:
+        return south, -180.0, north, 180.0
+    # The widest longitude span of the circle is at the latitude nearest the pole.
+    widest = max(abs(south), abs(north))
+    dlon = math.degrees(km / (EARTH_KM * math.cos(math.radians(widest)))) * 1.001
+    if dlon >= 180:
+        return south, -180.0, north, 180.0
+    west, east = lon - dlon, lon + dlon
+    if west < -180:
+        west += 360
+    if east > 180:
+        east -= 360
+    return south, west, north, east
+
+
 def near_me_km() -> float:
     """How far "near me" reaches unless the worker widens it (setting ``NEAR_ME_KM``)."""
     return float(getattr(settings, "NEAR_ME_KM", 20) or 20)
@@ -37,9 +58,14 @@ def nearest(
             row.distance_km = row.distance_m = None
         return rows
     reach = near_me_km() if within_km is None else within_km
+    south, west, north, east = bounding_box(lat, lon, reach)
+    # Only rows in the box that holds the circle are fetched and measured.
+    candidates = queryset.filter(latitude__range=(south, north))
+    if west <= east:
+        candidates = candidates.filter(longitude__range=(west, east))
     ranked = sorted(
         (distance, pk)
-        for pk, row_lat, row_lon in queryset.filter(
+        for pk, row_lat, row_lon in candidates.filter(
             latitude__isnull=False, longitude__isnull=False
         ).values_list("pk", "latitude", "longitude")
         if (distance := distance_km(lat, lon, row_lat, row_lon)) <= reach
