@@ -349,8 +349,9 @@ class PhoneCode(models.Model):
 
 
 class MemberNumberCounter(models.Model):
-    """The last member number handed out. One row; numbers are allocated in blocks under a row
-    lock so that joins and imports never collide."""
+    """The last member-number serial handed out, per numbering scope (``name``), on SQLite: one
+    ``UPDATE ... RETURNING`` hands out a block (members.rows). PostgreSQL uses a sequence per
+    scope instead; migration 0006 started it after this row's value."""
 
     name = models.CharField(max_length=20, primary_key=True)
     value = models.BigIntegerField(default=0)
