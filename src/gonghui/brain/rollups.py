@@ -149,12 +149,19 @@ def _prefix_sql(column: str, path: str) -> tuple[str, list]:
 
 
 def read(paths: Iterable[str], *, since: datetime.date | None = None) -> dict[str, Counter]:
-    """{path: Counter{(metric, grain, period): value}} for orgs that share one parent (or one
-    org): stored rows plus the deltas not yet folded, read in one statement. Month rows are
-    read from ``since`` on (none when it is None)."""
+    """{path: Counter{(metric, grain, period): value}}: stored rows plus the deltas not yet
+    folded, read in one statement per group of siblings. Month rows are read from ``since`` on
+    (none when it is None)."""
     paths = sorted(set(paths))
     if not paths:
         return {}
+    parents = {path[:-PATH_STEP] for path in paths}
+    if len(paths) > 1 and len(parents) > 1:
+        merged: dict[str, Counter] = {}
+        for parent_path in sorted(parents):
+            group = [path for path in paths if path[:-PATH_STEP] == parent_path]
+            merged.update(read(group, since=since))
+        return merged
     if FigureDelta.objects.exclude(moved_from="").exists():
         fold()  # a subtree moved: its figures must leave the old ancestors before anyone reads
     length = len(paths[0])

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core import audit
+from gonghui.core import audit, figures
 from gonghui.core.audit import actor_fk, actor_label
 from gonghui.core.models import AuditAction
 from gonghui.core.scoping import Action, require_in_scope, scope_for
@@ -230,6 +230,9 @@ def delivery_record(
             raise
         raise already_delivered_error(previous, field) from None
     _record(actor, AuditAction.CREATE, delivery, campaign.organizer.path, {})
+    figures.record(
+        org_path=campaign.organizer.path, metric=f"d.{campaign.kind}", day=delivery.delivered_at
+    )
     return delivery
 
 
@@ -274,6 +277,8 @@ def deliveries_import(
         )
     # PostgreSQL and SQLite >= 3.35 return the new ids, which the audit rows name.
     Delivery.objects.bulk_create(deliveries, batch_size=1000)
+    path, metric = campaign.organizer.path, f"d.{campaign.kind}"
+    figures.record_many((path, metric, d.delivered_at, 1) for d in deliveries)
     audit.record_many([
         audit.build(actor=actor, action=AuditAction.CREATE, instance=d,
                     org_path=campaign.organizer.path, changes=audit.diff({}, audit.snapshot(d)))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.accounts.choices import OFFICER_ROLES
-from gonghui.core import audit
+from gonghui.core import audit, figures
 from gonghui.core.audit import actor_fk, actor_label
 from gonghui.core.models import AuditAction
 from gonghui.core.scoping import SYSTEM, Action, require_in_scope, scope_for
@@ -187,6 +187,7 @@ def _audit_case(actor, action, case: Case, before: dict) -> None:
         org_path=case.handling_union.path,
         changes=audit.diff(before, audit.snapshot(case)),
     )
+    figures.case_written(before, case)  # the cockpit's figures, same transaction
 
 
 def _locked(case: Case, expected_version: int | None) -> Case:

@@ -120,6 +120,34 @@ def case_key(case, path: str | None = None) -> Key:
     return tuple(rows)
 
 
+def case_key_from_snapshot(values: dict, case) -> Key:
+    """The key a case had, from the audit snapshot taken before a write (``{}``: none)."""
+    if not values:
+        return ()
+    union_id = values.get("handling_union")
+    if union_id == case.handling_union_id:
+        path = case.handling_union.path
+    else:
+        unions = case._meta.get_field("handling_union").related_model.objects
+        path = unions.filter(pk=union_id).values_list("path", flat=True).first()
+        if path is None:
+            return ()
+    rows = []
+    if values.get("status") in CASE_OPEN_STATUSES:
+        rows.append((path, "c.open", STOCK_DAY))
+    resolved = values.get("resolved_at")
+    if resolved:
+        if isinstance(resolved, str):
+            resolved = datetime.datetime.fromisoformat(resolved)
+        rows.append((path, "c.resolved", _stamp(resolved)))
+    return tuple(rows)
+
+
+def case_written(before: dict, case) -> None:
+    """After any write to one case (``before`` = its audit snapshot before the write)."""
+    changed(case_key_from_snapshot(before, case), case_key(case))
+
+
 def _stamp(day) -> datetime.date:
     if day is None:
         return timezone.localdate()

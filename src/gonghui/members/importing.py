@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from gonghui.core import audit, spreadsheet
+from gonghui.core import audit, figures, spreadsheet
 from gonghui.core.cells import safe_row
 from gonghui.core.models import AuditAction, AuditLog
 from gonghui.core.scoping import SYSTEM, Action, require_in_scope, scope_for
@@ -365,6 +365,8 @@ def _land_batch(job: ImportJob, actor, batch: list[RowResult]) -> tuple[int, int
                 )
             )
         members = member_rows.members_insert(members, job.union.region_code)
+        figures.changes(((), figures.member_key(m, job.union.path)) for m in members)
+        figures.record_many([(job.union.path, "m.joined", None, len(members))])
         member_rows.copy_objects(
             MemberEvent,
             [

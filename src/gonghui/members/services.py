@@ -13,7 +13,7 @@ from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core import audit, ratelimit
+from gonghui.core import audit, figures, ratelimit
 from gonghui.core.audit import actor_fk
 from gonghui.core.models import AuditAction
 from gonghui.core.scoping import SYSTEM, Action, require_in_scope, scope_for
@@ -134,6 +134,7 @@ def allocate_member_numbers(union: Organization, count: int = 1) -> list[str]:
 
 
 def _event(member, kind, *, actor, union=None, other_union=None, reason="", note="", before=""):
+    figures.member_event(kind, (union or member.union).path)
     return MemberEvent.build(
         actor=actor,
         member=member,
@@ -156,6 +157,7 @@ def _audit(actor, action, member, before: dict, org_path: str | None = None):
         org_path=org_path or member.union.path,
         changes=changes,
     )
+    figures.member_written(before, member)  # the cockpit's figures, same transaction
 
 
 def find_member_by_id_card(number: str) -> Member | None:
@@ -262,6 +264,7 @@ def member_join(
                     ),
                 ]
             )
+            figures.changed((), figures.member_key(member))  # the cockpit's figures
     if inserted:
         return JoinResult(member, True)
     # Someone with this ID number is on record (or a parallel request inserted them first).
@@ -608,6 +611,10 @@ def members_move_all(
         raise ValidationError({"from_union_id": _("该工会还有待处理的转会申请，请先处理。")})
     Member.objects.filter(pk__in=[m.pk for m in members]).update(
         union=to_union, updated_at=timezone.now()
+    )
+    figures.changes(
+        (figures.member_key(m, from_union.path), figures.member_key(m, to_union.path))
+        for m in members
     )
     now = timezone.now()
     events, entries = [], []

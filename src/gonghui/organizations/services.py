@@ -11,7 +11,7 @@ from django.db.models import F, Max, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core import audit
+from gonghui.core import audit, figures
 from gonghui.core.models import AuditAction
 from gonghui.core.scoping import Action, require_in_scope, scope_for
 
@@ -149,6 +149,7 @@ def org_move(*, actor, org: Organization, new_parent: Organization) -> Organizat
         depth=F("depth") + depth_delta,
     )
     Organization.objects.filter(pk=org.pk).update(parent=new_parent)
+    figures.subtree_moved(old_path=old_path, new_path=new_path)
     org.refresh_from_db()
 
     new_paths = dict(

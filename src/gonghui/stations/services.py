@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit
+from gonghui.core import audit, figures
 from gonghui.core.models import AuditAction
 from gonghui.core.scoping import SYSTEM, Action, require_in_scope
 from gonghui.organizations.models import Organization
@@ -361,4 +361,7 @@ def checkin_record(*, station: Station, user=None) -> tuple[CheckIn, bool]:
         )
         if recent is not None:
             return recent, False
-    return CheckIn.objects.create(station=station, user=user), True
+    with transaction.atomic():
+        checkin = CheckIn.objects.create(station=station, user=user)
+        figures.record(org_path=station.operator.path, metric="s.checkin", day=checkin.created_at)
+    return checkin, True

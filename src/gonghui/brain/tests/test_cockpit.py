@@ -101,7 +101,10 @@ def test_export_writes_every_panel_and_an_audit_row(client, figures_tree):
 
 def test_worker_and_anonymous_get_no_cockpit(client, figures_tree, api):
     p = figures_tree
-    assert client.get(reverse("brain:cockpit")).status_code == 302
+    anonymous = client.get(reverse("brain:cockpit"))
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
     client.force_login(p.worker)
-    assert client.get(reverse("brain:cockpit")).status_code == 404
-    assert api(p.worker).get(f"/api/brain/{p.hunan.pk}").status_code == 404
+    page = client.get(reverse("brain:cockpit"))
+    assert page.status_code == 404 and 'id="panel-children"' not in page.content.decode()
+    answer = api(p.worker).get(f"/api/brain/{p.hunan.pk}")
+    assert answer.status_code == 404 and "湖南省总工会" not in answer.content.decode()
