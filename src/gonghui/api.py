@@ -2,6 +2,7 @@ from gonghui.accounts.api import router as accounts_router
 from gonghui.activityreports.api import router as activityreports_router
 from gonghui.bargaining.api import router as bargaining_router
 from gonghui.benefits.api import router as benefits_router
+from gonghui.brain.api import router as brain_router
 from gonghui.campaigns.api import router as campaigns_router
 from gonghui.cases.api import router as cases_router
 from gonghui.contests.api import router as contests_router
@@ -26,3 +27,4 @@ api.add_router("/", benefits_router)
 api.add_router("/", contests_router)
 api.add_router("/", bargaining_router)
 api.add_router("/", activityreports_router)
+api.add_router("/", brain_router)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("gonghui.contests.urls")),
     path("", include("gonghui.bargaining.urls")),
     path("", include("gonghui.activityreports.urls")),
+    path("brain/", include("gonghui.brain.urls")),
     path("audit/", core_views.AuditLogView.as_view(), name="audit-log"),
     path("audit/export.xlsx", core_views.AuditExportView.as_view(), name="audit-export"),
     path("i18n/", include("django.conf.urls.i18n")),
