@@ -216,7 +216,7 @@ def bench_http():
     if connection.vendor == "postgresql":
         connection.close()
         with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return http_figures
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 import sys
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import h3.api.basic_int as h3_int
@@ -280,20 +280,28 @@ def bump_version() -> str:
 
 
 def build_index(today: dt.date) -> StationIndex:
+    return StationIndex(load_points(today))
+
+
+def load_points(today: dt.date, ids: Collection[int] | None = None) -> list[StationPoint]:
     """Four flat queries of tuples, no model instances: 10^5 stations and 7x10^5 opening
-    intervals load in seconds. Identical intervals and weeks are shared, not copied."""
+    intervals load in seconds. Identical intervals and weeks are shared, not copied. With
+    ``ids``, only those stations (the active ones among them)."""
     from .models import HoursException, OpeningHours, Station
 
-    active = Station.objects.active()
+    def only(queryset, field="station_id"):
+        return queryset if ids is None else queryset.filter(**{f"{field}__in": list(ids)})
+
+    active = only(Station.objects.active(), "pk")
     facilities: dict[int, set[str]] = {}
-    through = Station.facilities.through.objects.filter(station__is_active=True)
+    through = only(Station.facilities.through.objects.filter(station__is_active=True))
     for station_id, code in through.values_list("station_id", "facility__code").iterator(
         chunk_size=20_000
     ):
         facilities.setdefault(station_id, set()).add(code)
     intervals: dict[tuple, hours_lib.Interval] = {}
     weekly: dict[int, list[hours_lib.Interval]] = {}
-    rows = OpeningHours.objects.filter(station__is_active=True).order_by(
+    rows = only(OpeningHours.objects.filter(station__is_active=True)).order_by(
         "station_id", "weekday", "opens"
     )
     for station_id, weekday, opens, closes in rows.values_list(
@@ -305,8 +313,10 @@ def build_index(today: dt.date) -> StationIndex:
             interval = intervals[key] = hours_lib.Interval(weekday, opens, closes)
         weekly.setdefault(station_id, []).append(interval)
     exceptions: dict[int, list[hours_lib.Exception_]] = {}
-    current = HoursException.objects.filter(
-        station__is_active=True, end_date__gte=today - dt.timedelta(days=1)
+    current = only(
+        HoursException.objects.filter(
+            station__is_active=True, end_date__gte=today - dt.timedelta(days=1)
+        )
     )
     for station_id, *fields in current.values_list(
         "station_id", "start_date", "end_date", "closed", "opens", "closes"
@@ -349,6 +359,36 @@ def build_index(today: dt.date) -> StationIndex:
                 capacity=capacity,
             )
         )
+    return points
+
+
+# Stations saved this long before the previous build began are reloaded by the next one, so a
+# transaction that committed late (or an app server whose clock is behind) is still caught.
+CHANGE_MARGIN = dt.timedelta(minutes=10)
+
+
+def build_changes(previous: Built, today: dt.date) -> StationIndex | None:
+    """The previous index with only the stations saved since it was built reloaded (every
+    station write saves the station); None when a full build is due instead (a new day, or
+    more than a tenth of the stations changed)."""
+    from .models import Station
+
+    if previous.today != today or previous.loaded_at is None:
+        return None
+    since = previous.loaded_at - CHANGE_MARGIN
+    changed = set(Station.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
+    if len(changed) > max(1000, len(previous.index) // 10):
+        return None
+    fresh = {p.id: p for p in load_points(today, changed)} if changed else {}
+    points = [
+        fresh.pop(p.id) if p.id in fresh else p
+        for p in previous.index.points
+        if p.id not in changed or p.id in fresh
+    ]
+    if fresh:  # new stations
+        points = sorted([*points, *fresh.values()], key=lambda p: p.id)
+    if len(points) != Station.objects.active().count():
+        return None  # a station deleted outright (the services never do): build it all
     return StationIndex(points)
 
 
@@ -360,6 +400,7 @@ class Built:
     today: dt.date
     index: StationIndex
     facilities: tuple  # the Facility rows, in order: the public filter list, cached with it
+    loaded_at: dt.datetime | None = None  # when its data was read (app clock)
 
 
 class _Holder:
@@ -379,15 +420,24 @@ _holder = _Holder()
 REBUILD_SWITCH_INTERVAL_S = 0.0005
 
 
-def _build(today: dt.date) -> Built:
+def _build(today: dt.date, previous: Built | None = None) -> Built:
     # The version is read before the data, so the data is at least as new as its label; a
     # change committed in between only causes one more (harmless) rebuild.
+    from django.utils import timezone
+
     from .models import Facility
 
     version = _read_version()
-    index = build_index(today)
+    loaded_at = timezone.now()
+    index = None
+    if previous is not None and background_enabled():
+        index = build_changes(previous, today)
+    if index is None:
+        index = build_index(today)
     facilities = tuple(Facility.objects.all())
-    built = Built(version=version, today=today, index=index, facilities=facilities)
+    built = Built(
+        version=version, today=today, index=index, facilities=facilities, loaded_at=loaded_at
+    )
     _holder.builds += 1
     return built
 
@@ -404,7 +454,7 @@ def _rebuild_loop() -> None:
     try:
         while True:
             today = hours_lib.local(timezone.now()).date()
-            built = _build(today)
+            built = _build(today, _holder.current)
             _holder.current = built
             # Checked under the lock a request takes to start a rebuild: a change committed
             # after this check finds no rebuild running and starts the next one.
@@ -451,11 +501,19 @@ def get_built(now: dt.datetime | None = None) -> Built:
     built = _holder.current
     if built is not None and built.version == version and built.today == today:
         return built
+    if built is None and background_enabled():
+        # A fresh worker: wait for the build warm() started rather than run a second one.
+        warming = _holder.rebuilding
+        if warming is not None:
+            warming.join(120)
+        built = _holder.current
+        if built is not None:
+            return built
     if built is None or not background_enabled():
         with _holder.first:
             built = _holder.current
             if built is None or built.version != version or built.today != today:
-                built = _holder.current = _build(today)
+                built = _holder.current = _build(today, built)
         return built
     rebuild_in_background()
     return built

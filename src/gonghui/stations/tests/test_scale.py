@@ -81,6 +81,43 @@ def test_a_change_invalidates_by_version_not_by_age(client, personas, background
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_rebuild_reloads_only_changed_stations_and_equals_a_full_build(
+    client, personas, background
+):
+    import datetime as dt
+
+    from gonghui.stations.hours import SHANGHAI
+
+    services.facilities_seed()
+    kept = make_station(personas.yancheng, name="不变", latitude=33.57, longitude=114.0)
+    moved = make_station(personas.yancheng, name="要改", latitude=33.58, longitude=114.01)
+    closing = make_station(personas.yancheng, name="要停用", latitude=33.59, longitude=114.02)
+    nearest(client, *LUOHE)
+    before = station_index._holder.current.index
+    kept_point = next(p for p in before.points if p.id == kept.pk)
+
+    today = dt.datetime.now(SHANGHAI).date()
+    services.station_update(
+        actor=SYSTEM, station=moved, latitude=33.6, hours="周一至周五 08:00-18:00",
+        facilities=["charging"],
+    )  # fmt: skip
+    services.station_add_exception(
+        actor=SYSTEM, station=kept, start_date=today, end_date=today, closed=True
+    )
+    services.station_update(actor=SYSTEM, station=closing, is_active=False)
+    make_station(personas.changsha, name="新来的", latitude=28.2, longitude=112.94)
+    nearest(client, *LUOHE)
+    wait_for_rebuild()
+
+    after = station_index._holder.current.index
+    full = station_index.build_index(today)
+    assert sorted(after.points, key=lambda p: p.id) == sorted(full.points, key=lambda p: p.id)
+    assert {p.name for p in after.points} == {"不变", "要改", "新来的"}
+    assert next(p for p in after.points if p.id == kept.pk) != kept_point  # its exception
+    assert len(after.cells[2]) == 3
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_request_during_a_rebuild_answers_from_the_old_index_without_waiting(
     client, personas, background
 ):
