@@ -355,6 +355,9 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 # Chinese basemaps (Amap, Tencent) are drawn in GCJ-02; stations are stored in WGS-84 and
 # converted for display only when the configured tiles need it.
 MAP_COORDINATE_SYSTEM = os.environ.get("MAP_COORDINATE_SYSTEM", "wgs84")
+# The smart brain draws the subtree as a treemap by region code; a deployer with an approved
+# boundary map (审图号) sets a same-origin GeoJSON URL (features carry the GB/T 2260 "adcode").
+BRAIN_MAP_GEOJSON_URL = os.environ.get("BRAIN_MAP_GEOJSON_URL", "")
 # "Near me" (stations, jobs, discounts, training): how far counts as near, in kilometres.
 NEAR_ME_KM = float(os.environ.get("NEAR_ME_KM", "20"))
 _tile_hosts = env_list("MAP_TILE_HOSTS")

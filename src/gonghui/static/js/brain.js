@@ -79,6 +79,26 @@
     tooltip: {},
     series: [{ name: L.map, type: "treemap", roam: false, leafDepth: 3, data: tree, breadcrumb: { show: false } }]
   });
+  // A deployer's approved boundary map (BRAIN_MAP_GEOJSON_URL) replaces the treemap.
+  var config = document.getElementById("brain-config");
+  var mapUrl = config ? config.dataset.mapUrl : "";
+  if (mapUrl && window.fetch) {
+    fetch(mapUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (geo) {
+      echarts.registerMap("brain-subtree", geo);
+      var node = document.getElementById("chart-map");
+      var old = echarts.getInstanceByDom(node);
+      if (old) old.dispose();
+      var chart = echarts.init(node, theme);
+      var max = kids.reduce(function (m, c) { return Math.max(m, c.active); }, 1);
+      chart.setOption({
+        animation: false,
+        tooltip: {},
+        visualMap: { min: 0, max: max, calculable: true, left: 0, bottom: 0 },
+        series: [{ name: L.map, type: "map", map: "brain-subtree", nameProperty: "adcode",
+          data: kids.map(function (c) { return { name: String(parseInt(c.region_code, 10)), value: c.active }; }) }]
+      });
+    });
+  }
   var mapChart = charts[charts.length - 1];
   if (mapChart) mapChart.on("click", function (p) {
     if (p.data && p.data.id) window.location.href = "/brain/" + p.data.id + "/?period=" + encodeURIComponent(data.period) + (dark ? "&screen=1" : "");
