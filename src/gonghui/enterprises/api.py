@@ -215,14 +215,22 @@ def update_enterprise(request, enterprise_id: int, payload: EnterpriseUpdateIn):
 # --- visits ----------------------------------------------------------------------------------
 
 
-class VisitOut(Schema):
+class VisitOut(HistoryEventOut):
     id: int
     enterprise_id: int
+    # The visiting officer and the result under their names before the history base.
     officer_id: int | None
-    visited_on: datetime.date
     result: VisitResult
+    visited_on: datetime.date
     follow_up_on: datetime.date | None
-    note: str
+
+    @staticmethod
+    def resolve_officer_id(obj):
+        return obj.actor_id
+
+    @staticmethod
+    def resolve_result(obj):
+        return obj.kind
 
 
 class VisitIn(Schema):

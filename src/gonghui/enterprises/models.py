@@ -392,22 +392,21 @@ class GridAssignment(TimeStampedModel):
         return f"{self.cell} → {self.officer}"
 
 
-class Visit(TimeStampedModel):
-    """One outreach visit to an enterprise and what came of it (走访记录)."""
+class Visit(HistoryEvent):
+    """One outreach visit to an enterprise and what came of it (走访记录): the enterprise's
+    outreach history. ``kind`` is the result; the actor is the officer who visited."""
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="visits"
     )
-    officer = user_fk(_("走访人"))
+    kind = models.CharField(_("走访结果"), max_length=20, choices=VisitResult.choices)
     visited_on = models.DateField(_("走访日期"))
-    result = models.CharField(_("走访结果"), max_length=20, choices=VisitResult.choices)
     follow_up_on = models.DateField(_("再次走访日期"), null=True, blank=True)
-    note = models.TextField(_("情况记录"), blank=True)
 
     objects = ScopedManager()
     scope_path_lookup = "enterprise__street_org__path"
 
-    class Meta:
+    class Meta(HistoryEvent.Meta):
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
         ordering = ["-visited_on", "-id"]

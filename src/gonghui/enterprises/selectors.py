@@ -379,7 +379,7 @@ def grid_cells(*, user, org_id: int) -> list[dict]:
 
 
 def visit_list(*, user, enterprise: Enterprise):
-    return Visit.objects.visible_to(user).filter(enterprise=enterprise).select_related("officer")
+    return Visit.objects.visible_to(user).filter(enterprise=enterprise)
 
 
 def grid_assignment_list(*, user, org_id: int | None = None):
@@ -439,7 +439,7 @@ def follow_ups_due(*, user, org_id: int, until: datetime.date | None = None):
             follow_up_on__lte=until,
         )
         .exclude(enterprise__in=Enterprise.objects.filter(covered_q()))
-        .select_related("enterprise", "officer")
+        .select_related("enterprise")
         .order_by("follow_up_on", "id")
     )
 

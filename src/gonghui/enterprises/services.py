@@ -578,11 +578,11 @@ def visit_record(
         errors["follow_up_on"] = _("再次走访日期不能早于走访日期。")
     if errors:
         raise ValidationError(errors)
-    visit = Visit(
+    visit = Visit.build(
+        actor=actor,
         enterprise=enterprise,
-        officer=audit.actor_fk(actor),
+        kind=result,
         visited_on=visited_on,
-        result=result,
         follow_up_on=follow_up_on,
         note=note,
     )

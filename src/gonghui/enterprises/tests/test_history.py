@@ -1,5 +1,7 @@
-"""A founding case's timeline (建会过程) on the shared history base: every step of the workflow is
-a row naming who acted, on the page, in the API and after the account is gone."""
+"""A founding case's timeline (建会过程) and an enterprise's visits (走访记录) on the shared history
+base: every move is a row naming who acted, on the page, in the API, after the account is gone."""
+
+import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,7 +11,7 @@ from django.test import Client
 
 from gonghui.enterprises import services
 from gonghui.enterprises.choices import REQUIRED_DOCUMENTS, STEP_ORDER
-from gonghui.enterprises.models import FoundingEvent
+from gonghui.enterprises.models import FoundingEvent, Visit
 
 from .factories import enterprise
 from .test_founding import complete_step, open_case, pdf
@@ -106,3 +108,62 @@ def test_cases_opened_before_the_timeline_get_theirs_from_their_rows(personas):
         FoundingEvent.objects.filter(case_id=case.pk).values_list("kind", "step", "actor_label")
     )
     assert rows == [("opened", "", "yancheng_officer"), ("signed_off", "apply", "yancheng_officer")]
+
+
+# ---- visits (走访记录): the enterprise's outreach history on the same base ----------------------
+
+
+def test_a_visit_names_its_officer_on_the_page_after_the_account_is_gone(personas):
+    firm = enterprise(personas.yancheng, name="走访示例公司")
+    visitor = personas.luohe_officer
+    services.visit_record(
+        actor=visitor, enterprise=firm, visited_on=datetime.date(2026, 11, 2), result="agreed"
+    )
+    visitor.delete()
+    html = signed_in(personas.yancheng_officer).get(firm.get_absolute_url()).content.decode()
+    row = html[html.index("2026-11-02") :]
+    row = row[: row.index("</tr>")]
+    assert "<td>luohe_officer</td>" in row and "同意建会" in row
+
+
+def test_the_visit_api_keeps_its_fields_and_adds_who_acted(personas):
+    firm = enterprise(personas.yancheng)
+    officer = personas.yancheng_officer
+    response = signed_in(officer).post(
+        f"/api/enterprises/{firm.pk}/visits",
+        {"visited_on": "2026-11-03", "result": "follow_up", "follow_up_on": "2026-12-01"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["officer_id"], body["result"], body["kind"]) == (
+        officer.pk,
+        "follow_up",
+        "follow_up",
+    )
+    assert body["actor_label"] == "yancheng_officer" and body["visited_on"] == "2026-11-03"
+    listed = signed_in(officer).get(f"/api/enterprises/{firm.pk}/visits").json()
+    assert [v["id"] for v in listed] == [body["id"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_visits_recorded_before_the_history_base_get_their_visitor_as_text(personas):
+    firm = enterprise(personas.yancheng)
+    services.visit_record(
+        actor=personas.yancheng_officer,
+        enterprise=firm,
+        visited_on=datetime.date(2026, 11, 2),
+        result="refused",
+        note="负责人不在",
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate([("enterprises", "0003_foundingevent_backfill")])
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    visit = Visit.objects.get(enterprise=firm)
+    assert (visit.actor_label, visit.actor_id, visit.kind, visit.note) == (
+        "yancheng_officer",
+        personas.yancheng_officer.pk,
+        "refused",
+        "负责人不在",
+    )
