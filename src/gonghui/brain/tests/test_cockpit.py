@@ -108,3 +108,22 @@ def test_worker_and_anonymous_get_no_cockpit(client, figures_tree, api):
     assert page.status_code == 404 and 'id="panel-children"' not in page.content.decode()
     answer = api(p.worker).get(f"/api/brain/{p.hunan.pk}")
     assert answer.status_code == 404 and "湖南省总工会" not in answer.content.decode()
+
+
+def test_cockpit_api_query_budget_does_not_grow_with_members(
+    figures_tree, api, django_assert_max_num_queries
+):
+    p = figures_tree
+    client = api(p.hunan_officer)
+    client.get(f"/api/brain/{p.hunan.pk}")
+    with django_assert_max_num_queries(40):
+        small = client.get(f"/api/brain/{p.hunan.pk}")
+    for _n in range(5):
+        make_member(p.xinwuling)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(f"/api/brain/{p.hunan.pk}")
+    assert small.status_code == 200
+    assert len(first) <= 40
