@@ -125,3 +125,19 @@ def test_report_page_return_and_export(client, personas, report, grassroots_offi
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[2] == ("工会名称", personas.yancheng_project.name, None)
     assert ("表一 基本情况", "会员人数", 1) in rows
+
+
+def test_api_refuses_editing_a_locked_report_with_the_reason(
+    personas, report, grassroots_officer, api
+):
+    client = api(grassroots_officer)
+    assert client.patch(f"/api/brain/reports/{report.pk}", {"typed": TYPED}).status_code == 200
+    assert client.post(f"/api/brain/reports/{report.pk}/submit").json()["status"] == "submitted"
+    county = api(personas.yancheng_officer)
+    assert county.post(f"/api/brain/reports/{report.pk}/approve").json()["status"] == "approved"
+    response = client.patch(f"/api/brain/reports/{report.pk}", {"typed": {"spending_yuan": 1}})
+    assert response.status_code == 422
+    assert "锁定" in response.json()["errors"]["status"][0]
+    assert AnnualReport.objects.get(pk=report.pk).typed["spending_yuan"] == 9000
+    outsider = api(personas.hunan_officer).get(f"/api/brain/reports/{report.pk}")
+    assert outsider.status_code == 404
