@@ -159,6 +159,7 @@ def bench_http():
     stations in the database, the index built at worker start in the background."""
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
     from gonghui.core.scoping import SYSTEM
     from gonghui.organizations.services import org_create
@@ -203,6 +204,8 @@ def bench_http():
         ),
         batch_size=10000,
     )
+    # A province's stations were saved long ago; a rebuild reloads only those saved lately.
+    Station.objects.update(updated_at=timezone.now() - dt.timedelta(days=30))
     bump_version()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
