@@ -105,7 +105,10 @@ def test_province_rollup_sums_approved_and_lists_who_has_not_submitted(
 
 def test_report_outside_scope_is_404(client, personas, report):
     client.force_login(personas.hunan_officer)
-    assert client.get(reverse("brain:report", args=[report.pk])).status_code == 404
+    response = client.get(reverse("brain:report", args=[report.pk]))
+    assert response.status_code == 404
+    assert 'id="data-figures"' not in response.content.decode()
+    assert report.union.name not in response.content.decode()
 
 
 def test_report_page_return_and_export(client, personas, report, grassroots_officer):
