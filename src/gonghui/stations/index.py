@@ -243,11 +243,14 @@ _request = threading.local()
 
 
 def request_started(**_kwargs) -> None:
-    _request.active, _request.version = True, None
+    _request.active, _request.version, _request.wants_rebuild = True, None, False
 
 
 def request_finished(**_kwargs) -> None:
-    _request.active, _request.version = False, None
+    wanted = getattr(_request, "wants_rebuild", False)
+    _request.active, _request.version, _request.wants_rebuild = False, None, False
+    if wanted:
+        rebuild_in_background()
 
 
 def _read_version() -> str:
@@ -515,7 +518,12 @@ def get_built(now: dt.datetime | None = None) -> Built:
             if built is None or built.version != version or built.today != today:
                 built = _holder.current = _build(today, built)
         return built
-    rebuild_in_background()
+    if getattr(_request, "active", False):
+        # Started once this answer has been sent, so the request that noticed the change is
+        # not slowed down by the rebuild it asked for.
+        _request.wants_rebuild = True
+    else:
+        rebuild_in_background()
     return built
 
 
