@@ -17,25 +17,6 @@ class PeriodQuery(Schema):
     period: str | None = Field(None, description="YYYY-MM, default this month", max_length=7)
 
 
-def _figures(request, org_id: int, period: str | None) -> dict:
-    parsed = selectors.parse_period(period)
-    return selectors.cockpit(user=request.user, org_id=org_id, period=parsed)
-
-
-@router.get("/brain/{int:org_id}", response=dict[str, Any])
-def brain_cockpit(request, org_id: int, query: Query[PeriodQuery]):
-    """Every panel of the cockpit for one org's subtree."""
-    return _figures(request, org_id, query.period)
-
-
-@router.get("/brain/{int:org_id}/{panel}", response=dict[str, Any])
-def brain_panel(request, org_id: int, panel: str, query: Query[PeriodQuery]):
-    """One panel: members, organisation, service, trends, children or funnel."""
-    selectors.check_panel(panel)
-    figures = _figures(request, org_id, query.period)
-    return {"org": figures["org"], "period": figures["period"], panel: figures[panel]}
-
-
 class ReportOut(Schema):
     id: int
     union_id: int
@@ -59,33 +40,53 @@ class ReturnIn(Schema):
     reason: str = Field(..., min_length=1, max_length=300)
 
 
-@router.get("/brain/reports/{int:report_id}", response=ReportOut)
+@router.get("/brain/reports/{report_id}", response=ReportOut)
 def report_detail(request, report_id: int):
     return services.report_get(user=request.user, report_id=report_id)
 
 
-@router.patch("/brain/reports/{int:report_id}", response=ReportOut)
+@router.patch("/brain/reports/{report_id}", response=ReportOut)
 def report_fill(request, report_id: int, payload: ReportTypedIn):
     report = services.report_get(user=request.user, report_id=report_id)
     return services.report_fill(actor=request.user, report=report, typed=payload.typed)
 
 
-@router.post("/brain/reports/{int:report_id}/submit", response=ReportOut)
+@router.post("/brain/reports/{report_id}/submit", response=ReportOut)
 def report_submit(request, report_id: int):
     report = services.report_get(user=request.user, report_id=report_id)
     return services.report_submit(actor=request.user, report=report)
 
 
-@router.post("/brain/reports/{int:report_id}/approve", response=ReportOut)
+@router.post("/brain/reports/{report_id}/approve", response=ReportOut)
 def report_approve(request, report_id: int):
     report = services.report_get(user=request.user, report_id=report_id)
     return services.report_approve(actor=request.user, report=report)
 
 
-@router.post("/brain/reports/{int:report_id}/return", response=ReportOut)
+@router.post("/brain/reports/{report_id}/return", response=ReportOut)
 def report_return(request, report_id: int, payload: ReturnIn):
     report = services.report_get(user=request.user, report_id=report_id)
     return services.report_return(actor=request.user, report=report, reason=payload.reason)
+
+
+# Declared after the report paths: "/brain/reports/..." must not be read as an org id.
+def _figures(request, org_id: int, period: str | None) -> dict:
+    parsed = selectors.parse_period(period)
+    return selectors.cockpit(user=request.user, org_id=org_id, period=parsed)
+
+
+@router.get("/brain/{org_id}", response=dict[str, Any])
+def brain_cockpit(request, org_id: int, query: Query[PeriodQuery]):
+    """Every panel of the cockpit for one org's subtree."""
+    return _figures(request, org_id, query.period)
+
+
+@router.get("/brain/{org_id}/{panel}", response=dict[str, Any])
+def brain_panel(request, org_id: int, panel: str, query: Query[PeriodQuery]):
+    """One panel: members, organisation, service, trends, children or funnel."""
+    selectors.check_panel(panel)
+    figures = _figures(request, org_id, query.period)
+    return {"org": figures["org"], "period": figures["period"], panel: figures[panel]}
 
 
 __all__ = ["AnnualReport", "router"]
