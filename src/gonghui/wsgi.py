@@ -6,6 +6,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
 application = get_wsgi_application()
 
 # Build the station index off the request path, so a fresh worker's first "nearest" does not.
+# Not where background building is off (the test settings): a thread opening the database while
+# the test database is being created would bind the connection pool to the main database.
+from django.conf import settings  # noqa: E402
+
 from gonghui.stations.index import warm  # noqa: E402
 
-warm()
+if getattr(settings, "STATION_INDEX_BACKGROUND", True):
+    warm()
