@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.scoping import Action
-from gonghui.core.text import search_key
+from gonghui.core.text import has_control_characters, search_key
 
 from .choices import OrgLevel
 from .models import Organization
@@ -56,6 +56,8 @@ def search(queryset, text: str, limit: int = AUTOCOMPLETE_LIMIT):
     """Orgs whose name (either script) contains every word of ``text``, or whose number it is;
     higher levels first."""
     text = (text or "").strip()
+    if has_control_characters(text):
+        return []  # no name holds one, and PostgreSQL refuses NUL in a query parameter
     number = NUMBER.search(text)
     if number:
         return list(queryset.filter(pk=int(number.group(1)))[:1])
@@ -123,6 +125,9 @@ class OrgAutocompleteField(forms.ModelChoiceField):
         if isinstance(value, Organization):
             value = value.pk
         text = str(value).strip()
+        if has_control_characters(text):
+            # No union is named with one, and PostgreSQL refuses NUL in a query parameter.
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         number = NUMBER.search(text)
         if number:
             org = self.queryset.filter(pk=int(number.group(1))).first()

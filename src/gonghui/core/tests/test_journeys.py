@@ -261,6 +261,20 @@ def test_org_picker_reads_any_text_as_an_org_or_a_form_error(text):
 
 
 @pytest.mark.django_db
+def test_org_picker_refuses_a_nul_and_other_control_characters_as_no_org(personas, client):
+    field = OrgAutocompleteField(purpose="union", required=False)
+    field.queryset = Organization.objects.all()
+    for text in ("\x00", "漯河\x00", "\x1b市"):
+        with pytest.raises(ValidationError) as refused:
+            field.clean(text)
+        assert refused.value.code == "invalid_choice"
+    client.force_login(personas.luohe_officer)
+    response = client.get("/orgs/autocomplete/", {"q": "漯河\x00"})
+    assert response.status_code < 500
+    assert "漯河市总工会" not in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_org_picker_reads_a_number_after_the_name_and_a_bare_number(personas):
     field = OrgAutocompleteField(purpose="union")
     field.queryset = Organization.objects.all()
