@@ -7,7 +7,7 @@ DATABASE_URL is set: <name>_bench is created and dropped), then prints:
 - delivery_record p50 for a first delivery and for a refused second one (the scan page's write);
 - the report for 连云区 and for the national root after adding 200,000 bulk deliveries;
 - open_jobs sorted by distance over 5,000 postings.
-Run: DEBUG=1 .venv/bin/python bench/activities.py
+Run: .venv/bin/python bench/activities.py
 """
 
 import datetime
@@ -22,13 +22,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
-os.environ.setdefault("DEBUG", "1")
+from production_env import use_production_settings
+
+use_production_settings()
 if not os.environ.get("DATABASE_URL"):
     os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
 else:
     os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rstrip("/") + "_bench"
 
-import django
+import django  # noqa: E402  (after the environment is set)
 
 django.setup()
 

@@ -8,7 +8,7 @@ set) gets the persona tree, 200 grassroots unions under one county and BENCH_CAS
 - submit: case_submit calls/s through the service (routing, working-day deadlines, timeline,
   audit, notifications);
 - sweep: overdue cases escalated per second by case_escalate_overdue.
-Run: DEBUG=1 .venv/bin/python bench/cases.py
+Run: .venv/bin/python bench/cases.py
 """
 
 import datetime
@@ -34,7 +34,9 @@ if BASE_URL.startswith("postgres"):
 else:
     parsed = None
     os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench_cases.sqlite3")
-os.environ.setdefault("DEBUG", "1")
+from production_env import use_production_settings  # noqa: E402
+
+use_production_settings()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
 
 

@@ -10,7 +10,7 @@ reads each enterprise's union and counts its active members one by one, and chec
 same figures.
 Members are written with PostgreSQL COPY (10^6 rows); on SQLite, with bulk_create and only
 BENCH_SQLITE_MEMBERS (default 100,000) rows, so a local run stays short.
-Run: DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/gonghui_x \
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/gonghui_x \
      .venv/bin/python bench/coverage.py
 """
 

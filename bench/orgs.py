@@ -6,7 +6,7 @@ DATABASE_URL is set: a database named <name>_bench is created and dropped), then
 - subtree count and page of the first 50 under a county / a city / the province (p50 of 20 runs)
 - the query plan for the prefix filter (it must use the path index, not scan)
 - moving a county's subtree (~730 orgs) to another city, with audit rows
-Run: DEBUG=1 .venv/bin/python bench/orgs.py
+Run: .venv/bin/python bench/orgs.py
 """
 
 import os
@@ -18,13 +18,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
-os.environ.setdefault("DEBUG", "1")
+from production_env import use_production_settings
+
+use_production_settings()
 if not os.environ.get("DATABASE_URL"):
     os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
 else:
     os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rstrip("/") + "_bench"
 
-import django
+import django  # noqa: E402  (after the environment is set)
 
 django.setup()
 

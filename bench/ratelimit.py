@@ -6,7 +6,7 @@ set: created, migrated, dropped). Prints:
 - p50 and p99 of ratelimit.hit over 5,000 hits from 500 callers;
 - hits per second from 4 threads on one counter (PostgreSQL only: SQLite serialises writers);
 - POST /api/members/join/code from one address, 200 requests: how many sent, how many 429.
-Run: DEBUG=1 .venv/bin/python bench/ratelimit.py
+Run: .venv/bin/python bench/ratelimit.py
 """
 
 import json
@@ -20,14 +20,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
-os.environ.setdefault("DEBUG", "1")
+from production_env import use_production_settings
+
+use_production_settings()
 if not os.environ.get("DATABASE_URL"):
     os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
 else:
     os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rstrip("/") + "_bench"
     os.environ.setdefault("DB_POOL", "0")
 
-import django
+import django  # noqa: E402  (after the environment is set)
 
 django.setup()
 
