@@ -160,7 +160,7 @@ def start_server(port: int) -> subprocess.Popen:
     env = dict(os.environ, BENCH_ENDPOINTS="1", PYTHONPATH=str(ROOT / "src"),
                DB_POOL_MIN="2", DB_POOL_MAX="10")  # fmt: skip
     (ROOT / "var").mkdir(exist_ok=True)
-    log = open(ROOT / "var" / "bench_members_server.log", "wb")
+    log = open(ROOT / "var" / "bench_members_server.log", "wb")  # noqa: SIM115 (the server outlives this block)
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/granian"), "--interface", "wsgi", "--workers", "1",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "error",

@@ -48,12 +48,14 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
-        if self.role in OFFICER_ROLES or self.role == Role.AUDITOR:
-            if self.organization is None:
-                raise ValidationError({"organization": _("工会干部和审计员必须绑定一个工会组织。")})
-        if self.role in OFFICER_ROLES and self.organization is not None:
-            if self.organization.level not in ROLE_ORG_LEVELS[self.role]:
-                raise ValidationError({"organization": _("该角色不能绑定到这一级别的工会组织。")})
+        if (self.role in OFFICER_ROLES or self.role == Role.AUDITOR) and self.organization is None:
+            raise ValidationError({"organization": _("工会干部和审计员必须绑定一个工会组织。")})
+        if (
+            self.role in OFFICER_ROLES
+            and self.organization is not None
+            and self.organization.level not in ROLE_ORG_LEVELS[self.role]
+        ):
+            raise ValidationError({"organization": _("该角色不能绑定到这一级别的工会组织。")})
 
     @property
     def is_officer(self) -> bool:

@@ -51,9 +51,12 @@ AGREEMENT_FIELDS = (
 
 
 def _clean_agreement(actor, agreement: WageAgreement) -> None:
-    if agreement.valid_from and agreement.valid_until:
-        if agreement.valid_until < agreement.valid_from:
-            raise ValidationError({"valid_until": _("终止日期不能早于生效日期。")})
+    if (
+        agreement.valid_from
+        and agreement.valid_until
+        and agreement.valid_until < agreement.valid_from
+    ):
+        raise ValidationError({"valid_until": _("终止日期不能早于生效日期。")})
     if agreement.level == AgreementLevel.ENTERPRISE and agreement.enterprise is None:
         raise ValidationError({"enterprise_id": _("企业集体合同须指定企业。")})
     if agreement.enterprise is not None:
@@ -189,9 +192,9 @@ CONGRESS_FIELDS = ("term_number", "term_starts_on", "term_ends_on", "delegates")
 def congress_create(*, actor, enterprise, **fields) -> WorkerCongress:
     _unknown(fields, CONGRESS_FIELDS)
     check_enterprise(actor, enterprise)
-    if fields.get("term_starts_on") and fields.get("term_ends_on"):
-        if fields["term_ends_on"] <= fields["term_starts_on"]:
-            raise ValidationError({"term_ends_on": _("本届结束日期必须晚于开始日期。")})
+    starts, ends = fields.get("term_starts_on"), fields.get("term_ends_on")
+    if starts and ends and ends <= starts:
+        raise ValidationError({"term_ends_on": _("本届结束日期必须晚于开始日期。")})
     term = fields.get("term_number", 1)
     if WorkerCongress.objects.filter(enterprise=enterprise, term_number=term).exists():
         raise ValidationError({"term_number": _("该企业已登记这一届职代会。")})

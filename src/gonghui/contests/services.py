@@ -29,9 +29,12 @@ CONTEST_FIELDS = ("name", "trade", "starts_on", "ends_on", "score_min", "score_m
 
 
 def _clean_contest(contest: Contest) -> None:
-    if contest.score_min is not None and contest.score_max is not None:
-        if Decimal(contest.score_max) <= Decimal(contest.score_min):
-            raise ValidationError({"score_max": _("最高分必须大于最低分。")})
+    if (
+        contest.score_min is not None
+        and contest.score_max is not None
+        and Decimal(contest.score_max) <= Decimal(contest.score_min)
+    ):
+        raise ValidationError({"score_max": _("最高分必须大于最低分。")})
     if contest.starts_on and contest.ends_on and contest.ends_on < contest.starts_on:
         raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
     _full_clean(contest)

@@ -90,7 +90,7 @@ def _mask_id_value(value: str) -> str:
 
 @functools.lru_cache(maxsize=256)
 def masking_rules(model) -> dict[str, Callable[[str], str]]:
-    rules = {name: _mask_id_value for name in ID_NUMBER_FIELDS}
+    rules = dict.fromkeys(ID_NUMBER_FIELDS, _mask_id_value)
     rules.update(getattr(model, "audit_masked_fields", None) or {})
     return rules
 

@@ -213,9 +213,9 @@ def copy_objects(model, objects: list[models.Model]) -> None:
         return
     fields = _columns(model)
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        with cursor.copy(f"COPY {model._meta.db_table} ({names}) FROM STDIN") as copy:
-            _copy_rows(copy, objects, fields)
+    copy_sql = f"COPY {model._meta.db_table} ({names}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+        _copy_rows(copy, objects, fields)
 
 
 def insert_objects(objects: list[models.Model]) -> None:

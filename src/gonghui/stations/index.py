@@ -191,10 +191,7 @@ class StationIndex:
         selected, chords = selected[near], chords[near]
         if len(selected) == 0:
             return []
-        if len(selected) > k:
-            nearest = np.argpartition(chords, k)[:k]
-        else:
-            nearest = np.arange(len(selected))
+        nearest = np.argpartition(chords, k)[:k] if len(selected) > k else np.arange(len(selected))
         nearest = nearest[np.argsort(chords[nearest], kind="stable")]
         return self._pairs(selected[nearest], chords[nearest])
 

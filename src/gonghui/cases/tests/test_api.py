@@ -278,8 +278,15 @@ def test_double_payment_is_refused_by_the_database_itself(personas, approved):
     from gonghui.cases.models import HardshipApplication
 
     application = HardshipApplication.objects.get(pk=approved)
-    row = dict(application=application, member=application.member, period="2026", amount=1,
-               paid_on=datetime.date(2026, 11, 1), method="cash", approver_label="x")  # fmt: skip
+    row = {
+        "application": application,
+        "member": application.member,
+        "period": "2026",
+        "amount": 1,
+        "paid_on": datetime.date(2026, 11, 1),
+        "method": "cash",
+        "approver_label": "x",
+    }
     HardshipDisbursement.objects.create(**row)
     with pytest.raises(IntegrityError), transaction.atomic():
         HardshipDisbursement.objects.create(**row)

@@ -4,6 +4,7 @@ the filtered log (and that download is itself in the log)."""
 import datetime
 import io
 import os
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -46,7 +47,7 @@ def test_officer_filters_the_audit_log_and_downloads_it_on_a_phone(
     with page.expect_download() as download:
         page.click("text=导出Excel")
     rows = list(
-        load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active.iter_rows(
+        load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active.iter_rows(
             values_only=True
         )
     )

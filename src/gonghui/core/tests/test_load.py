@@ -7,6 +7,7 @@ within DB_POOL_TIMEOUT answers 503 with Retry-After, and connections go back at 
 """
 
 import concurrent.futures
+import contextlib
 import datetime
 import http.client
 import json
@@ -110,7 +111,7 @@ class Server:
 
     def __init__(self, static_root, *, workers, pool_max, pool_timeout, threads=None):
         self.port = free_port()
-        self.log = tempfile.TemporaryFile()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop(); the server outlives __init__)
         env = production_env(
             STATIC_ROOT=str(static_root),
             DB_POOL_MIN="1",
@@ -173,10 +174,9 @@ class Server:
             conn.putheader("Content-Type", "application/json")
             conn.putheader("Content-Length", str(length))
             conn.endheaders()
-            try:
+            # The server may have answered and closed already.
+            with contextlib.suppress(OSError):
                 conn.send(b'{"name": "' + b"a" * 65536)
-            except OSError:  # the server may have answered and closed already
-                pass
             response = conn.getresponse()
             return response.status, response.read()
         finally:
@@ -308,16 +308,15 @@ def test_a_request_that_cannot_get_a_connection_answers_503_with_retry_after(sta
     server = Server(static_root, workers=1, threads=8, pool_max=1, pool_timeout=0.3)
     try:
         # Hold the worker's only pooled connection: a join waits on a lock this test holds.
-        with psycopg.connect(database_url(), autocommit=True) as blocker:
-            with blocker.transaction():
-                blocker.execute("LOCK TABLE members_phonecode IN ACCESS EXCLUSIVE MODE")
-                held = threading.Thread(
-                    target=server.request, args=("POST", "/api/members/join", waiting), daemon=True
-                )
-                held.start()
-                time.sleep(1.0)
-                api = server.request("GET", "/api/orgs", timeout=10)
-                page = server.request("GET", "/accounts/login/", timeout=10)
+        with psycopg.connect(database_url(), autocommit=True) as blocker, blocker.transaction():
+            blocker.execute("LOCK TABLE members_phonecode IN ACCESS EXCLUSIVE MODE")
+            held = threading.Thread(
+                target=server.request, args=("POST", "/api/members/join", waiting), daemon=True
+            )
+            held.start()
+            time.sleep(1.0)
+            api = server.request("GET", "/api/orgs", timeout=10)
+            page = server.request("GET", "/accounts/login/", timeout=10)
         held.join(timeout=10)
         assert api[0] == 503 and api[1]["Retry-After"] == "5"
         assert json.loads(api[2]) == {"detail": "服务繁忙，请稍后再试。", "errors": {}}

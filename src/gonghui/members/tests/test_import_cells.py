@@ -155,7 +155,7 @@ def test_clerk_typing_is_read_and_every_change_listed(
     changes = [
         [c.value for c in row] for row in report(job)["已修正"].iter_rows(min_row=2)
     ]  # (row, column, before, after)
-    assert ["2", "姓名", "张　三", "张三"] == [str(v) for v in changes[0]]
+    assert [str(v) for v in changes[0]] == ["2", "姓名", "张　三", "张三"]
     assert [3, "身份证号码", spaced, ids[1]] in changes
     assert [4, "身份证号码", with_x.lower(), with_x] in changes
     assert [5, "身份证号码", old15, upgraded] in changes
