@@ -1,5 +1,6 @@
 from gonghui.accounts.api import router as accounts_router
 from gonghui.activityreports.api import router as activityreports_router
+from gonghui.assistant.api import router as assistant_router
 from gonghui.bargaining.api import router as bargaining_router
 from gonghui.benefits.api import router as benefits_router
 from gonghui.brain.api import router as brain_router
@@ -8,10 +9,12 @@ from gonghui.cases.api import router as cases_router
 from gonghui.contests.api import router as contests_router
 from gonghui.core.api import build_api, core_router
 from gonghui.enterprises.api import router as enterprises_router
+from gonghui.governance.api import router as governance_router
 from gonghui.learning.api import router as learning_router
 from gonghui.members.api import router as members_router
 from gonghui.organizations.api import router as organizations_router
 from gonghui.stations.api import router as stations_router
+from gonghui.triage.api import router as triage_router
 
 api = build_api()
 api.add_router("/", core_router)
@@ -28,3 +31,6 @@ api.add_router("/", contests_router)
 api.add_router("/", bargaining_router)
 api.add_router("/", activityreports_router)
 api.add_router("/", brain_router)
+api.add_router("/", governance_router)
+api.add_router("/", assistant_router)
+api.add_router("/", triage_router)

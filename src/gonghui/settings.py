@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "gonghui.bargaining",
     "gonghui.activityreports",
     "gonghui.brain",
+    "gonghui.governance",
+    "gonghui.assistant",
+    "gonghui.triage",
 ]
 
 MIDDLEWARE = [
