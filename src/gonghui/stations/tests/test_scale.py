@@ -2,6 +2,7 @@
 version; the map loads what is visible (bbox + zoom, H3 clusters at low zoom); HTML and JSON
 answers are compressed; the list stays right with more stations than it shows."""
 
+import contextlib
 import gzip
 import json
 import threading
@@ -9,6 +10,7 @@ import time
 
 import pytest
 from django.db import connection
+from django.db.backends.signals import connection_created
 
 from gonghui.core.scoping import SYSTEM
 from gonghui.stations import index as station_index
@@ -117,28 +119,62 @@ def test_a_rebuild_reloads_only_changed_stations_and_equals_a_full_build(
     assert len(after.cells[2]) == 3
 
 
+@contextlib.contextmanager
+def station_reads_held_up():
+    """Hold up every read of the stations table by the index builder until the block ends.
+
+    PostgreSQL: a second session takes an ACCESS EXCLUSIVE lock on the table, so the builder's
+    SELECT waits in the server. SQLite's test database is a shared-cache memory database, where a
+    locked table fails a reader at once instead of making it wait; there the builder's own
+    connection (opened in its thread) gets a Django execute wrapper that waits before each query
+    on the stations table, which is how a slow or busy database looks to our code.
+    """
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        params = connection.get_connection_params()
+        for name in ("cursor_factory", "context", "prepare_threshold"):
+            params.pop(name, None)
+        blocker = psycopg.connect(**params, autocommit=False)
+        try:
+            blocker.execute("LOCK TABLE stations_station IN ACCESS EXCLUSIVE MODE")
+            yield
+        finally:
+            blocker.rollback()
+            blocker.close()
+        return
+
+    released = threading.Event()
+
+    def wait_before_station_reads(execute, sql, params, many, context):
+        if "stations_station" in sql:
+            released.wait(30)
+        return execute(sql, params, many, context)
+
+    def on_connection_created(sender, connection, **kwargs):
+        if threading.current_thread().name == "station-index":
+            connection.execute_wrappers.append(wait_before_station_reads)
+
+    connection_created.connect(on_connection_created)
+    try:
+        yield
+    finally:
+        released.set()
+        connection_created.disconnect(on_connection_created)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_request_during_a_rebuild_answers_from_the_old_index_without_waiting(
     client, personas, background
 ):
-    """The rebuild is held up for real: another session locks the stations table (PostgreSQL),
-    so the background build cannot read it. A request meanwhile answers from the old index."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs a second session holding a table lock (PostgreSQL)")
-    import psycopg
-
+    """The rebuild is held up for real (see station_reads_held_up): a request meanwhile answers
+    from the old index at once, and the new station is there once the rebuild is let through."""
     services.facilities_seed()
     make_station(personas.yancheng, name="老站", latitude=33.60, longitude=114.03)
     assert [s["name"] for s in nearest(client, *LUOHE, k=1)] == ["老站"]
     make_station(personas.yancheng, name="新站", latitude=33.5801, longitude=114.0101)
 
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    params.pop("prepare_threshold", None)
-    blocker = psycopg.connect(**params, autocommit=False)
-    try:
-        blocker.execute("LOCK TABLE stations_station IN ACCESS EXCLUSIVE MODE")
+    with station_reads_held_up():
         answered: dict = {}
 
         def ask():
@@ -150,13 +186,11 @@ def test_a_request_during_a_rebuild_answers_from_the_old_index_without_waiting(
         asker.start()
         asker.join(10)
         assert not asker.is_alive(), "the request waited for the rebuild"
+        time.sleep(0.2)  # the builder is now stuck in its read of the stations table
         rebuilding = station_index._holder.rebuilding
-        assert rebuilding is not None and rebuilding.is_alive()  # held up by the lock
+        assert rebuilding is not None and rebuilding.is_alive()  # held up
         assert answered["names"] == ["老站"]  # the old version, answered at once
         assert answered["seconds"] < 2
-    finally:
-        blocker.rollback()
-        blocker.close()
     wait_for_rebuild()
     assert [s["name"] for s in nearest(client, *LUOHE, k=1)] == ["新站"]
 
