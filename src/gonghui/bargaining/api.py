@@ -15,7 +15,7 @@ from gonghui.organizations.models import Organization
 
 from . import selectors, services
 from .choices import AgreementLevel, LetterKind, ReviewStatus
-from .models import BargainingProcedure, WageAgreement
+from .models import BargainingProcedure, WageAgreement, WorkerCongress
 
 router = Router(tags=["bargaining"])
 
@@ -121,6 +121,20 @@ class CongressOut(Schema):
     delegates: int
 
 
+class SessionIn(Schema):
+    held_on: datetime.date
+    attendees: int = Field(0, ge=0, le=100000)
+    resolutions: str = Field("", max_length=4000)
+
+
+class SessionOut(Schema):
+    id: int
+    congress_id: int
+    held_on: datetime.date
+    attendees: int
+    resolutions: str
+
+
 class RateOut(Schema):
     org_id: int
     with_congress: int
@@ -203,6 +217,22 @@ def create_congress(request, payload: CongressIn):
     data = payload.dict()
     enterprise = _enterprise(request.user, data.pop("enterprise_id"))
     return Status(201, services.congress_create(actor=request.user, enterprise=enterprise, **data))
+
+
+@router.get("/activities/congresses/{congress_id}/sessions", response=list[SessionOut])
+@paginate
+def list_sessions(request, congress_id: ObjectId):
+    congress = selectors.get(WorkerCongress, user=request.user, pk=congress_id)
+    return selectors.congress_sessions(congress=congress)
+
+
+@router.post("/activities/congresses/{congress_id}/sessions", response={201: SessionOut})
+def add_session(request, congress_id: ObjectId, payload: SessionIn):
+    congress = selectors.get(WorkerCongress, user=request.user, pk=congress_id,
+                             action=Action.CHANGE)  # fmt: skip
+    session = services.congress_session_add(actor=request.user, congress=congress,
+                                            **payload.dict())  # fmt: skip
+    return Status(201, session)
 
 
 @router.get("/activities/congress-rate/{org_id}", response=RateOut)

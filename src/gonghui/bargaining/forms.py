@@ -1,11 +1,16 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.widgets import DateInput
+from gonghui.enterprises.models import Enterprise
 from gonghui.organizations.autocomplete import OrgAutocompleteField
 from gonghui.organizations.models import Organization
 
-from .choices import AgreementLevel
+from .choices import AgreementLevel, LetterKind, ReviewStatus
+
+NUMBER = re.compile(r"^#?(\d{1,18})$")
 
 
 class OrgChoiceField(OrgAutocompleteField):
@@ -19,11 +24,54 @@ def _org_field(label):
     return OrgChoiceField(queryset=Organization.objects.none(), label=label)
 
 
+class EnterpriseField(forms.ModelChoiceField):
+    """An enterprise typed as its number, its credit code or its exact name, found only among
+    the enterprises the user may see (a row outside the scope reads as not found)."""
+
+    default_error_messages = {
+        "invalid_choice": _("没有找到这家企业，请输入企业编号、统一社会信用代码或完整名称。"),
+        "ambiguous": _("有多家企业与此名称相符，请输入企业编号或统一社会信用代码。"),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Enterprise.objects.none())
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
+        kwargs.setdefault("help_text", _("企业编号、统一社会信用代码或完整名称"))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Enterprise):
+            return f"#{value.pk}"
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().replace("\x00", "")
+        number = NUMBER.match(text)
+        rows = self.queryset.select_related("street_org")
+        if number and len(number.group(1)) < 18:
+            matches = list(rows.filter(pk=int(number.group(1)))[:1])
+        else:
+            matches = list(rows.filter(credit_code=text.upper())[:2]) or list(
+                rows.filter(name=text)[:2]
+            )
+        if len(matches) > 1:
+            raise forms.ValidationError(self.error_messages["ambiguous"], code="ambiguous")
+        if not matches:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return matches[0]
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+
 class AgreementForm(forms.Form):
     org = _org_field(_("工会方"))
     level = forms.ChoiceField(label=_("协议类型"), choices=AgreementLevel.choices)
-    enterprise = forms.IntegerField(label=_("企业编号（企业集体合同必填）"), required=False,
-                                    min_value=1, max_value=2**63 - 1)  # fmt: skip
+    enterprise = EnterpriseField(label=_("企业（企业集体合同必填）"), required=False)
     title = forms.CharField(label=_("协议名称"), max_length=200)
     employer_party = forms.CharField(label=_("企业（行业）方"), max_length=200)
     worker_party = forms.CharField(label=_("职工方"), max_length=200)
@@ -35,6 +83,65 @@ class AgreementForm(forms.Form):
     valid_from = forms.DateField(label=_("生效日期"), widget=DateInput())
     valid_until = forms.DateField(label=_("终止日期"), widget=DateInput())
 
-    def __init__(self, *args, orgs, **kwargs):
+    def __init__(self, *args, orgs, enterprises, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs
+        self.fields["enterprise"].queryset = enterprises
+
+
+class ReviewForm(forms.Form):
+    """The labour bureau's review step; only the steps the service allows next are offered."""
+
+    status = forms.ChoiceField(label=_("审查结果"))
+    reviewed_on = forms.DateField(label=_("日期"), required=False, widget=DateInput(),
+                                  help_text=_("留空为今天"))  # fmt: skip
+
+    def __init__(self, *args, steps, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(ReviewStatus.choices)
+        self.fields["status"].choices = [(step, labels[step]) for step in steps]
+
+
+class ProcedureForm(forms.Form):
+    """Open 一函两书 by sending the invitation letter (要约函)."""
+
+    org = _org_field(_("发起工会"))
+    enterprise = EnterpriseField(label=_("企业"))
+    sent_on = forms.DateField(label=_("要约函发出日期"), widget=DateInput())
+    note = forms.CharField(label=_("摘要"), max_length=300, required=False)
+
+    def __init__(self, *args, orgs, enterprises, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+        self.fields["enterprise"].queryset = enterprises
+
+
+class LetterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("文书"))
+    sent_on = forms.DateField(label=_("日期"), widget=DateInput())
+    note = forms.CharField(label=_("摘要"), max_length=300, required=False)
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(LetterKind.choices)
+        self.fields["kind"].choices = [(kind, labels[kind]) for kind in kinds]
+
+
+class CongressForm(forms.Form):
+    enterprise = EnterpriseField(label=_("企业"))
+    term_number = forms.IntegerField(label=_("届次"), min_value=1, max_value=100, initial=1)
+    term_starts_on = forms.DateField(label=_("本届开始"), widget=DateInput())
+    term_ends_on = forms.DateField(label=_("本届结束"), widget=DateInput())
+    delegates = forms.IntegerField(label=_("职工代表人数"), min_value=0, max_value=100000,
+                                   initial=0)  # fmt: skip
+
+    def __init__(self, *args, enterprises, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("召开日期"), widget=DateInput())
+    attendees = forms.IntegerField(label=_("到会代表"), min_value=0, max_value=100000, initial=0)
+    resolutions = forms.CharField(label=_("审议事项"), required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip

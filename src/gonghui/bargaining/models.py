@@ -4,6 +4,7 @@ congresses (职代会) with their sessions."""
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.fields import org_fk
@@ -67,6 +68,9 @@ class WageAgreement(TimeStampedModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("bargaining:agreement-detail", args=[self.pk])
+
     def in_force_on(self, day) -> bool:
         return self.valid_from <= day <= self.valid_until
 
@@ -104,6 +108,9 @@ class BargainingProcedure(TimeStampedModel):
 
     def __str__(self):
         return f"{self.enterprise_id} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("bargaining:procedure-detail", args=[self.pk])
 
 
 class BargainingLetter(models.Model):
@@ -171,6 +178,9 @@ class WorkerCongress(TimeStampedModel):
 
     def __str__(self):
         return f"{self.enterprise_id} 第{self.term_number}届"
+
+    def get_absolute_url(self):
+        return reverse("bargaining:congress-detail", args=[self.pk])
 
 
 class CongressSession(models.Model):

@@ -12,7 +12,14 @@ from gonghui.core.scoping import Action, get_visible_or_404
 from gonghui.enterprises.models import Enterprise
 from gonghui.organizations.models import Organization
 
-from .models import BargainingProcedure, WageAgreement, WorkerCongress
+from .choices import ProcedureStatus
+from .models import (
+    BargainingLetter,
+    BargainingProcedure,
+    CongressSession,
+    WageAgreement,
+    WorkerCongress,
+)
 
 
 def get(model_or_qs, *, user, pk, action: Action = Action.VIEW):
@@ -37,6 +44,15 @@ def procedure_list(*, user):
 
 def congress_list(*, user):
     return WorkerCongress.objects.visible_to(user).select_related("enterprise", "org")
+
+
+def congress_sessions(*, congress: WorkerCongress):
+    return CongressSession.objects.filter(congress=congress).order_by("-held_on", "-id")
+
+
+def enterprise_options(*, user):
+    """The enterprises a bargaining form may name (the service checks the right to write)."""
+    return Enterprise.objects.visible_to(user)
 
 
 @dataclass
@@ -73,3 +89,21 @@ def agreement_figures(*, org: Organization, start: datetime.date, end: datetime.
         org__path__subtree_of=org.path, valid_from__lte=end, valid_until__gte=start
     )
     return in_force.aggregate(count=Count("id"), workers=Sum("covered_workers", default=0))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    letter: BargainingLetter
+    days: int
+
+
+def procedure_deadline(procedure: BargainingProcedure) -> Deadline | None:
+    """The answer the union waits for: the latest letter with a due date while the procedure is
+    open (the invitation's 20 days, then the advisory letter's 15)."""
+    if procedure.status != ProcedureStatus.OPEN:
+        return None
+    letters = [letter for letter in procedure.letters.all() if letter.due_on]
+    if not letters:
+        return None
+    letter = max(letters, key=lambda row: (row.sent_on, row.pk))
+    return Deadline(letter, (letter.due_on - letter.sent_on).days)

@@ -91,6 +91,19 @@ def agreement_update(*, actor, agreement: WageAgreement, **fields) -> WageAgreem
     return agreement
 
 
+REVIEW_NEXT = {
+    ReviewStatus.NOT_SUBMITTED: (ReviewStatus.SUBMITTED,),
+    ReviewStatus.RETURNED: (ReviewStatus.SUBMITTED,),
+    ReviewStatus.SUBMITTED: (ReviewStatus.APPROVED, ReviewStatus.RETURNED),
+    ReviewStatus.APPROVED: (),
+}
+
+
+def review_steps(agreement: WageAgreement) -> tuple[str, ...]:
+    """The review statuses the agreement may move to next (the page offers only these)."""
+    return REVIEW_NEXT[agreement.review_status]
+
+
 @transaction.atomic
 def agreement_review(
     *, actor, agreement: WageAgreement, status: str, reviewed_on: datetime.date | None = None
@@ -98,13 +111,7 @@ def agreement_review(
     """Record the labour bureau's review: submitted, then approved or returned."""
     require_in_scope(actor, agreement.org.path, Action.CHANGE)
     agreement = WageAgreement.objects.select_for_update().get(pk=agreement.pk)
-    allowed = {
-        ReviewStatus.NOT_SUBMITTED: {ReviewStatus.SUBMITTED},
-        ReviewStatus.RETURNED: {ReviewStatus.SUBMITTED},
-        ReviewStatus.SUBMITTED: {ReviewStatus.APPROVED, ReviewStatus.RETURNED},
-        ReviewStatus.APPROVED: set(),
-    }
-    if status not in allowed[agreement.review_status]:
+    if status not in review_steps(agreement):
         raise ValidationError({"review_status": _("当前审查状态下不能进行这一步。")})
     before = audit.snapshot(agreement)
     agreement.review_status = status
@@ -144,6 +151,19 @@ def _letter(actor, procedure, kind, sent_on, due_on, note) -> BargainingLetter:
     letter.save()
     _record(actor, AuditAction.CREATE, letter, procedure.org.path, {})
     return letter
+
+
+def letter_kinds_open(procedure: BargainingProcedure) -> tuple[str, ...]:
+    """The letters that may be registered next (dates are checked when one is added)."""
+    if procedure.status != ProcedureStatus.OPEN:
+        return ()
+    sent = {letter.kind for letter in procedure.letters.all()}
+    kinds = [LetterKind.RESPONSE]
+    if LetterKind.ADVISORY not in sent:
+        kinds.append(LetterKind.ADVISORY)
+    elif LetterKind.NOTICE not in sent:
+        kinds.append(LetterKind.NOTICE)
+    return tuple(kinds)
 
 
 @transaction.atomic

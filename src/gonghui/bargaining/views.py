@@ -7,18 +7,33 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from gonghui.core.forms import apply_service_errors
+from gonghui.core.scoping import Action
 from gonghui.core.views import OfficerViewMixin
-from gonghui.enterprises.models import Enterprise
 from gonghui.organizations.selectors import org_options, scope_root
 
 from . import forms, selectors, services
 
 
-def error_messages(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
+def submit(request, form, call, done: str):
+    """Validate ``form``, run the service ``call(**cleaned_data)`` and redirect to what it
+    returns; on a field error (the form's or the service's) answer ``None``: show the form."""
+    if form.is_valid():
+        try:
+            target = call(**form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(target)
+    return None
+
+
+def _choices(user) -> dict:
+    return {"orgs": org_options(user=user), "enterprises": selectors.enterprise_options(user=user)}
 
 
 class BargainingView(OfficerViewMixin, View):
@@ -31,31 +46,158 @@ class BargainingView(OfficerViewMixin, View):
             "rate": selectors.congress_rate(org=root) if root else None,
             "root": root,
             "today": timezone.localdate(),
-            "form": form or forms.AgreementForm(orgs=org_options(user=request.user)),
+            "form": form or self._form(request),
         }
         return render(request, "bargaining/bargaining.html", context, status=status)
 
+    def _form(self, request, data=None):
+        return forms.AgreementForm(data, **_choices(request.user))
+
     def post(self, request):
-        form = forms.AgreementForm(request.POST, orgs=org_options(user=request.user))
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            org, enterprise_id = data.pop("org"), data.pop("enterprise")
-            try:
-                enterprise = None
-                if enterprise_id:
-                    enterprise = (
-                        Enterprise.objects.visible_to(request.user)
-                        .filter(pk=enterprise_id)
-                        .select_related("street_org")
-                        .first()
-                    )
-                    if enterprise is None:
-                        raise ValidationError({"enterprise": _("企业不存在或不在您的管辖范围内。")})
-                services.agreement_create(actor=request.user, org=org, enterprise=enterprise,
-                                          **data)  # fmt: skip
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("协议已登记。"))
-                return redirect("bargaining:bargaining")
-        return self.get(request, form=form, status=422)
+        form = self._form(request, request.POST)
+
+        def create(**data):
+            services.agreement_create(actor=request.user, **data)
+            return "bargaining:bargaining"
+
+        return submit(request, form, create, _("协议已登记。")) or self.get(
+            request, form=form, status=422
+        )
+
+
+class FormPage(OfficerViewMixin, View):
+    """A page with one form whose valid input goes to one service call."""
+
+    template = "activities/form.html"
+    title = ""
+    done = ""
+
+    def form(self, request, data=None):
+        raise NotImplementedError
+
+    def save(self, request, **data):
+        """Call the service; answer where to go next."""
+        raise NotImplementedError
+
+    def render_form(self, request, form, status=200):
+        return render(request, self.template, {"form": form, "title": self.title}, status=status)
+
+    def get(self, request):
+        return self.render_form(request, self.form(request))
+
+    def post(self, request):
+        form = self.form(request, request.POST)
+        call = lambda **data: self.save(request, **data)  # noqa: E731
+        return submit(request, form, call, self.done) or self.render_form(request, form, 422)
+
+
+class ProcedureOpenView(FormPage):
+    title = gettext_lazy("发出协商要约（一函两书）")
+    done = gettext_lazy("要约函已登记，企业应在20日内书面答复。")
+
+    def form(self, request, data=None):
+        return forms.ProcedureForm(data, **_choices(request.user))
+
+    def save(self, request, **data):
+        return services.procedure_open(actor=request.user, **data)
+
+
+class CongressCreateView(FormPage):
+    title = gettext_lazy("登记职工代表大会")
+    done = gettext_lazy("职代会已登记。")
+
+    def form(self, request, data=None):
+        return forms.CongressForm(data, enterprises=selectors.enterprise_options(user=request.user))
+
+    def save(self, request, **data):
+        return services.congress_create(actor=request.user, **data)
+
+
+class DetailPage(OfficerViewMixin, View):
+    """An object's page with the form of its next step; the form posts back here."""
+
+    template = ""
+    done = ""
+
+    def get_object(self, request, pk, action=Action.VIEW):
+        raise NotImplementedError
+
+    def form(self, obj, data=None):
+        raise NotImplementedError
+
+    def save(self, request, obj, **data):
+        raise NotImplementedError
+
+    def extra(self, obj) -> dict:
+        return {}
+
+    def get(self, request, pk, form=None, status=200):
+        obj = self.get_object(request, pk)
+        context = {"object": obj, "form": form or self.form(obj), "today": timezone.localdate(),
+                   **self.extra(obj)}  # fmt: skip
+        return render(request, self.template, context, status=status)
+
+    def post(self, request, pk):
+        obj = self.get_object(request, pk, Action.CHANGE)
+        form = self.form(obj, request.POST)
+
+        def call(**data):
+            self.save(request, obj, **data)
+            return obj
+
+        return submit(request, form, call, self.done) or self.get(request, pk, form, status=422)
+
+
+class ProcedureDetailView(DetailPage):
+    template = "bargaining/procedure_detail.html"
+    done = gettext_lazy("文书已登记。")
+
+    def get_object(self, request, pk, action=Action.VIEW):
+        return selectors.get(selectors.procedure_list(user=request.user), user=request.user,
+                             pk=pk, action=action)  # fmt: skip
+
+    def form(self, obj, data=None):
+        return forms.LetterForm(data, kinds=services.letter_kinds_open(obj))
+
+    def extra(self, obj) -> dict:
+        deadline = selectors.procedure_deadline(obj)
+        if deadline is None:
+            return {}
+        return {"deadline": deadline.letter, "deadline_days": deadline.days,
+                "days_left": (deadline.letter.due_on - timezone.localdate()).days}  # fmt: skip
+
+    def save(self, request, obj, **data):
+        services.procedure_letter_add(actor=request.user, procedure=obj, **data)
+
+
+class AgreementDetailView(DetailPage):
+    template = "bargaining/agreement_detail.html"
+    done = gettext_lazy("审查情况已记录。")
+
+    def get_object(self, request, pk, action=Action.VIEW):
+        return selectors.get(selectors.agreement_list(user=request.user), user=request.user,
+                             pk=pk, action=action)  # fmt: skip
+
+    def form(self, obj, data=None):
+        return forms.ReviewForm(data, steps=services.review_steps(obj))
+
+    def save(self, request, obj, **data):
+        services.agreement_review(actor=request.user, agreement=obj, **data)
+
+
+class CongressDetailView(DetailPage):
+    template = "bargaining/congress_detail.html"
+    done = gettext_lazy("会议已登记。")
+
+    def get_object(self, request, pk, action=Action.VIEW):
+        return selectors.get(selectors.congress_list(user=request.user), user=request.user,
+                             pk=pk, action=action)  # fmt: skip
+
+    def form(self, obj, data=None):
+        return forms.SessionForm(data)
+
+    def extra(self, obj) -> dict:
+        return {"sessions": selectors.congress_sessions(congress=obj)}
+
+    def save(self, request, obj, **data):
+        services.congress_session_add(actor=request.user, congress=obj, **data)
