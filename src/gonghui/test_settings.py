@@ -23,3 +23,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Tests see their own station writes at once: a stale index is rebuilt in the request (the
 # background rebuild is tested on its own, with the setting on).
 STATION_INDEX_BACKGROUND = False
+
+# SQLite tests use a file database (in /dev/shm where there is one), as production does, not
+# Django's shared-cache memory database: there a locked table fails a second connection at once,
+# while a file database makes it wait (busy_timeout) under WAL, so the concurrency tests (parallel
+# joins, deliveries, rate-limit counts) run on SQLite too and prove what production relies on.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    _shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    import tempfile as _tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(_shm or _tempfile.gettempdir(), f"gonghui-test-{os.getpid()}.sqlite3")
+    }

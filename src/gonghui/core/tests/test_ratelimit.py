@@ -203,11 +203,6 @@ def test_no_identity_is_not_limited():
     assert not RateLimitCounter.objects.exists()
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="the in-memory shared-cache test database answers 'table is locked' under threads; "
-    "runs on PostgreSQL",
-)
 @pytest.mark.django_db(transaction=True)
 @override_settings(RATE_LIMITS={"test": (5, 3600)})
 def test_parallel_connections_share_one_count():
