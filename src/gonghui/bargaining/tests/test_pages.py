@@ -45,8 +45,7 @@ def test_procedure_open_page_sends_the_invitation_with_its_20_day_deadline(perso
     assert str(sent + 20 * DAY) in page and "还剩 18 天" in page
 
 
-def test_procedure_open_page_refuses_an_unknown_enterprise_and_writes_nothing(personas, client,
-                                                                               hunan_firm):  # fmt: skip
+def test_procedure_open_page_refuses_an_enterprise_outside_the_scope(personas, client, hunan_firm):
     client.force_login(personas.yancheng_officer)
     data = {"org": personas.yancheng.pk, "enterprise": f"#{hunan_firm.pk}", "sent_on": str(TODAY())}
     with nothing_written():
