@@ -17,7 +17,7 @@ from gonghui.core.scoping import Action, get_visible_or_404
 from gonghui.members.models import Member
 from gonghui.organizations.models import Organization
 
-from . import selectors, services
+from . import aid, config, selectors, services
 from .choices import AidStatus, CaseStatus, HandlingLevel, HolidayKind, PaymentMethod
 from .models import CaseType, Holiday
 
@@ -356,7 +356,7 @@ def list_case_types(request):
 
 @router.patch("/case-types/{type_id}", response=CaseTypeOut)
 def update_case_type(request, type_id: ObjectId, payload: CaseTypeIn):
-    if not services.can_configure(request.user):
+    if not config.can_configure(request.user):
         raise Http404
     try:
         case_type = CaseType.objects.get(pk=type_id)
@@ -367,7 +367,7 @@ def update_case_type(request, type_id: ObjectId, payload: CaseTypeIn):
         fields["form_fields"] = [
             {k: v for k, v in spec.items() if v is not None} for spec in fields["form_fields"]
         ]
-    return services.case_type_save(actor=request.user, case_type=case_type, **fields)
+    return config.case_type_save(actor=request.user, case_type=case_type, **fields)
 
 
 @router.post("/case-types", response={201: CaseTypeOut})
@@ -378,7 +378,7 @@ def create_case_type(request, payload: CaseTypeCreateIn):
     ]
     if CaseType.objects.filter(code=fields["code"]).exists():
         raise ValidationError({"code": _("该代码已被使用。")})
-    return Status(201, services.case_type_save(actor=request.user, **fields))
+    return Status(201, config.case_type_save(actor=request.user, **fields))
 
 
 @router.get("/holidays", response=list[HolidayOut], auth=None)
@@ -388,12 +388,12 @@ def list_holidays(request, year: int = Query(..., ge=2000, le=2100)):
 
 @router.put("/holidays/{day}", response=HolidayOut)
 def set_holiday(request, day: datetime.date, payload: HolidayIn):
-    return services.holiday_set(actor=request.user, date=day, kind=payload.kind, name=payload.name)
+    return config.holiday_set(actor=request.user, date=day, kind=payload.kind, name=payload.name)
 
 
 @router.delete("/holidays/{day}", response={204: None})
 def delete_holiday(request, day: datetime.date):
-    services.holiday_set(actor=request.user, date=day, kind=None)
+    config.holiday_set(actor=request.user, date=day, kind=None)
     return Status(204, None)
 
 
@@ -555,7 +555,7 @@ def create_hardship(request, payload: HardshipIn):
             case = selectors.case_get(user=request.user, case_id=payload.case_id)
         except Http404:
             raise ValidationError({"case_id": _("诉求不存在。")}) from None
-    application = services.hardship_apply(
+    application = aid.hardship_apply(
         actor=request.user,
         member=member,
         period=payload.period,
@@ -580,7 +580,7 @@ def get_hardship(request, application_id: ObjectId):
 def approve_hardship(request, application_id: ObjectId, payload: ApproveIn):
     application = selectors.hardship_get(user=request.user, application_id=application_id)
     try:
-        return services.hardship_approve(
+        return aid.hardship_approve(
             actor=request.user,
             application=application,
             expected_version=payload.expected_version,
@@ -599,7 +599,7 @@ def approve_hardship(request, application_id: ObjectId, payload: ApproveIn):
 def reject_hardship(request, application_id: ObjectId, payload: RejectIn):
     application = selectors.hardship_get(user=request.user, application_id=application_id)
     try:
-        return services.hardship_reject(
+        return aid.hardship_reject(
             actor=request.user,
             application=application,
             expected_version=payload.expected_version,
@@ -616,7 +616,7 @@ def reject_hardship(request, application_id: ObjectId, payload: RejectIn):
 )
 def disburse_hardship(request, application_id: ObjectId, payload: DisburseIn):
     application = selectors.hardship_get(user=request.user, application_id=application_id)
-    payment = services.hardship_disburse(
+    payment = aid.hardship_disburse(
         actor=request.user,
         application=application,
         amount=payload.amount,
@@ -636,7 +636,7 @@ def list_disbursements(request, period: str | None = None):
 @router.put("/hardship/thresholds/{union_id}", response=ThresholdOut, tags=["hardship"])
 def set_threshold(request, union_id: ObjectId, payload: ThresholdIn):
     union = get_visible_or_404(Organization.objects.all(), request.user, Action.CHANGE, pk=union_id)
-    return services.hardship_threshold_set(
+    return aid.hardship_threshold_set(
         actor=request.user, union=union, amount=payload.monthly_income_per_capita
     )
 
@@ -653,7 +653,7 @@ def list_enrolments(request, year: int | None = Query(None, ge=2000, le=2100)):
 @router.post("/mutual-aid/enrolments", response={201: EnrolmentOut}, tags=["mutual-aid"])
 def create_enrolment(request, payload: EnrolmentIn):
     union = _union_for_write(request.user, payload.union_id)
-    row = services.mutual_aid_enrol(
+    row = aid.mutual_aid_enrol(
         actor=request.user,
         union=union,
         unit_name=payload.unit_name,

@@ -17,7 +17,7 @@ from gonghui.members.choices import JoinChannel, OccupationGroup
 from gonghui.members.ids import synthetic_id_card
 from gonghui.organizations.models import Organization
 
-from . import defaults, services
+from . import aid, defaults, services
 from .choices import AidStatus, CaseStatus
 from .models import (
     Case,
@@ -138,7 +138,7 @@ def _hengnan_hardship(stdout) -> int:
     from gonghui.accounts.models import User
 
     approver = User.objects.filter(username="hengnan", organization=county).first() or SYSTEM
-    services.hardship_threshold_set(actor=SYSTEM, union=county, amount="1000")
+    aid.hardship_threshold_set(actor=SYSTEM, union=county, amount="1000")
     rng = random.Random("gonghui-demo-hengnan-aid")
     paid = 0
     for serial in range(HENGNAN_AID_PEOPLE):
@@ -149,7 +149,7 @@ def _hengnan_hardship(stdout) -> int:
         application = HardshipApplication.objects.filter(member=member, period=AID_PERIOD).first()
         if application is None:
             income = rng.randrange(0, 1500)
-            application = services.hardship_apply(
+            application = aid.hardship_apply(
                 actor=SYSTEM, member=member, period=AID_PERIOD,
                 reason=rng.choice(["因病致困", "因灾致困", "因学致困", "单亲家庭"]),
                 household=[
@@ -160,15 +160,15 @@ def _hengnan_hardship(stdout) -> int:
                 requested_amount=amount,
             )  # fmt: skip
         if application.status == AidStatus.SUBMITTED:
-            application = services.hardship_approve(
+            application = aid.hardship_approve(
                 actor=SYSTEM, application=application, expected_version=application.version
             )
         if application.status == AidStatus.GRASSROOTS_APPROVED:
-            application = services.hardship_approve(
+            application = aid.hardship_approve(
                 actor=approver, application=application, expected_version=application.version,
                 approved_amount=amount,
             )  # fmt: skip
-        services.hardship_disburse(
+        aid.hardship_disburse(
             actor=approver, application=application, amount=amount,
             paid_on=datetime.date(2025, 1, 10) + datetime.timedelta(days=serial % 300),
             method="bank",
@@ -197,7 +197,7 @@ def _hengnan_mutual_aid() -> int:
             union=county, unit_name=name, year=MUTUAL_AID_YEAR
         ).exists():
             continue
-        services.mutual_aid_enrol(
+        aid.mutual_aid_enrol(
             actor=SYSTEM, union=county, unit_name=name, year=MUTUAL_AID_YEAR, participants=size
         )
         added += 1

@@ -17,7 +17,7 @@ from django.views import View
 
 from gonghui.core.views import OfficerViewMixin
 
-from . import selectors, services
+from . import aid, selectors, services
 from .choices import OPEN_STATUSES, AidStatus, CaseStatus
 from .forms import (
     AidFilterForm,
@@ -388,7 +388,7 @@ class HardshipDetailView(OfficerViewMixin, View):
         data = form.cleaned_data
         try:
             if action == "approve":
-                services.hardship_approve(
+                aid.hardship_approve(
                     actor=request.user,
                     application=application,
                     expected_version=data["version"],
@@ -396,14 +396,14 @@ class HardshipDetailView(OfficerViewMixin, View):
                     note=data["note"],
                 )
             elif action == "reject":
-                services.hardship_reject(
+                aid.hardship_reject(
                     actor=request.user,
                     application=application,
                     expected_version=data["version"],
                     note=data["note"],
                 )
             else:
-                services.hardship_disburse(actor=request.user, application=application, **data)
+                aid.hardship_disburse(actor=request.user, application=application, **data)
         except services.Conflict as conflict:
             application = selectors.hardship_get(user=request.user, application_id=pk)
             return self._render(request, application, 409, conflict=conflict.message)

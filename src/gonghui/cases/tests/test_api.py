@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from gonghui.accounts.services import token_issue
-from gonghui.cases import services
+from gonghui.cases import aid, services
 from gonghui.cases.models import Attachment, Case, CaseEvent, HardshipDisbursement, Notification
 from gonghui.core.scoping import SYSTEM
 
@@ -207,7 +207,7 @@ HOUSEHOLD = [
 
 @pytest.fixture
 def approved(api, personas, hunan_member):
-    services.hardship_threshold_set(actor=SYSTEM, union=personas.hunan, amount="700")
+    aid.hardship_threshold_set(actor=SYSTEM, union=personas.hunan, amount="700")
     created = api(personas.hunan_officer).post(
         "/api/hardship/applications",
         {"member_id": hunan_member.pk, "period": "2026", "reason": "因病致困",
@@ -293,7 +293,7 @@ def test_double_payment_is_refused_by_the_database_itself(personas, approved):
 
 
 def test_income_above_the_local_line_fails_the_means_check(api, personas, hunan_member):
-    services.hardship_threshold_set(actor=SYSTEM, union=personas.liuyang, amount="500")
+    aid.hardship_threshold_set(actor=SYSTEM, union=personas.liuyang, amount="500")
     created = api(personas.hunan_officer).post(
         "/api/hardship/applications",
         {"member_id": hunan_member.pk, "period": "2026-03", "reason": "失业",

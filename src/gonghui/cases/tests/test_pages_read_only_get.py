@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gonghui.cases import services
+from gonghui.cases import aid, services
 from gonghui.cases.models import Case, CaseEvent, Notification
 from gonghui.core.models import AuditLog
 from gonghui.core.scoping import SYSTEM
@@ -167,8 +167,8 @@ def test_bad_input_is_a_field_error_and_writes_nothing(
     ],
 )
 def test_a_hardship_decision_with_bad_input_writes_nothing(personas, hunan_member, data):
-    services.hardship_threshold_set(actor=SYSTEM, union=personas.hunan, amount="800")
-    application = services.hardship_apply(
+    aid.hardship_threshold_set(actor=SYSTEM, union=personas.hunan, amount="800")
+    application = aid.hardship_apply(
         actor=SYSTEM, member=hunan_member, period="2026", reason="因病致困",
         household=[{"name": "本人", "relation": "本人", "monthly_income": 300}],
         requested_amount=5000,

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from gonghui.accounts.services import token_issue
-from gonghui.cases import services
+from gonghui.cases import aid, services
 from gonghui.cases.models import Attachment, Case, CaseEvent, HardshipApplication
 from gonghui.core.models import AuditLog
 from gonghui.core.scoping import SYSTEM
@@ -24,8 +24,8 @@ def hunan_world(personas, types, hunan_member):
         description="工伤认定", form_data={"matter": "工伤认定"},
         files=[SimpleUploadedFile("x.png", png_bytes())],
     )  # fmt: skip
-    services.hardship_threshold_set(actor=SYSTEM, union=personas.hunan, amount="800")
-    application = services.hardship_apply(
+    aid.hardship_threshold_set(actor=SYSTEM, union=personas.hunan, amount="800")
+    application = aid.hardship_apply(
         actor=SYSTEM, member=hunan_member, period="2026", reason="因病",
         household=[{"name": "本人", "relation": "本人", "monthly_income": 500}],
         requested_amount=1000,

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
-from gonghui.cases import notify, services
+from gonghui.cases import config, notify, services
 from gonghui.cases.models import Attachment, Case, CaseEvent, Notification
 from gonghui.core.models import AuditLog
 from gonghui.core.scoping import SYSTEM
@@ -259,10 +259,8 @@ def test_worker_cannot_write_internal_notes(personas, types, yancheng_member):
 
 def test_case_type_change_needs_a_province_officer(personas, types):
     with pytest.raises(Http404):
-        services.case_type_save(
-            actor=personas.yancheng_officer, case_type=types["other"], ack_days=1
-        )
-    changed = services.case_type_save(
+        config.case_type_save(actor=personas.yancheng_officer, case_type=types["other"], ack_days=1)
+    changed = config.case_type_save(
         actor=personas.hunan_officer, case_type=types["other"], ack_days=1
     )
     assert changed.ack_days == 1
@@ -270,7 +268,7 @@ def test_case_type_change_needs_a_province_officer(personas, types):
 
 def test_case_type_form_fields_are_checked(personas, types):
     with pytest.raises(ValidationError) as error:
-        services.case_type_save(
+        config.case_type_save(
             actor=SYSTEM, case_type=types["other"], form_fields=[{"name": "Bad Name"}]
         )
     assert "form_fields" in error.value.message_dict

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gonghui.cases import uploads
@@ -29,6 +29,8 @@ answers = st.fixed_dictionaries(
 )
 
 
+# No deadline: eight engineers share two CPUs, and a slow example is not a wrong one.
+@settings(deadline=None)
 @given(answers)
 def test_answers_are_either_cleaned_or_field_errors(data):
     try:
@@ -48,6 +50,7 @@ def test_number_answers_are_stored_in_plain_notation():
     assert clean_answers(SPECS, {"amount": 12.50})["amount"] == "12.5"
 
 
+@settings(deadline=None)
 @given(st.binary(max_size=64))
 def test_random_bytes_pass_only_with_a_known_signature(content):
     upload = SimpleUploadedFile("x.jpg", content)

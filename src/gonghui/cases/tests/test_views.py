@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from gonghui.cases import services
+from gonghui.cases import aid, services
 from gonghui.cases.models import Case
 
 from .conftest import EXE
@@ -132,13 +132,13 @@ def test_hardship_chain_and_ledger_on_the_pages(personas, hunan_member):
     from gonghui.cases.models import HardshipDisbursement
     from gonghui.core.scoping import SYSTEM
 
-    services.hardship_threshold_set(actor=SYSTEM, union=personas.hunan, amount="800")
-    application = services.hardship_apply(
+    aid.hardship_threshold_set(actor=SYSTEM, union=personas.hunan, amount="800")
+    application = aid.hardship_apply(
         actor=SYSTEM, member=hunan_member, period="2026", reason="因病致困",
         household=[{"name": "本人", "relation": "本人", "monthly_income": 300}],
         requested_amount=5000,
     )  # fmt: skip
-    services.hardship_approve(actor=SYSTEM, application=application, expected_version=1)
+    aid.hardship_approve(actor=SYSTEM, application=application, expected_version=1)
     client = signed_in(personas.hunan_officer)
     url = f"/cases/hardship/{application.pk}/"
     approved = client.post(url, {"action": "approve", "version": 2, "approved_amount": "3000"})
