@@ -21,12 +21,17 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Q
-from django.db.models.functions import Trunc
+from django.db.models import Count, DateField, Q, Value
+from django.db.models.functions import Concat, Length, Substr, Trunc
 
+from gonghui.campaigns.models import Delivery
+from gonghui.cases.models import Case
 from gonghui.core import figures
 from gonghui.core.models import FigureDelta
-from gonghui.organizations.models import PATH_STEP
+from gonghui.members.choices import JoinChannel, OccupationGroup
+from gonghui.members.models import Member, MemberEvent
+from gonghui.organizations.models import PATH_STEP, Organization
+from gonghui.stations.models import CheckIn
 
 from .models import TOTAL_PERIOD, Rollup
 
@@ -87,9 +92,6 @@ def _subtree(field: str, path: str) -> Q:
 
 
 def _apply_move(old_path: str, new_path: str) -> None:
-    from django.db.models import Value
-    from django.db.models.functions import Concat, Length, Substr
-
     Rollup.objects.filter(org_path__subtree_of=old_path).update(
         org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1, Length("org_path")))
     )
@@ -211,12 +213,6 @@ def _month(field: str):
 def raw_values(path: str) -> Counter:
     """Every rollup row of the subtree at ``path`` (own path included) computed from the raw
     tables by GROUP BY: the truth ``fold`` must agree with."""
-    from gonghui.campaigns.models import Delivery
-    from gonghui.cases.models import Case
-    from gonghui.members.choices import JoinChannel, OccupationGroup
-    from gonghui.members.models import Member, MemberEvent
-    from gonghui.stations.models import CheckIn
-
     out: Counter = Counter()
     active = Q(status=figures.MEMBER_ACTIVE)
     columns = {
@@ -304,8 +300,6 @@ def stored_values(path: str) -> Counter:
 
 
 def _roots() -> list[str]:
-    from gonghui.organizations.models import Organization
-
     return list(Organization.objects.filter(depth=0).values_list("path", flat=True))
 
 

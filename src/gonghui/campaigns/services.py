@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -98,12 +100,32 @@ def campaign_update(*, actor, campaign: Campaign, **fields) -> Campaign:
     require_in_scope(actor, campaign.organizer.path, Action.CHANGE)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     before = audit.snapshot(campaign)
+    old_kind = campaign.kind
     for name, value in fields.items():
         setattr(campaign, name, value)
     _clean_campaign(actor, campaign)
     campaign.save()
+    if campaign.kind != old_kind:
+        _deliveries_rekinded(campaign, old_kind)
     _record(actor, AuditAction.UPDATE, campaign, campaign.organizer.path, before)
     return campaign
+
+
+def _deliveries_rekinded(campaign: Campaign, old_kind: str) -> None:
+    """The campaign's deliveries so far now count under its new kind: move them, day by day,
+    from the old kind's figures to the new one's (the figures count deliveries by kind)."""
+    days = (
+        Delivery.objects.filter(campaign=campaign)
+        .annotate(day=TruncDate("delivered_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    path, old, new = campaign.organizer.path, f"d.{old_kind}", f"d.{campaign.kind}"
+    rows = []
+    for row in days:
+        rows += [(path, old, row["day"], -row["n"]), (path, new, row["day"], row["n"])]
+    figures.record_many(rows)
 
 
 @transaction.atomic

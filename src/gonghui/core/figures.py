@@ -22,6 +22,8 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from gonghui.core.models import FigureDelta
+
 # Member states as the members app stores them (plain strings: core imports no domain app).
 MEMBER_ACTIVE = "active"
 MEMBER_APPLIED = "applied"
@@ -158,8 +160,6 @@ def _stamp(day) -> datetime.date:
 
 def record_many(rows: Iterable[tuple[str, str, datetime.date, int]]) -> int:
     """Append (org_path, metric, day, delta) rows, summed per key and without zeros."""
-    from gonghui.core.models import FigureDelta
-
     totals: Counter = Counter()
     for path, metric, day, delta in rows:
         totals[(path, metric, _stamp(day))] += delta
@@ -195,8 +195,6 @@ def changed(before: Key, after: Key) -> None:
 
 def subtree_moved(*, old_path: str, new_path: str) -> None:
     """Append the marker of a subtree move (the org moved from ``old_path`` to ``new_path``)."""
-    from gonghui.core.models import FigureDelta
-
     FigureDelta.objects.create(
         org_path=new_path, moved_from=old_path, metric="", day=timezone.localdate(), delta=0
     )

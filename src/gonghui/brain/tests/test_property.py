@@ -1,7 +1,7 @@
 """Random sequences of real writes (joins, approvals, leavings, transfers, moving all members,
-subtree moves, cases opened and resolved, deliveries, check-ins, folds at random points) and,
-after each sequence, every org's figures read from the rollups equal a recomputation from the
-raw tables: before folding (stored + deltas) and after (nothing drifts)."""
+subtree moves, cases opened and resolved, deliveries, a campaign changing kind, check-ins, folds
+at random points) and, after each sequence, every org's figures read from the rollups equal a
+recomputation from the raw tables: before folding (stored + deltas) and after (nothing drifts)."""
 
 import datetime
 from collections import Counter
@@ -28,6 +28,7 @@ from gonghui.stations.services import checkin_record
 from gonghui.stations.tests.factories import make_station
 
 GROUPS = ["courier", "carer", "other", "food_delivery"]
+KINDS = ["summer_cooling", "winter_warmth", "health_check", "culture"]
 
 op = st.one_of(
     st.tuples(st.just("join"), st.integers(0, 3), st.integers(0, 3), st.booleans()),
@@ -39,6 +40,7 @@ op = st.one_of(
     st.tuples(st.just("resolve"), st.integers(0, 50)),
     st.tuples(st.just("deliver"), st.integers(0, 50)),
     st.tuples(st.just("checkin"), st.integers(0, 1)),
+    st.tuples(st.just("rekind"), st.integers(0, 3)),
     st.tuples(st.just("fold")),
 )
 
@@ -111,6 +113,10 @@ def _run(p, step, world):
             )
     elif kind == "checkin":
         checkin_record(station=world["stations"][step[1]])
+    elif kind == "rekind":
+        world["campaign"] = campaign_services.campaign_update(
+            actor=SYSTEM, campaign=world["campaign"], kind=KINDS[step[1]]
+        )
     elif kind == "fold":
         rollups.fold()
 

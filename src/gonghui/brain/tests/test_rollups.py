@@ -2,8 +2,11 @@ import datetime
 
 from gonghui.brain import rollups
 from gonghui.brain.models import TOTAL_PERIOD, Rollup
+from gonghui.campaigns import services as campaign_services
+from gonghui.campaigns.tests.factories import campaign as make_campaign
 from gonghui.core import figures
 from gonghui.core.models import FigureDelta
+from gonghui.core.scoping import SYSTEM
 from gonghui.members.tests.factories import make_member
 
 T = TOTAL_PERIOD
@@ -114,3 +117,21 @@ def test_rebuild_of_one_subtree_corrects_the_ancestors_above(personas):
     assert rollups.drift() == {}
     national = rollups.read([personas.national.path])[personas.national.path]
     assert national[("m.active", "T", T)] == 1
+
+
+def test_a_campaign_whose_kind_changes_moves_its_deliveries_to_the_new_kind(personas):
+    campaign = make_campaign(personas.changsha)
+    item = campaign.items.first()
+    for _n in range(2):
+        campaign_services.delivery_record(
+            actor=SYSTEM,
+            campaign=campaign,
+            item=item,
+            beneficiary=campaign_services.Beneficiary(member=make_member(personas.xinwuling)),
+        )
+    rollups.fold()
+    campaign_services.campaign_update(actor=SYSTEM, campaign=campaign, kind="winter_warmth")
+    read = rollups.read([personas.hunan.path])[personas.hunan.path]
+    assert read[("d.winter_warmth", "T", T)] == 2
+    assert read[("d.summer_cooling", "T", T)] == 0
+    assert rollups.drift() == {}
