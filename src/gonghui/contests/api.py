@@ -17,7 +17,7 @@ from gonghui.members.models import Member
 
 from . import selectors, services
 from .choices import CraftsmanStatus
-from .models import ContestEntry, ContestRound, Craftsman
+from .models import ContestEntry, ContestRound, Craftsman, CraftsmanStudio
 
 router = Router(tags=["contests"])
 
@@ -32,7 +32,14 @@ class ContestIn(Schema):
     ends_on: datetime.date
     score_min: Decimal = Field(Decimal(0), ge=-99999, le=99999, max_digits=7, decimal_places=2)
     score_max: Decimal = Field(Decimal(100), ge=-99999, le=99999, max_digits=7, decimal_places=2)
+    metric_name: str = Field("", max_length=40)
+    metric_unit: str = Field("", max_length=20)
     rounds: list[str] = []
+
+
+class RoundIn(Schema):
+    name: str = Field(..., min_length=1, max_length=60)
+    position: int | None = Field(None, ge=1, le=100)
 
 
 class RoundOut(Schema):
@@ -50,6 +57,8 @@ class ContestOut(Schema):
     ends_on: datetime.date
     score_min: Decimal
     score_max: Decimal
+    metric_name: str
+    metric_unit: str
     entry_count: int = 0
     rounds: list[RoundOut]
 
@@ -70,6 +79,12 @@ class EntryOut(Schema):
     member_id: int | None
     name: str
     employer: str
+    metric_value: Decimal | None
+
+
+class MetricIn(Schema):
+    entry_id: ObjectId
+    value: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)
 
 
 class ScoreIn(Schema):
@@ -91,6 +106,12 @@ class RankOut(Schema):
     name: str
     employer: str
     total: Decimal
+    metric_value: Decimal | None
+
+
+def _contest(request, contest_id, action=Action.VIEW):
+    return selectors.get(selectors.contest_list(user=request.user), user=request.user,
+                         pk=contest_id, action=action)  # fmt: skip
 
 
 @router.get("/activities/contests", response=list[ContestOut])
@@ -109,14 +130,12 @@ def create_contest(request, payload: ContestIn):
 
 @router.get("/activities/contests/{contest_id}", response=ContestOut)
 def get_contest(request, contest_id: ObjectId):
-    return selectors.get(selectors.contest_list(user=request.user), user=request.user,
-                         pk=contest_id)  # fmt: skip
+    return _contest(request, contest_id)
 
 
 @router.post("/activities/contests/{contest_id}/entries", response={201: EntryOut})
 def create_entry(request, contest_id: ObjectId, payload: EntryIn):
-    contest = selectors.get(selectors.contest_list(user=request.user), user=request.user,
-                            pk=contest_id, action=Action.CHANGE)  # fmt: skip
+    contest = _contest(request, contest_id, Action.CHANGE)
     member = _resolve(Member, request.user, payload.member_id, "member_id")
     if member is None and not payload.name.strip():
         raise ValidationError({"name": _("请填写参赛人姓名或选择会员。")})
@@ -129,8 +148,7 @@ def create_entry(request, contest_id: ObjectId, payload: EntryIn):
 
 @router.post("/activities/contests/{contest_id}/scores", response={201: ScoreOut})
 def record_score(request, contest_id: ObjectId, payload: ScoreIn):
-    contest = selectors.get(selectors.contest_list(user=request.user), user=request.user,
-                            pk=contest_id, action=Action.CHANGE)  # fmt: skip
+    contest = _contest(request, contest_id, Action.CHANGE)
     contest_round = _resolve(ContestRound.objects.filter(contest=contest), request.user,
                              payload.round_id, "round_id")  # fmt: skip
     entry = _resolve(ContestEntry.objects.filter(contest=contest), request.user,
@@ -141,11 +159,25 @@ def record_score(request, contest_id: ObjectId, payload: ScoreIn):
     return Status(201, row)
 
 
+@router.post("/activities/contests/{contest_id}/rounds", response={201: RoundOut})
+def add_round(request, contest_id: ObjectId, payload: RoundIn):
+    contest = _contest(request, contest_id, Action.CHANGE)
+    return Status(201, services.contest_round_add(actor=request.user, contest=contest,
+                                                  **payload.dict()))  # fmt: skip
+
+
+@router.post("/activities/contests/{contest_id}/metrics", response={201: EntryOut})
+def record_metric(request, contest_id: ObjectId, payload: MetricIn):
+    contest = _contest(request, contest_id, Action.CHANGE)
+    entry = _resolve(ContestEntry.objects.filter(contest=contest), request.user,
+                     payload.entry_id, "entry_id")  # fmt: skip
+    return Status(201, services.entry_metric_record(actor=request.user, entry=entry,
+                                                    value=payload.value))  # fmt: skip
+
+
 @router.get("/activities/contests/{contest_id}/ranking", response=list[RankOut])
 def contest_ranking(request, contest_id: ObjectId):
-    contest = selectors.get(selectors.contest_list(user=request.user), user=request.user,
-                            pk=contest_id)  # fmt: skip
-    return list(selectors.ranking(contest=contest))
+    return list(selectors.ranking(contest=_contest(request, contest_id)))
 
 
 class CraftsmanIn(Schema):
@@ -182,6 +214,14 @@ class StudioIn(Schema):
     leader_id: ObjectId | None = None
     leader_name: str = Field("", max_length=60)
     enterprise_name: str = Field("", max_length=200)
+
+
+class StudioPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=160)
+    established_on: datetime.date | None = None
+    leader_id: ObjectId | None = None
+    leader_name: str | None = Field(None, max_length=60)
+    enterprise_name: str | None = Field(None, max_length=200)
 
 
 class StudioOut(Schema):
@@ -236,3 +276,13 @@ def create_studio(request, payload: StudioIn):
     org = _org(request.user, data.pop("org_id"))
     leader = _resolve(Craftsman, request.user, data.pop("leader_id"), "leader_id")
     return Status(201, services.studio_create(actor=request.user, org=org, leader=leader, **data))
+
+
+@router.patch("/activities/studios/{studio_id}", response=StudioOut)
+def update_studio(request, studio_id: ObjectId, payload: StudioPatch):
+    studio = selectors.get(CraftsmanStudio.objects.select_related("org"), user=request.user,
+                           pk=studio_id, action=Action.CHANGE)  # fmt: skip
+    data = payload.dict(exclude_unset=True)
+    if "leader_id" in data:
+        data["leader"] = _resolve(Craftsman, request.user, data.pop("leader_id"), "leader_id")
+    return services.studio_update(actor=request.user, studio=studio, **data)

@@ -23,6 +23,9 @@ class Contest(TimeStampedModel):
     ends_on = models.DateField(_("结束日期"))
     score_min = models.DecimalField(_("最低分"), max_digits=7, decimal_places=2, default=0)
     score_max = models.DecimalField(_("最高分"), max_digits=7, decimal_places=2, default=100)
+    # A result measured beside the score, e.g. sales in 元 for a live-stream selling contest.
+    metric_name = models.CharField(_("成果指标"), max_length=40, blank=True)
+    metric_unit = models.CharField(_("指标单位"), max_length=20, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_lookup = "org__path"
@@ -87,6 +90,9 @@ class ContestEntry(models.Model):
     )
     name = models.CharField(_("参赛人"), max_length=60)
     employer = models.CharField(_("单位"), max_length=200, blank=True)
+    metric_value = models.DecimalField(
+        _("指标值"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("报名时间"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()

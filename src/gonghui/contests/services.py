@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +26,16 @@ from gonghui.organizations.models import Organization
 from .choices import CRAFTSMAN_NEXT, CraftsmanStatus
 from .models import Contest, ContestEntry, ContestRound, ContestScore, Craftsman, CraftsmanStudio
 
-CONTEST_FIELDS = ("name", "trade", "starts_on", "ends_on", "score_min", "score_max")
+CONTEST_FIELDS = (
+    "name",
+    "trade",
+    "starts_on",
+    "ends_on",
+    "score_min",
+    "score_max",
+    "metric_name",
+    "metric_unit",
+)
 
 
 def _clean_contest(contest: Contest) -> None:
@@ -37,6 +47,10 @@ def _clean_contest(contest: Contest) -> None:
         raise ValidationError({"score_max": _("最高分必须大于最低分。")})
     if contest.starts_on and contest.ends_on and contest.ends_on < contest.starts_on:
         raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
+    contest.metric_name = (contest.metric_name or "").strip()
+    contest.metric_unit = (contest.metric_unit or "").strip()
+    if contest.metric_unit and not contest.metric_name:
+        raise ValidationError({"metric_name": _("填写了指标单位，请同时填写成果指标名称。")})
     _full_clean(contest)
 
 
@@ -54,9 +68,15 @@ def contest_create(*, actor, org: Organization, rounds=(), **fields) -> Contest:
 
 
 @transaction.atomic
-def contest_round_add(*, actor, contest: Contest, name: str, position: int = 1) -> ContestRound:
+def contest_round_add(
+    *, actor, contest: Contest, name: str, position: int | None = None
+) -> ContestRound:
+    """A round; without a position it comes after the contest's last one."""
     require_in_scope(actor, contest.org.path, Action.CHANGE)
     name = (name or "").strip()
+    if position is None:
+        last = contest.rounds.aggregate(last=Max("position"))["last"]
+        position = (last or 0) + 1
     if ContestRound.objects.filter(contest=contest, name=name).exists():
         raise ValidationError({"name": _("本竞赛已有同名轮次。")})
     contest_round = ContestRound(contest=contest, name=name, position=position)
@@ -134,6 +154,25 @@ def score_record(
     return row
 
 
+@transaction.atomic
+def entry_metric_record(*, actor, entry: ContestEntry, value: Decimal) -> ContestEntry:
+    """The entry's result on the contest's metric (e.g. sales in 元), shown beside its score."""
+    contest = entry.contest
+    require_in_scope(actor, contest.org.path, Action.CHANGE)
+    if not contest.metric_name:
+        raise ValidationError({"value": _("本竞赛没有设置成果指标。")})
+    value = Decimal(str(value))
+    if value < 0:
+        raise ValidationError({"value": _("指标值不能为负数。")})
+    entry = ContestEntry.objects.select_for_update().get(pk=entry.pk)
+    before = audit.snapshot(entry)
+    entry.metric_value = value
+    _full_clean(entry)
+    entry.save()
+    _record(actor, AuditAction.UPDATE, entry, contest.org.path, before)
+    return entry
+
+
 CRAFTSMAN_FIELDS = ("name", "employer", "trade", "title", "year", "member")
 
 
@@ -192,31 +231,40 @@ def craftsman_reject(*, actor, craftsman: Craftsman) -> Craftsman:
     return craftsman
 
 
-@transaction.atomic
-def studio_create(
-    *,
-    actor,
-    org: Organization,
-    name: str,
-    established_on: datetime.date,
-    leader: Craftsman | None = None,
-    leader_name: str = "",
-    enterprise_name: str = "",
-) -> CraftsmanStudio:
-    check_org(actor, org)
+STUDIO_FIELDS = ("name", "established_on", "leader", "leader_name", "enterprise_name")
+
+
+def _save_studio(actor, studio: CraftsmanStudio, before: dict) -> CraftsmanStudio:
+    """Validate and save a new or changed studio, with its audit row."""
+    leader = studio.leader
     if leader is not None and not scope_for(actor, Action.VIEW).covers(leader.org.path):
         raise ValidationError({"leader_id": _("工匠不存在或不在您的管辖范围内。")})
-    if CraftsmanStudio.objects.filter(org=org, name=(name or "").strip()).exists():
+    studio.name = (studio.name or "").strip()
+    same_name = CraftsmanStudio.objects.filter(org=studio.org, name=studio.name)
+    if same_name.exclude(pk=studio.pk).exists():
         raise ValidationError({"name": _("已有同名工作室。")})
-    studio = CraftsmanStudio(
-        org=org,
-        name=(name or "").strip(),
-        established_on=established_on,
-        leader=leader,
-        leader_name=leader_name or (leader.name if leader else ""),
-        enterprise_name=enterprise_name or (leader.employer if leader else ""),
-    )
+    studio.leader_name = studio.leader_name or (leader.name if leader else "")
+    studio.enterprise_name = studio.enterprise_name or (leader.employer if leader else "")
     _full_clean(studio)
+    action = AuditAction.UPDATE if studio.pk else AuditAction.CREATE
     studio.save()
-    _record(actor, AuditAction.CREATE, studio, org.path, {})
+    _record(actor, action, studio, studio.org.path, before)
     return studio
+
+
+@transaction.atomic
+def studio_create(*, actor, org: Organization, **fields) -> CraftsmanStudio:
+    _unknown(fields, STUDIO_FIELDS)
+    check_org(actor, org)
+    return _save_studio(actor, CraftsmanStudio(org=org, **fields), {})
+
+
+@transaction.atomic
+def studio_update(*, actor, studio: CraftsmanStudio, **fields) -> CraftsmanStudio:
+    _unknown(fields, STUDIO_FIELDS)
+    require_in_scope(actor, studio.org.path, Action.CHANGE)
+    studio = CraftsmanStudio.objects.select_for_update().select_related("org").get(pk=studio.pk)
+    before = audit.snapshot(studio)
+    for name, value in fields.items():
+        setattr(studio, name, value)
+    return _save_studio(actor, studio, before)

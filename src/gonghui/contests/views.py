@@ -9,19 +9,61 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action
 from gonghui.core.views import OfficerViewMixin
-from gonghui.organizations.selectors import scope_root
+from gonghui.organizations.selectors import org_options, scope_root
 
 from . import forms, selectors, services
-from .models import Craftsman
+from .models import Craftsman, CraftsmanStudio
 
 
-def error_messages(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
+def submit(request, form, call, done: str):
+    """Validate ``form``, run the service ``call(**cleaned_data)`` and redirect to what it
+    returns; on a field error (the form's or the service's) answer ``None``: show the form."""
+    if form.is_valid():
+        try:
+            target = call(**form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(target)
+    return None
+
+
+class FormPage(OfficerViewMixin, View):
+    """A page with one form whose valid input goes to one service call; with ``pk``, the form
+    edits that object (looked up in the user's scope, 404 outside it)."""
+
+    template = "activities/form.html"
+    title = ""
+    done = ""
+
+    def get_object(self, request, pk):
+        return None
+
+    def form(self, request, obj, data=None):
+        raise NotImplementedError
+
+    def save(self, request, obj, **data):
+        """Call the service; answer where to go next."""
+        raise NotImplementedError
+
+    def render_form(self, request, form, status=200):
+        return render(request, self.template, {"form": form, "title": self.title}, status=status)
+
+    def get(self, request, pk=None):
+        return self.render_form(request, self.form(request, self.get_object(request, pk)))
+
+    def post(self, request, pk=None):
+        obj = self.get_object(request, pk)
+        form = self.form(request, obj, request.POST)
+        call = lambda **data: self.save(request, obj, **data)  # noqa: E731
+        return submit(request, form, call, self.done) or self.render_form(request, form, 422)
 
 
 class ContestListView(OfficerViewMixin, View):
@@ -38,52 +80,89 @@ class ContestListView(OfficerViewMixin, View):
         return render(request, "contests/contests.html", context)
 
 
+class ContestCreateView(FormPage):
+    title = gettext_lazy("新建竞赛")
+    done = gettext_lazy("竞赛已创建。")
+
+    def form(self, request, obj, data=None):
+        return forms.ContestForm(data, orgs=org_options(user=request.user))
+
+    def save(self, request, obj, **data):
+        return services.contest_create(actor=request.user, **data)
+
+
 class ContestDetailView(OfficerViewMixin, View):
-    """A contest: rounds, ranking, and forms to add an entry and record a score."""
+    """A contest: rounds, ranking (with the result metric), and the forms that add an entry or
+    a round and record a score or a metric value."""
+
+    FORMS = {"entry": "entry_form", "score": "score_form", "round": "round_form",
+             "metric": "metric_form"}  # fmt: skip
 
     def _contest(self, request, pk, action=Action.VIEW):
         return selectors.get(selectors.contest_list(user=request.user), user=request.user, pk=pk,
                              action=action)  # fmt: skip
 
-    def get(self, request, pk, entry_form=None, score_form=None, status=200):
+    def _forms(self, contest, action=None, data=None) -> dict:
+        built = {
+            "entry_form": lambda d: forms.EntryForm(d),
+            "score_form": lambda d: forms.ScoreForm(d, contest=contest),
+            "round_form": lambda d: forms.RoundForm(d),
+            "metric_form": lambda d: forms.MetricForm(d, contest=contest),
+        }
+        posted = self.FORMS.get(action)
+        return {name: make(data if name == posted else None) for name, make in built.items()}
+
+    def get(self, request, pk, bound=None, status=200):
         contest = self._contest(request, pk)
         context = {
             "contest": contest,
             "rounds": selectors.contest_rounds(contest=contest),
             "ranking": selectors.ranking(contest=contest),
             "entries": contest.entries.order_by("-id")[:20],
-            "entry_form": entry_form or forms.EntryForm(),
-            "score_form": score_form or forms.ScoreForm(contest=contest),
+            **self._forms(contest),
+            **(bound or {}),
         }
         return render(request, "contests/contest_detail.html", context, status=status)
 
     def post(self, request, pk):
         contest = self._contest(request, pk, Action.CHANGE)
-        if request.POST.get("action") == "entry":
-            form = forms.EntryForm(request.POST)
-            if form.is_valid():
-                try:
-                    services.contest_entry_add(actor=request.user, contest=contest,
-                                               **form.cleaned_data)  # fmt: skip
-                except ValidationError as exc:
-                    apply_service_errors(form, exc)
-                else:
-                    messages.success(request, _("已报名。"))
-                    return redirect(contest)
-            return self.get(request, pk, entry_form=form, status=422)
-        form = forms.ScoreForm(request.POST, contest=contest)
-        if form.is_valid():
-            try:
-                services.score_record(
-                    actor=request.user, contest_round=form.cleaned_data["round"],
-                    entry=form.cleaned_data["entry"], score=form.cleaned_data["score"],
-                )  # fmt: skip
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("成绩已录入。"))
-                return redirect(contest)
-        return self.get(request, pk, score_form=form, status=422)
+        action = request.POST.get("action")
+        if action not in self.FORMS:
+            action = "score"
+        name = self.FORMS[action]
+        form = self._forms(contest, action, request.POST)[name]
+        actor = request.user
+        calls = {
+            "entry": lambda **d: services.contest_entry_add(actor=actor, contest=contest, **d),
+            "round": lambda **d: services.contest_round_add(actor=actor, contest=contest, **d),
+            "score": lambda round, entry, score: services.score_record(
+                actor=actor, contest_round=round, entry=entry, score=score
+            ),
+            "metric": lambda entry, value: services.entry_metric_record(
+                actor=actor, entry=entry, value=value
+            ),
+        }
+        done = {"entry": _("已报名。"), "round": _("轮次已添加。"), "score": _("成绩已录入。"),
+                "metric": _("指标值已录入。")}  # fmt: skip
+
+        def call(**data):
+            calls[action](**data)
+            return contest
+
+        response = submit(request, form, call, done[action])
+        return response or self.get(request, pk, bound={name: form}, status=422)
+
+
+class CraftsmanNominateView(FormPage):
+    title = gettext_lazy("推荐工匠候选人")
+    done = gettext_lazy("已推荐提名。")
+
+    def form(self, request, obj, data=None):
+        return forms.CraftsmanForm(data, orgs=org_options(user=request.user))
+
+    def save(self, request, obj, **data):
+        services.craftsman_nominate(actor=request.user, **data)
+        return "contests:contest-list"
 
 
 class CraftsmanStepView(OfficerViewMixin, View):
@@ -109,3 +188,45 @@ class CraftsmanStepView(OfficerViewMixin, View):
         else:
             messages.success(request, _("已更新评选状态。"))
         return redirect("contests:contest-list")
+
+
+class StudioListView(OfficerViewMixin, View):
+    def get(self, request):
+        page = Paginator(selectors.studio_list(user=request.user), 50).get_page(
+            request.GET.get("page")
+        )
+        return render(request, "contests/studios.html", {"page": page})
+
+
+class StudioCreateView(FormPage):
+    title = gettext_lazy("认定工匠工作室")
+    done = gettext_lazy("工作室已登记。")
+
+    def form(self, request, obj, data=None):
+        return forms.StudioCreateForm(
+            data,
+            orgs=org_options(user=request.user),
+            leaders=selectors.craftsman_list(user=request.user),
+        )
+
+    def save(self, request, obj, **data):
+        services.studio_create(actor=request.user, **data)
+        return "contests:studio-list"
+
+
+class StudioEditView(FormPage):
+    title = gettext_lazy("修改工匠工作室")
+    done = gettext_lazy("工作室已更新。")
+
+    def get_object(self, request, pk):
+        return selectors.get(CraftsmanStudio.objects.select_related("org"), user=request.user,
+                             pk=pk, action=Action.CHANGE)  # fmt: skip
+
+    def form(self, request, obj, data=None):
+        initial = {name: getattr(obj, name) for name in services.STUDIO_FIELDS}
+        return forms.StudioForm(data, initial=initial,
+                                leaders=selectors.craftsman_list(user=request.user))  # fmt: skip
+
+    def save(self, request, obj, **data):
+        services.studio_update(actor=request.user, studio=obj, **data)
+        return "contests:studio-list"
