@@ -1,16 +1,12 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.widgets import DateInput
-from gonghui.enterprises.models import Enterprise
+from gonghui.enterprises.forms import EnterpriseField
 from gonghui.organizations.autocomplete import OrgAutocompleteField
 from gonghui.organizations.models import Organization
 
 from .choices import AgreementLevel, LetterKind, ReviewStatus
-
-NUMBER = re.compile(r"^#?(\d{1,18})$")
 
 
 class OrgChoiceField(OrgAutocompleteField):
@@ -22,50 +18,6 @@ class OrgChoiceField(OrgAutocompleteField):
 
 def _org_field(label):
     return OrgChoiceField(queryset=Organization.objects.none(), label=label)
-
-
-class EnterpriseField(forms.ModelChoiceField):
-    """An enterprise typed as its number, its credit code or its exact name, found only among
-    the enterprises the user may see (a row outside the scope reads as not found)."""
-
-    default_error_messages = {
-        "invalid_choice": _("没有找到这家企业，请输入企业编号、统一社会信用代码或完整名称。"),
-        "ambiguous": _("有多家企业与此名称相符，请输入企业编号或统一社会信用代码。"),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", Enterprise.objects.none())
-        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
-        kwargs.setdefault("help_text", _("企业编号、统一社会信用代码或完整名称"))
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Enterprise):
-            return f"#{value.pk}"
-        return value
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        text = str(value).strip().replace("\x00", "")
-        number = NUMBER.match(text)
-        rows = self.queryset.select_related("street_org")
-        if number and len(number.group(1)) < 18:
-            matches = list(rows.filter(pk=int(number.group(1)))[:1])
-        else:
-            matches = list(rows.filter(credit_code=text.upper())[:2]) or list(
-                rows.filter(name=text)[:2]
-            )
-        if len(matches) > 1:
-            raise forms.ValidationError(self.error_messages["ambiguous"], code="ambiguous")
-        if not matches:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return matches[0]
-
-    def validate(self, value):
-        forms.Field.validate(self, value)
 
 
 class AgreementForm(forms.Form):
