@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "gonghui.governance",
     "gonghui.assistant",
     "gonghui.triage",
+    "gonghui.portal",
 ]
 
 MIDDLEWARE = [
@@ -128,7 +129,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["gonghui.core.templatetags.gonghui"],
+            "builtins": [
+                "gonghui.core.templatetags.gonghui",
+                "gonghui.members.templatetags.member_header",
+            ],
         },
     },
 ]
@@ -168,6 +172,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The function that turns an API bearer token into its account (core.api calls it by name).
+API_TOKEN_USER = "gonghui.accounts.services.token_user"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

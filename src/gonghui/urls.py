@@ -5,10 +5,10 @@ from django.views.generic import RedirectView
 
 from gonghui.api import api
 from gonghui.core import media
-from gonghui.core import views as core_views
+from gonghui.portal import views as portal_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.organizations.urls")),
     path("", include("gonghui.enterprises.urls")),
@@ -25,8 +25,8 @@ urlpatterns = [
     path("governance/", include("gonghui.governance.urls")),
     path("", include("gonghui.assistant.urls")),
     path("triage/", include("gonghui.triage.urls")),
-    path("audit/", core_views.AuditLogView.as_view(), name="audit-log"),
-    path("audit/export.xlsx", core_views.AuditExportView.as_view(), name="audit-export"),
+    path("audit/", portal_views.AuditLogView.as_view(), name="audit-log"),
+    path("audit/export.xlsx", portal_views.AuditExportView.as_view(), name="audit-export"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),

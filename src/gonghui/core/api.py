@@ -8,11 +8,13 @@ import functools
 import json
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, OperationalError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -30,13 +32,19 @@ from gonghui.core.scoping import Action
 
 
 class BearerToken(HttpBearer):
-    def authenticate(self, request, token):
-        from gonghui.accounts.services import token_user
+    """A bearer token, resolved by the function ``settings.API_TOKEN_USER`` names (the accounts
+    app keeps the tokens; core names no domain app)."""
 
-        user = token_user(token)
+    def authenticate(self, request, token):
+        user = _token_user()(token)
         if user is not None:
             request.user = user
         return user
+
+
+@functools.cache
+def _token_user():
+    return import_string(settings.API_TOKEN_USER)
 
 
 class SessionCookie(SessionAuth):

@@ -7,14 +7,13 @@ import math
 from django.conf import settings
 from ninja import Field, Schema
 
-EARTH_KM = 6371.0088
+from gonghui.core.geometry import EARTH_RADIUS_M, haversine_m
+
+EARTH_KM = EARTH_RADIUS_M / 1000
 
 
 def distance_km(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+    return haversine_m(lat1, lon1, lat2, lon2) / 1000
 
 
 def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:

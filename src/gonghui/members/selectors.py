@@ -12,11 +12,11 @@ from urllib.parse import urlparse
 import rjieba
 from django.db.models import Q
 
+from gonghui.core.geometry import haversine_m
 from gonghui.core.scoping import Action, get_visible_or_404, scope_for
 from gonghui.core.text import search_key
 from gonghui.organizations.choices import OrgLevel, OrgType
 from gonghui.organizations.models import Organization
-from gonghui.stations.geo import haversine_m
 
 from . import crypto
 from .choices import GROUP_KEYWORDS, MemberStatus, TransferStatus

@@ -21,7 +21,7 @@ import numpy as np
 from django.conf import settings
 from scipy.spatial import cKDTree
 
-from .geo import m_to_chord, to_xyz
+from gonghui.core.geometry import m_to_chord, to_xyz
 
 DEFAULT_SPEEDS_KMH = {"walk": 4.8, "cycle": 12.0, "ebike": 18.0}
 DEFAULT_DETOUR_FACTOR = 1.3

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from .geo import wgs84_to_gcj02
+from gonghui.core.geometry import wgs84_to_gcj02
 
 GCJ02_TILE_HOSTS = ("autonavi.com", "amap.com", "gtimg.com", "map.qq.com")
 

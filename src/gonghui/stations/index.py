@@ -22,8 +22,9 @@ import h3.api.basic_int as h3_int
 import numpy as np
 from scipy.spatial import cKDTree
 
+from gonghui.core.geometry import chord_to_m, m_to_chord, to_xyz
+
 from . import hours as hours_lib
-from .geo import chord_to_m, m_to_chord, to_xyz
 
 # Map clusters: one H3 resolution per pair of zoom levels, coarse (res 2, cells ~300 km across)
 # at a country view down to res 7 (~2.5 km) at a district view.

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit, figures
+from gonghui.core.geometry import in_china
 from gonghui.core.models import AuditAction
 from gonghui.core.scoping import SYSTEM, Action, require_in_scope
 from gonghui.organizations.models import Organization
@@ -17,7 +18,6 @@ from gonghui.organizations.models import Organization
 from . import hours as hours_lib
 from . import photos
 from .display import needs_gcj02
-from .geo import in_china
 from .index import bump_version
 from .models import CheckIn, Facility, HoursException, OpeningHours, Station, StationPhoto
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from gonghui.core.forms import apply_service_errors
+from gonghui.core.geometry import haversine_m
 from gonghui.core.scoping import Action
 from gonghui.core.views import OfficerViewMixin
 
@@ -19,7 +20,6 @@ from . import importer, selectors, services
 from .choices import StationType
 from .display import coordinate_system, directions_url, tile_url
 from .forms import CoverageForm, ExceptionForm, FacilityForm, ImportForm, PhotoForm, StationForm
-from .geo import haversine_m
 from .models import Station
 from .reports import coverage_payload
 

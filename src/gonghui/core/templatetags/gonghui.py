@@ -9,7 +9,6 @@ button that would answer 404.
 from __future__ import annotations
 
 from django import forms, template
-from django.utils.translation import gettext as _
 
 from gonghui.core.history import who
 from gonghui.core.scoping import Action, scope_for
@@ -63,40 +62,6 @@ def is_read_only(user) -> bool:
         and getattr(user, "can_read_officer_pages", False)
         and not can_write(user)
     )
-
-
-_NO_MEMBER = object()
-
-
-@register.filter
-def member_of(user):
-    """The signed-in worker's member record, or None (read once per request and kept on the
-    user object, since the header and the page both ask)."""
-    if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
-        return None
-    cached = getattr(user, "_gonghui_member", _NO_MEMBER)
-    if cached is _NO_MEMBER:
-        from gonghui.members.models import Member
-
-        cached = Member.objects.filter(account=user).only("name", "status").first()
-        user._gonghui_member = cached
-    return cached
-
-
-@register.filter
-def account_label(user) -> str:
-    """How the header names the signed-in account: officers by name, workers by their member
-    record's masked name (never the phone number they signed in with)."""
-    if not getattr(user, "is_authenticated", False):
-        return ""
-    if getattr(user, "can_read_officer_pages", False):
-        return str(user)
-    member = member_of(user)
-    if member is not None:
-        return mask_name(member.name)
-    if user.display_name:
-        return mask_name(user.display_name)
-    return _("职工")
 
 
 @register.filter(name="who")

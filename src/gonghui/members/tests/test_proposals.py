@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from gonghui.core.management.commands.demo import Command as DemoCommand
+from gonghui.portal.management.commands.demo import Command as DemoCommand
 from gonghui.core.testing.asserts import nothing_written
 from gonghui.members import selectors
 from gonghui.members.models import UnionJoinPolicy

@@ -4,10 +4,10 @@ import h3
 import numpy as np
 import pytest
 
+from gonghui.core.geometry import haversine_many
 from gonghui.core.scoping import SYSTEM
 from gonghui.core.validators import credit_code_check_char
 from gonghui.stations import coverage
-from gonghui.stations.geo import haversine_many
 
 from .factories import make_station
 

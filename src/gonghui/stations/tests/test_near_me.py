@@ -11,10 +11,10 @@ from django.test import override_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gonghui.core.geometry import haversine_m
 from gonghui.core.scoping import SYSTEM
 from gonghui.stations import hours as h
 from gonghui.stations import services
-from gonghui.stations.geo import haversine_m
 from gonghui.stations.index import StationIndex, StationPoint
 
 from .factories import make_station

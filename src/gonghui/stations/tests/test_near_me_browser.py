@@ -9,10 +9,10 @@ import pytest
 import time_machine
 from django.db import connections
 
+from gonghui.core.geometry import haversine_m
 from gonghui.core.scoping import SYSTEM
 from gonghui.organizations.services import org_update
 from gonghui.stations import hours as h
-from gonghui.stations.geo import haversine_m
 from gonghui.stations.services import facilities_seed
 
 from .factories import make_station

@@ -10,6 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.campaigns import selectors as campaigns
+from gonghui.cases import selectors as cases
+from gonghui.enterprises import selectors as enterprises
+from gonghui.members import selectors as members
+from gonghui.members.choices import MemberStatus, TransferStatus
+
 
 @dataclass(frozen=True)
 class QueueLine:
@@ -22,12 +28,6 @@ class QueueLine:
 def officer_queue(*, user, today: datetime.date | None = None) -> list[QueueLine]:
     """Pending joins and incoming transfers, overdue cases and founding steps, and today's
     deliveries in the user's scope."""
-    from gonghui.campaigns import selectors as campaigns
-    from gonghui.cases import selectors as cases
-    from gonghui.enterprises import selectors as enterprises
-    from gonghui.members import selectors as members
-    from gonghui.members.choices import MemberStatus, TransferStatus
-
     today = today or timezone.localdate()
     members_url = reverse("members:list")
     return [
