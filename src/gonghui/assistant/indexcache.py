@@ -1,0 +1,80 @@
+"""The process's in-memory search index, rebuilt only when the set of indexed documents changes.
+
+The version is the list of (document id, indexed hash) of the documents ready to search: one
+small query per question. A document's piece (its passage ids, vectors and tokens) is loaded
+once per indexed hash and kept, so a changed document reloads only itself."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from . import search
+from .choices import IndexStatus
+from .models import Document, Passage
+
+_lock = threading.Lock()
+_pieces: dict[int, tuple[str, search.Piece]] = {}
+_index: search.Index | None = None
+
+
+def _version() -> tuple:
+    # The indexed time as well as the hash: a document deleted and uploaded again with the same
+    # text has new passage rows.
+    rows = Document.objects.filter(status=IndexStatus.READY).values_list(
+        "pk", "indexed_hash", "indexed_at"
+    )
+    return tuple(sorted((pk, f"{digest}@{at.timestamp() if at else 0}") for pk, digest, at in rows))
+
+
+def _load(document_ids: list[int]) -> dict[int, search.Piece]:
+    rows = (
+        Passage.objects.filter(document_id__in=document_ids)
+        .order_by("document_id", "ordinal")
+        .values_list("pk", "document_id", "tokens", "embedding")
+    )
+    grouped: dict[int, tuple[list, list, list]] = {pk: ([], [], []) for pk in document_ids}
+    for pk, document_id, tokens, blob in rows.iterator(chunk_size=2000):
+        ids, vectors, token_lists = grouped[document_id]
+        ids.append(pk)
+        vectors.append(np.frombuffer(bytes(blob), dtype=np.float16))
+        token_lists.append(tokens.split())
+    return {
+        document_id: search.Piece(
+            document_id=document_id,
+            passage_ids=np.array(ids, dtype=np.int64),
+            vectors=(np.stack(vectors) if vectors else np.zeros((0, search.DIM), np.float16)),
+            token_lists=token_lists,
+        )
+        for document_id, (ids, vectors, token_lists) in grouped.items()
+    }
+
+
+def current() -> search.Index:
+    """The index of every searchable passage, fresh for the current version."""
+    global _index
+    version = _version()
+    index = _index
+    if index is not None and index.key == version:
+        return index
+    with _lock:
+        if _index is not None and _index.key == version:
+            return _index
+        wanted = dict(version)
+        stale = [pk for pk, (digest, _piece) in _pieces.items() if wanted.get(pk) != digest]
+        for pk in stale:
+            del _pieces[pk]
+        missing = [pk for pk in wanted if pk not in _pieces]
+        for pk, piece in _load(missing).items():
+            _pieces[pk] = (wanted[pk], piece)
+        _index = search.Index.build(version, [_pieces[pk][1] for pk, _digest in version])
+        return _index
+
+
+def reset() -> None:
+    """Forget everything (tests that roll back the database)."""
+    global _index
+    with _lock:
+        _pieces.clear()
+        _index = None
