@@ -588,6 +588,18 @@ def update_step(request, case_id: int, step: FoundingStep, payload: StepUpdateIn
     return services.founding_step_update(actor=request.user, step=row, **data)
 
 
+class CancelIn(Schema):
+    reason: str = Field(..., max_length=500)
+
+
+@router.post("/founding-cases/{case_id}/cancel", response=FoundingCaseOut)
+def cancel_case(request, case_id: int, payload: CancelIn):
+    """Stop a founding case, with the reason."""
+    case = selectors.founding_case_get(user=request.user, case_id=case_id, action=Action.CHANGE)
+    services.founding_case_cancel(actor=request.user, case=case, reason=payload.reason)
+    return selectors.founding_case_get(user=request.user, case_id=case.pk)
+
+
 @router.post("/founding-cases/{case_id}/steps/{step}/documents", response={201: DocumentOut})
 def upload_document(
     request,
@@ -779,6 +791,59 @@ def claim_service_project(request, project_id: int, payload: ClaimIn):
             actor=request.user, project=project, social_org=social_org, proposal=payload.proposal
         ),
     )
+
+
+class OwnClaimIn(Schema):
+    proposal: str = Field(..., max_length=5000)
+
+
+class SocialAccountIn(Schema):
+    phone: str = Field(..., max_length=11)
+
+
+class SocialAccountOut(Schema):
+    id: int
+    enterprise_id: int
+    user_id: int
+
+
+def _own_social_org(request):
+    social_org = services.social_org_of(request.user)
+    if social_org is None:
+        raise Http404
+    return social_org
+
+
+@router.get("/social/projects", response=list[ServiceProjectOut], tags=["social"])
+def list_open_projects(request):
+    """The signed-in social organisation's view: projects open to it."""
+    return selectors.service_projects_open_to(social_org=_own_social_org(request))
+
+
+@router.post("/social/projects/{project_id}/claim", response={201: ClaimOut}, tags=["social"])
+def claim_as_social_org(request, project_id: int, payload: OwnClaimIn):
+    """The signed-in social organisation claims a project itself."""
+    social_org = _own_social_org(request)
+    project = selectors.service_projects_open_to(social_org=social_org).filter(pk=project_id)
+    project = project.first()
+    if project is None:
+        raise Http404
+    claim = services.service_claim_submit_own(
+        actor=request.user, project=project, proposal=payload.proposal
+    )
+    return Status(201, claim)
+
+
+@router.post("/enterprises/{enterprise_id}/account", response={201: SocialAccountOut})
+def create_social_account(request, enterprise_id: int, payload: SocialAccountIn):
+    """Give a social organisation its sign-in (its contact's phone)."""
+    enterprise = selectors.enterprise_get(
+        user=request.user, enterprise_id=enterprise_id, action=Action.CHANGE
+    )
+    account = services.social_org_account_create(
+        actor=request.user, enterprise=enterprise, phone=payload.phone
+    )
+    return Status(201, account)
 
 
 @router.post("/service-claims/{claim_id}/approve", response=ClaimOut)

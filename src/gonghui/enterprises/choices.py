@@ -67,6 +67,7 @@ class FoundingEventKind(models.TextChoices):
     DOCUMENT_ADDED = "document_added", _("上传材料")
     SIGNED_OFF = "signed_off", _("签批")
     ESTABLISHED = "established", _("工会成立")
+    CANCELLED = "cancelled", _("终止建会")
 
 
 class FoundingStatus(models.TextChoices):

@@ -59,10 +59,11 @@ LUOHE_FIRMS = [
     ("漯河市郾城区冷链物流有限公司", 45, "G", None, "2021-09-15"),
     ("漯河市郾城区社区超市", 12, "F", "small", "2019-03-01"),
 ]
+# (name, employees, industry, covering union, area union when not the street's)
 LIUYANG_FIRMS = [
-    ("浏阳市集里花炮配送有限公司", 52, "G", "新屋岭快递物流行业工会"),
-    ("浏阳市集里外卖配送站", 31, "G", "新屋岭外卖配送行业工会"),
-    ("浏阳市集里家政服务社", 14, "O", None),
+    ("浏阳市集里花炮配送有限公司", 52, "G", "新屋岭快递物流行业工会", "新屋岭社区工会联合会"),
+    ("浏阳市集里外卖配送站", 31, "G", "新屋岭外卖配送行业工会", "新屋岭社区工会联合会"),
+    ("浏阳市集里家政服务社", 14, "O", None, None),
 ]
 
 
@@ -180,9 +181,10 @@ def _liuyang(load: _Loader):
     if street is None:
         return
     region, lat, lng = street.region_code, 28.174, 113.652
-    for i, (name, employees, industry, union_name) in enumerate(LIUYANG_FIRMS):
+    for i, (name, employees, industry, union_name, area) in enumerate(LIUYANG_FIRMS):
         load.enterprise(
-            demo_code("91", region, 700 + i), name=name, street_org=street, employees=employees,
+            demo_code("91", region, 700 + i), name=name, street_org=_org(area) if area else street,
+            employees=employees,
             industry=industry, union=_org(union_name) if union_name else None,
             kind="small" if employees < 25 else "enterprise",
             established_on=datetime.date(2018, 6, 1), latitude=lat + 0.003 * i,

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +55,32 @@ class FoundingOpenForm(forms.Form):
 class DocumentForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("材料类型"), choices=DocumentType.choices)
     file = forms.FileField(label=_("文件"))
+
+
+class StepForm(forms.Form):
+    """A founding step's deadline and responsible officer (an officer in the case's area)."""
+
+    due_on = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
+    responsible = forms.ModelChoiceField(queryset=None, label=_("责任人"), required=False)
+    note = forms.CharField(label=_("备注"), required=False, max_length=2000)
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = officers
+
+
+class SocialAccountForm(forms.Form):
+    phone = forms.CharField(label=_("联系人手机号码"), max_length=11)
+
+
+class SocialClaimForm(forms.Form):
+    proposal = forms.CharField(
+        label=_("服务方案"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("终止原因"), max_length=500)
 
 
 class VisitForm(forms.Form):
@@ -159,3 +187,55 @@ class GridAssignmentForm(forms.Form):
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = officers
+
+
+ENTERPRISE_NUMBER = re.compile(r"^#?(\d{1,17})$")
+
+
+class EnterpriseField(forms.ModelChoiceField):
+    """An enterprise typed as its number (``#12``), its credit code or its exact name, found
+    only among the field's queryset (the enterprises the user may see: a row outside the scope
+    reads as not found), as a <select> would but without listing thousands."""
+
+    default_error_messages = {
+        "invalid_choice": _("没有找到这家企业，请输入企业编号、统一社会信用代码或完整名称。"),
+        "ambiguous": _("有多家企业与此名称相符，请输入企业编号或统一社会信用代码。"),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Enterprise.objects.none())
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
+        kwargs.setdefault("help_text", _("企业编号、统一社会信用代码或完整名称"))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            value = self.queryset.filter(pk=value).first() or value
+        if isinstance(value, Enterprise):
+            return f"#{value.pk} {value.name}"
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().replace("\x00", "")
+        # The form's own rendering ("#12 名称") comes back as its number.
+        text = text.split(" ", 1)[0] if text.startswith("#") else text
+        number = ENTERPRISE_NUMBER.match(text)
+        rows = self.queryset.select_related("street_org")
+        if number:
+            matches = list(rows.filter(pk=int(number.group(1)))[:1])
+        else:
+            matches = list(rows.filter(credit_code=text.upper())[:2]) or list(
+                rows.filter(name=text)[:2]
+            )
+        if len(matches) > 1:
+            raise forms.ValidationError(self.error_messages["ambiguous"], code="ambiguous")
+        if not matches:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return matches[0]
+
+    def validate(self, value):
+        forms.Field.validate(self, value)

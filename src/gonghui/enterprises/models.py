@@ -485,3 +485,34 @@ class ServiceClaim(TimeStampedModel):
 
     def __str__(self):
         return f"{self.social_org} → {self.project}"
+
+
+class SocialOrgAccount(TimeStampedModel):
+    """The sign-in of a social organisation (its contact's phone): with it the organisation
+    sees the service projects open to it and claims them itself, instead of an officer typing
+    its claim."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("社会组织"),
+        on_delete=models.CASCADE,
+        related_name="accounts",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账号"),
+        on_delete=models.CASCADE,
+        related_name="social_org_account",
+    )
+    created_by = user_fk(_("开通人"))
+
+    objects = ScopedManager()
+    scope_path_lookup = "enterprise__street_org__path"
+
+    class Meta:
+        verbose_name = _("社会组织账号")
+        verbose_name_plural = _("社会组织账号")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.user}"

@@ -14,7 +14,7 @@ from gonghui.core.text import search_key
 from gonghui.organizations.models import PATH_STEP, Organization
 from gonghui.organizations.selectors import org_get
 
-from .choices import EnterpriseKind, FoundingEventKind, FoundingStatus
+from .choices import EnterpriseKind, FoundingEventKind, FoundingStatus, ServiceProjectStatus
 from .models import (
     CoverageRule,
     Enterprise,
@@ -162,14 +162,18 @@ def rate(numerator: int, denominator: int) -> float | None:
     return round(100.0 * numerator / denominator, 1) if denominator else None
 
 
+def active_members_of(enterprises) -> int:
+    """Active members whose registered employer is one of ``enterprises``: counted through the
+    member's employer link (the members app builds on this one, so it is not imported)."""
+    member_model = Enterprise._meta.get_field("members").related_model
+    return member_model.objects.active().filter(employer__in=enterprises).count()
+
+
 def coverage_for(*, user, org_id: int) -> dict:
     """Formation rates for an org subtree: 25+ enterprises (by the province's rule; social
     organisations are not enterprises and are left out), small and micro firms, and the key
     social organisations; and membership coverage: active members linked to an enterprise of the
     subtree, over the enterprises' employees."""
-    from gonghui.members.choices import MemberStatus
-    from gonghui.members.models import Member
-
     org = org_get(user=user, org_id=org_id)
     rules = rules_for(org)
     enterprises = Enterprise.objects.filter(street_org__path__subtree_of=org.path)
@@ -197,9 +201,7 @@ def coverage_for(*, user, org_id: int) -> dict:
     figures.update(project_figures)
     figures["total_employees"] = figures["total_employees"] or 0
     figures["covered_employees"] = figures["covered_employees"] or 0
-    figures["members"] = Member.objects.filter(
-        employer__street_org__path__subtree_of=org.path, status=MemberStatus.ACTIVE
-    ).count()
+    figures["members"] = active_members_of(enterprises)
     return {
         "org": org,
         "rules": rules,
@@ -457,3 +459,29 @@ def grid_officer_choices(*, user, org):
         .select_related("organization")
         .order_by("username")
     )
+
+
+def service_projects_open_to(*, social_org: Enterprise):
+    """Projects still soliciting from unions whose area the social organisation lies in (its
+    area union and the unions above it)."""
+    path = social_org.street_org.path
+    ancestors = [path[:end] for end in range(PATH_STEP, len(path) + 1, PATH_STEP)]
+    today = timezone.localdate()
+    return (
+        ServiceProject.objects.filter(
+            status=ServiceProjectStatus.PUBLISHED, publisher__path__in=ancestors
+        )
+        .filter(Q(claim_deadline__isnull=True) | Q(claim_deadline__gte=today))
+        .select_related("publisher")
+        .order_by("claim_deadline", "-id")
+    )
+
+
+def social_org_claims(*, social_org: Enterprise):
+    return social_org.service_claims.select_related("project", "project__publisher").order_by(
+        "-created_at", "-id"
+    )
+
+
+def social_org_accounts(*, enterprise: Enterprise):
+    return enterprise.accounts.select_related("user").order_by("created_at", "id")

@@ -9,12 +9,17 @@ from dataclasses import dataclass, field
 import h3
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.accounts.choices import Role
+from gonghui.accounts.models import User
+from gonghui.accounts.services import user_create
 from gonghui.core import audit
 from gonghui.core.models import AuditAction
 from gonghui.core.scoping import Action, require_in_scope, scope_for
+from gonghui.core.validators import is_valid_mobile
 from gonghui.organizations.choices import OrgLevel, OrgType
 from gonghui.organizations.models import Organization
 from gonghui.organizations.services import org_create, org_dissolve
@@ -43,6 +48,7 @@ from .models import (
     Project,
     ServiceClaim,
     ServiceProject,
+    SocialOrgAccount,
     Visit,
 )
 
@@ -386,6 +392,24 @@ def founding_step_update(
     return step
 
 
+@transaction.atomic
+def founding_case_cancel(*, actor, case: FoundingCase, reason: str) -> FoundingCase:
+    """Stop a founding case that will not go on (the enterprise closed, merged, or joined
+    another union); the reason is required and kept in the timeline."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写终止原因。")})
+    if len(reason) > 500:
+        raise ValidationError({"reason": _("原因不能超过500个字。")})
+    case = _open_case_for_write(actor, case)
+    before = snapshot(case)
+    case.status = FoundingStatus.CANCELLED
+    case.save()
+    _audit(actor, AuditAction.UPDATE, case, case.parent_org.path, before)
+    _founding_event(case, FoundingEventKind.CANCELLED, actor=actor, note=reason)
+    return case
+
+
 # Leading bytes of the formats accepted as founding documents: the content decides, not the
 # file name or the browser's claim.
 DOCUMENT_SIGNATURES = (
@@ -606,21 +630,14 @@ def service_project_publish(*, actor, publisher: Organization, **fields) -> Serv
     return project
 
 
-@transaction.atomic
-def service_claim_submit(
-    *, actor, project: ServiceProject, social_org: Enterprise, proposal: str = ""
-) -> ServiceClaim:
-    """Record a social organisation's claim (entered by an officer on its behalf)."""
+def _claim_create(*, actor, project: ServiceProject, social_org: Enterprise, proposal: str):
     project = ServiceProject.objects.select_for_update().get(pk=project.pk)
-    require_in_scope(actor, project.publisher.path, Action.CHANGE)
     if project.status != ServiceProjectStatus.PUBLISHED:
         raise ValidationError({"status": _("该项目已不在征集期。")})
     if project.claim_deadline and project.claim_deadline < timezone.localdate():
         raise ValidationError({"claim_deadline": _("认领已截止。")})
     if social_org.kind != EnterpriseKind.SOCIAL:
         raise ValidationError({"social_org_id": _("只有社会组织可以认领服务项目。")})
-    if not scope_for(actor, Action.VIEW).covers(social_org.street_org.path):
-        raise ValidationError({"social_org_id": _("社会组织不存在或不在您的管辖范围内。")})
     if project.claims.filter(social_org=social_org).exists():
         raise ValidationError({"social_org_id": _("该社会组织已认领过此项目。")})
     claim = ServiceClaim(project=project, social_org=social_org, proposal=proposal)
@@ -628,6 +645,71 @@ def service_claim_submit(
     claim.save()
     _audit(actor, AuditAction.CREATE, claim, project.publisher.path, {})
     return claim
+
+
+@transaction.atomic
+def service_claim_submit(
+    *, actor, project: ServiceProject, social_org: Enterprise, proposal: str = ""
+) -> ServiceClaim:
+    """Record a social organisation's claim, entered by an officer on its behalf."""
+    require_in_scope(actor, project.publisher.path, Action.CHANGE)
+    if not scope_for(actor, Action.VIEW).covers(social_org.street_org.path):
+        raise ValidationError({"social_org_id": _("社会组织不存在或不在您的管辖范围内。")})
+    return _claim_create(actor=actor, project=project, social_org=social_org, proposal=proposal)
+
+
+def social_org_of(user) -> Enterprise | None:
+    """The social organisation a signed-in account acts for, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    link = SocialOrgAccount.objects.select_related("enterprise__street_org").filter(user=user)
+    link = link.first()
+    return link.enterprise if link is not None else None
+
+
+def project_open_to(project: ServiceProject, social_org: Enterprise) -> bool:
+    """A project is open to the social organisations in its publisher's area."""
+    return social_org.street_org.path.startswith(project.publisher.path)
+
+
+@transaction.atomic
+def service_claim_submit_own(*, actor, project: ServiceProject, proposal: str) -> ServiceClaim:
+    """A social organisation, signed in with its own account, claims a project of a union
+    whose area it lies in; anything else is 404, as a project that does not exist."""
+    social_org = social_org_of(actor)
+    if social_org is None or not project_open_to(project, social_org):
+        raise Http404
+    proposal = (proposal or "").strip()
+    if not proposal:
+        raise ValidationError({"proposal": _("请填写服务方案。")})
+    return _claim_create(actor=actor, project=project, social_org=social_org, proposal=proposal)
+
+
+@transaction.atomic
+def social_org_account_create(*, actor, enterprise: Enterprise, phone: str) -> SocialOrgAccount:
+    """Give a social organisation its sign-in: its contact signs in with this phone and a
+    one-time code, and claims service projects for it."""
+    require_in_scope(actor, enterprise.street_org.path, Action.CHANGE)
+    if enterprise.kind != EnterpriseKind.SOCIAL:
+        raise ValidationError({"enterprise": _("只有社会组织可以开通账号。")})
+    phone = (phone or "").strip()
+    if not is_valid_mobile(phone):
+        raise ValidationError({"phone": _("请输入11位中国大陆手机号码（1开头，第二位为3-9）。")})
+    user = User.objects.filter(phone=phone).first()
+    if user is not None and (user.organization_id or user.role != Role.WORKER):
+        raise ValidationError({"phone": _("该手机号码已用于工会干部账号，请换一个号码。")})
+    if user is not None and SocialOrgAccount.objects.filter(user=user).exists():
+        raise ValidationError({"phone": _("该手机号码已开通社会组织账号。")})
+    if user is None:
+        user = user_create(
+            actor=actor, username=phone, password=None, role=Role.WORKER, phone=phone,
+            display_name=enterprise.name[:150],
+        )  # fmt: skip
+    account = SocialOrgAccount(enterprise=enterprise, user=user, created_by=audit.actor_fk(actor))
+    account.full_clean()
+    account.save()
+    _audit(actor, AuditAction.CREATE, account, enterprise.street_org.path, {})
+    return account
 
 
 @transaction.atomic

@@ -20,6 +20,17 @@ urlpatterns = [
     path("enterprises/grid/assign/", views.GridAssignView.as_view(), name="grid-assign"),
     path("enterprises/<int:pk>/", views.EnterpriseDetailView.as_view(), name="detail"),
     path("enterprises/<int:pk>/edit/", views.EnterpriseEditView.as_view(), name="edit"),
+    path(
+        "enterprises/<int:pk>/account/",
+        views.SocialAccountCreateView.as_view(),
+        name="social-account",
+    ),
+    path("social/projects/", views.SocialProjectsView.as_view(), name="social-projects"),
+    path(
+        "social/projects/<int:pk>/claim/",
+        views.SocialProjectsView.as_view(),
+        name="social-claim",
+    ),
     path("enterprises/<int:pk>/visits/", views.VisitCreateView.as_view(), name="visit-create"),
     path("enterprises/<int:pk>/found/", views.FoundingOpenView.as_view(), name="founding-open"),
     path("enterprises/projects/", views.ProjectListView.as_view(), name="project-list"),
@@ -31,6 +42,16 @@ urlpatterns = [
     path("enterprises/founding/", views.FoundingListView.as_view(), name="founding-list"),
     path(
         "enterprises/founding/<int:pk>/", views.FoundingDetailView.as_view(), name="founding-detail"
+    ),
+    path(
+        "enterprises/founding/<int:pk>/cancel/",
+        views.FoundingCancelView.as_view(),
+        name="founding-cancel",
+    ),
+    path(
+        "enterprises/founding/<int:pk>/<str:step>/edit/",
+        views.FoundingStepEditView.as_view(),
+        name="founding-step",
     ),
     path(
         "enterprises/founding/<int:pk>/<str:step>/upload/",

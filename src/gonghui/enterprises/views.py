@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,6 +19,7 @@ from gonghui.organizations.selectors import org_get, org_roots_for
 from . import importing, selectors, services
 from .choices import REQUIRED_DOCUMENTS, FoundingStatus, FoundingStep
 from .forms import (
+    CancelForm,
     ClaimForm,
     CoverageRuleForm,
     DeliverForm,
@@ -28,6 +31,9 @@ from .forms import (
     ProjectEndForm,
     ProjectForm,
     ServiceProjectForm,
+    SocialAccountForm,
+    SocialClaimForm,
+    StepForm,
     VisitForm,
 )
 
@@ -80,9 +86,11 @@ class EnterpriseCreateView(OfficerViewMixin, View):
 
 
 class EnterpriseDetailView(OfficerViewMixin, View):
-    def get(self, request, pk):
+    def get(self, request, pk, account_form=None, status=200):
         enterprise = selectors.enterprise_get(user=request.user, enterprise_id=pk)
         context = {
+            "accounts": selectors.social_org_accounts(enterprise=enterprise),
+            "account_form": account_form or SocialAccountForm(),
             "enterprise": enterprise,
             "visits": selectors.visit_list(user=request.user, enterprise=enterprise),
             "cases": enterprise.founding_cases.all(),
@@ -90,7 +98,7 @@ class EnterpriseDetailView(OfficerViewMixin, View):
             "open_form": FoundingOpenForm(initial={"target": "enterprise",
                                                    "union_name": enterprise.name + "工会"}),
         }  # fmt: skip
-        return render(request, "enterprises/detail.html", context)
+        return render(request, "enterprises/detail.html", context, status=status)
 
 
 class VisitCreateView(OfficerViewMixin, View):
@@ -144,22 +152,69 @@ class ProjectDetailView(OfficerViewMixin, View):
         return render(request, "enterprises/project_detail.html", context)
 
 
+def _step_form(request, case, row, data=None):
+    officers = selectors.grid_officer_choices(user=request.user, org=case.parent_org)
+    initial = {"due_on": row.due_on, "responsible": row.responsible_id, "note": row.note}
+    return StepForm(data, officers=officers, initial=initial, prefix=f"step-{row.step}")
+
+
 class FoundingDetailView(OfficerViewMixin, View):
-    def get(self, request, pk, form=None, status=200):
+    def get(self, request, pk, form=None, status=200, step_form=None, cancel_form=None):
         case = selectors.founding_case_get(user=request.user, case_id=pk)
+        rows = selectors.founding_steps(case)
         steps = [
-            (row, REQUIRED_DOCUMENTS[FoundingStep(row.step)])
-            for row in selectors.founding_steps(case)
-        ]
+            (row, REQUIRED_DOCUMENTS[FoundingStep(row.step)],
+             step_form if step_form is not None and step_form.prefix == f"step-{row.step}"
+             else _step_form(request, case, row))
+            for row in rows
+        ]  # fmt: skip
         required = REQUIRED_DOCUMENTS[FoundingStep(case.current_step)]
         context = {
             "case": case,
             "steps": steps,
             "events": selectors.founding_timeline(case),
             "document_form": form or DocumentForm(initial={"doc_type": required}),
+            "cancel_form": cancel_form or CancelForm(),
             "is_open": case.status == FoundingStatus.OPEN,
         }
         return render(request, "enterprises/founding_detail.html", context, status=status)
+
+
+class FoundingStepEditView(OfficerViewMixin, View):
+    """A step's deadline and responsible officer (``founding_step_update``, as the API)."""
+
+    def post(self, request, pk, step):
+        case = selectors.founding_case_get(user=request.user, case_id=pk, action=Action.CHANGE)
+        row = case.steps.filter(step=step).first()
+        if row is None:
+            raise Http404
+        form = _step_form(request, case, row, request.POST)
+        if form.is_valid():
+            try:
+                services.founding_step_update(actor=request.user, step=row, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("步骤已更新。"))
+                return redirect(case)
+        return FoundingDetailView().get(request, pk, status=422, step_form=form)
+
+
+class FoundingCancelView(OfficerViewMixin, View):
+    def post(self, request, pk):
+        case = selectors.founding_case_get(user=request.user, case_id=pk, action=Action.CHANGE)
+        form = CancelForm(request.POST)
+        if form.is_valid():
+            try:
+                services.founding_case_cancel(
+                    actor=request.user, case=case, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("建会流程已终止。"))
+                return redirect(case)
+        return FoundingDetailView().get(request, pk, status=422, cancel_form=form)
 
 
 class FoundingUploadView(OfficerViewMixin, View):
@@ -483,3 +538,78 @@ class ServiceProjectDetailView(OfficerViewMixin, View):
             for error in exc.messages:
                 messages.error(request, error)
         return redirect("enterprises:service-detail", pk=project.pk)
+
+
+class SocialAccountCreateView(OfficerViewMixin, View):
+    """An officer gives a social organisation its sign-in (its contact's phone)."""
+
+    def post(self, request, pk):
+        enterprise = selectors.enterprise_get(
+            user=request.user, enterprise_id=pk, action=Action.CHANGE
+        )
+        form = SocialAccountForm(request.POST)
+        if form.is_valid():
+            try:
+                services.social_org_account_create(
+                    actor=request.user, enterprise=enterprise, phone=form.cleaned_data["phone"]
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("已开通社会组织账号，联系人可用该手机号码和验证码登录。")
+                )
+                return redirect(enterprise)
+        return EnterpriseDetailView().get(request, pk, account_form=form, status=422)
+
+
+class SocialProjectsView(View):
+    """A social organisation, signed in with its phone, sees the service projects open to it
+    and claims them itself (on a phone too)."""
+
+    template = "enterprises/social_projects.html"
+
+    def _social_org(self, request):
+        if not request.user.is_authenticated:
+            return None
+        social_org = services.social_org_of(request.user)
+        if social_org is None:
+            raise Http404
+        return social_org
+
+    def get(self, request, forms=None, status=200):
+        social_org = self._social_org(request)
+        if social_org is None:
+            login = reverse("members:me-login")
+            return redirect(f"{login}?{urlencode({'next': request.path})}")
+        forms = forms or {}
+        projects = [
+            (project, forms.get(project.pk) or SocialClaimForm(prefix=f"p{project.pk}"))
+            for project in selectors.service_projects_open_to(social_org=social_org)
+        ]
+        context = {
+            "social_org": social_org,
+            "projects": projects,
+            "claims": selectors.social_org_claims(social_org=social_org),
+        }
+        return render(request, self.template, context, status=status)
+
+    def post(self, request, pk=None):
+        social_org = self._social_org(request)
+        if social_org is None or pk is None:
+            raise Http404
+        project = selectors.service_projects_open_to(social_org=social_org).filter(pk=pk).first()
+        if project is None:
+            raise Http404
+        form = SocialClaimForm(request.POST, prefix=f"p{project.pk}")
+        if form.is_valid():
+            try:
+                services.service_claim_submit_own(
+                    actor=request.user, project=project, proposal=form.cleaned_data["proposal"]
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("已提交认领，等待工会审核。"))
+                return redirect("enterprises:social-projects")
+        return self.get(request, forms={project.pk: form}, status=422)

@@ -14,16 +14,17 @@ from ninja.pagination import paginate
 
 from gonghui.core import ratelimit
 from gonghui.core.api import ErrorOut, HistoryEventOut
-from gonghui.core.scoping import Action, scope_for
+from gonghui.core.scoping import Action, get_visible_or_404, scope_for
 from gonghui.core.validators import mask_phone
 from gonghui.organizations.models import Organization
 
-from . import card, selectors, services
+from . import card, merge, profile, review, selectors, services
 from .choices import (
     Education,
     EmploymentStatus,
     EventReason,
     HukouType,
+    JoinReview,
     MemberStatus,
     OccupationGroup,
     PoliticalStatus,
@@ -207,13 +208,48 @@ class MoveAllIn(Schema):
 
 class JoinPolicyIn(Schema):
     accepts_joins: bool
-    auto_approve: bool
+    # How online joins are reviewed; ``auto_approve`` alone (older clients) means open or review.
+    review: JoinReview | None = None
+    auto_approve: bool | None = None
 
 
 class JoinPolicyOut(Schema):
     union_id: int
     accepts_joins: bool
     auto_approve: bool
+    review: JoinReview
+
+
+class RefuseIn(Schema):
+    reason: str = Field(..., max_length=300)
+
+
+class MergeIn(Schema):
+    drop_id: int
+    note: str = Field("", max_length=300)
+
+
+class DuplicateOut(Schema):
+    first: MemberOut
+    second: MemberOut
+    reasons: list[str]
+
+
+class ProfileIn(Schema):
+    work_place: str | None = Field(None, max_length=200)
+    ethnicity: str | None = Field(None, max_length=20)
+    education: Education | None = None
+    employment_status: EmploymentStatus | None = None
+    skill_level: SkillLevel | None = None
+    hukou_type: HukouType | None = None
+    is_migrant_worker: bool | None = None
+    political_status: PoliticalStatus | None = None
+    job_title: str | None = Field(None, max_length=60)
+    work_start_year: int | None = None
+    hukou_region: str | None = Field(None, max_length=6)
+    residence_region: str | None = Field(None, max_length=6)
+    emergency_contact_name: str | None = Field(None, max_length=60)
+    emergency_contact_phone: str | None = Field(None, max_length=11)
 
 
 class MoveAllOut(Schema):
@@ -539,6 +575,12 @@ def rerun_import(request, job_id: int):
     return Status(202, importing.import_rerun(actor=request.user, job=job))
 
 
+@router.get("/members/duplicates", response=list[DuplicateOut], tags=["members"])
+def list_duplicates(request):
+    """Pairs of records in the caller's scope that look like one person."""
+    return selectors.duplicate_pairs(user=request.user)
+
+
 @router.get("/members/{member_id}", response=MemberDetailOut)
 def get_member(request, member_id: int):
     return selectors.member_get(user=request.user, member_id=member_id)
@@ -576,14 +618,35 @@ def set_member_status(request, member_id: int, payload: StatusIn):
 
 @router.post("/members/{member_id}/approve", response=MemberOut)
 def approve_member(request, member_id: int, payload: NoteIn):
+    """Pass an online join at its present review step (under a two-level review the first
+    pass hands it to the union above)."""
     member = selectors.member_get(user=request.user, member_id=member_id, action=Action.CHANGE)
-    return services.member_approve(actor=request.user, member=member, note=payload.note)
+    return review.member_review_approve(actor=request.user, member=member, note=payload.note)
 
 
 @router.post("/members/{member_id}/reject", response=MemberOut)
-def reject_member(request, member_id: int, payload: NoteIn):
+def reject_member(request, member_id: int, payload: RefuseIn):
+    """Refuse an online join at its present review step; the worker sees the reason."""
     member = selectors.member_get(user=request.user, member_id=member_id, action=Action.CHANGE)
-    return services.member_reject(actor=request.user, member=member, note=payload.note)
+    return review.member_review_refuse(actor=request.user, member=member, reason=payload.reason)
+
+
+@router.post("/members/{member_id}/merge", response=MemberOut)
+def merge_member(request, member_id: int, payload: MergeIn):
+    """Merge the record ``drop_id`` (a suspected duplicate) into this one."""
+    keep = selectors.member_get(user=request.user, member_id=member_id, action=Action.CHANGE)
+    drop = selectors.member_get(user=request.user, member_id=payload.drop_id, action=Action.CHANGE)
+    return merge.member_merge(actor=request.user, keep=keep, drop=drop, note=payload.note)
+
+
+@router.patch("/me/member", response=MemberOut)
+def update_own_profile(request, payload: ProfileIn):
+    """The signed-in worker completes their own real-name profile."""
+    member = selectors.own_member(user=request.user)
+    if member is None:
+        raise Http404
+    fields = payload.dict(exclude_unset=True)
+    return profile.member_profile_update_own(actor=request.user, member=member, **fields)
 
 
 @router.post("/members/{member_id}/transfer", response={201: TransferOut})
@@ -617,22 +680,28 @@ def move_all_members(request, union_id: int, payload: MoveAllIn):
     return {"moved": moved}
 
 
+def _policy_out(union, policy) -> dict:
+    return {"union_id": union.pk, "accepts_joins": policy.accepts_joins,
+            "auto_approve": policy.auto_approve, "review": policy.review}  # fmt: skip
+
+
 @router.get("/unions/{union_id}/join-policy", response=JoinPolicyOut, tags=["members"])
 def get_join_policy(request, union_id: int):
-    from gonghui.core.scoping import get_visible_or_404
-
     union = get_visible_or_404(Organization.objects.all(), request.user, pk=union_id)
-    policy = services.join_policy(union)
-    return {"union_id": union.pk, "accepts_joins": policy.accepts_joins,
-            "auto_approve": policy.auto_approve}  # fmt: skip
+    return _policy_out(union, services.join_policy(union))
 
 
 @router.put("/unions/{union_id}/join-policy", response=JoinPolicyOut, tags=["members"])
 def set_join_policy(request, union_id: int, payload: JoinPolicyIn):
-    """Whether the union takes online joins, and whether they are approved automatically."""
-    from gonghui.core.scoping import get_visible_or_404
-
+    """Whether the union takes online joins, and how they are reviewed: ``open`` (approved at
+    once), ``review`` (by the union's officers) or ``two_level`` (then by the union above)."""
     union = get_visible_or_404(Organization.objects.all(), request.user, Action.CHANGE, pk=union_id)
-    policy = services.join_policy_set(actor=request.user, union=union, **payload.dict())
-    return {"union_id": union.pk, "accepts_joins": policy.accepts_joins,
-            "auto_approve": policy.auto_approve}  # fmt: skip
+    mode = payload.review
+    if mode is None:
+        if payload.auto_approve is None:
+            raise ValidationError({"review": _("请选择审核方式。")})
+        mode = JoinReview.OPEN if payload.auto_approve else JoinReview.REVIEW
+    policy = review.join_policy_update(
+        actor=request.user, union=union, review=mode, accepts_joins=payload.accepts_joins
+    )
+    return _policy_out(union, policy)

@@ -9,6 +9,8 @@ class MemberStatus(models.TextChoices):
     LAPSED = "lapsed", _("已失效")
     WITHDRAWN = "withdrawn", _("已退会")
     DECEASED = "deceased", _("已故")
+    # A duplicate record folded into another (``Member.merged_into``): kept for its history.
+    MERGED = "merged", _("已合并")
 
 
 # A member in one of these states holds a membership somewhere and cannot join again.
@@ -70,6 +72,9 @@ class EventKind(models.TextChoices):
     LAPSED = "lapsed", _("会籍失效")
     DECEASED = "deceased", _("去世")
     REINSTATED = "reinstated", _("恢复会籍")
+    # Two-level review: the unit union passed the application on to the union above.
+    FIRST_REVIEW = "first_review", _("基层工会初审通过")
+    MERGED = "merged", _("合并重复记录")
 
 
 class EventReason(models.TextChoices):
@@ -83,6 +88,14 @@ class EventReason(models.TextChoices):
     EXPELLED = "expelled", _("开除")
     UNION_DISSOLVED = "union_dissolved", _("工会撤销")
     OTHER = "other", _("其他")
+
+
+class JoinReview(models.TextChoices):
+    """How a union takes online joins (its ``UnionJoinPolicy``)."""
+
+    OPEN = "open", _("自动通过")
+    REVIEW = "review", _("本级工会审核")
+    TWO_LEVEL = "two_level", _("两级审核（本级初审，上级复审）")
 
 
 class TransferStatus(models.TextChoices):

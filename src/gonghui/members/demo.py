@@ -8,6 +8,7 @@ import datetime
 import random
 
 from gonghui.core.scoping import SYSTEM
+from gonghui.enterprises.models import Enterprise
 from gonghui.organizations.models import Organization
 
 from . import services
@@ -35,6 +36,13 @@ SITES = [
      "", "芷江侗族自治县", 27.4430, 109.6850),
 ]  # fmt: skip
 
+# Registered employers (enterprises.demo) of the first members of a union, so membership
+# coverage (members linked to an enterprise / its employees) reads a real figure.
+EMPLOYERS = {
+    "新屋岭快递物流行业工会": ("浏阳市集里花炮配送有限公司", 40),
+    "新屋岭外卖配送行业工会": ("浏阳市集里外卖配送站", 25),
+}
+
 
 def _person(rng: random.Random, region: str, serial: int) -> tuple[str, str, str]:
     name = (
@@ -57,6 +65,8 @@ def load_demo(stdout) -> None:
             stdout.write(f"members demo: {union_name} not in the tree, skipped")
             continue
         rng = random.Random(f"gonghui-demo-{union_name}")
+        employer_name, linked = EMPLOYERS.get(union_name, ("", 0))
+        enterprise = Enterprise.objects.filter(name=employer_name).first() if linked else None
         for serial in range(count):
             name, number, phone = _person(rng, region, serial)
             joined = datetime.date(2023, 1, 1) + datetime.timedelta(days=rng.randrange(0, 900))
@@ -77,6 +87,8 @@ def load_demo(stdout) -> None:
                 home_longitude=round(lon + rng.uniform(-0.06, 0.06), 6),
             )
             created += result.created
+            if enterprise is not None and serial < linked and result.member.employer_id is None:
+                services.member_update(actor=SYSTEM, member=result.member, employer=enterprise)
             # A few histories worth looking at: some lapse (and lose their card).
             if result.created and serial % 40 == 39:
                 services.member_set_status(

@@ -2,11 +2,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.enterprises.forms import EnterpriseField
+from gonghui.enterprises.models import Enterprise
 from gonghui.organizations.autocomplete import OrgAutocompleteField
 from gonghui.organizations.models import Organization
 
 from . import services
-from .choices import EventReason, MemberStatus, OccupationGroup
+from .choices import EventReason, JoinReview, MemberStatus, OccupationGroup
+from .models import Member
 
 
 class DateInput(forms.DateInput):
@@ -168,3 +171,50 @@ class ImportForm(forms.Form):
     def __init__(self, *args, unions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = unions
+
+
+class ProfileForm(forms.ModelForm):
+    """The real-name profile a worker may complete themselves."""
+
+    class Meta:
+        model = Member
+        fields = ("work_place", *services.PROFILE_FIELDS)
+
+
+class MemberEditForm(ProfileForm):
+    """The officer's edit of a member record: contact, employer and the real-name profile."""
+
+    employer = EnterpriseField(label=_("所在企业"), required=False)
+
+    class Meta(ProfileForm.Meta):
+        fields = (
+            "name", "phone", "occupation_group", "employer", "employer_name",
+            *ProfileForm.Meta.fields,
+        )  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = Enterprise.objects.visible_to(user)
+
+
+class JoinPolicyForm(forms.Form):
+    accepts_joins = forms.BooleanField(label=_("接受入会申请"), required=False)
+    review = forms.ChoiceField(label=_("审核方式"), choices=JoinReview.choices)
+
+
+class MoveAllForm(forms.Form):
+    to_union = OrgAutocompleteField(purpose="union", label=_("转入工会"))
+
+    def __init__(self, *args, unions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_union"].queryset = unions
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(label=_("不予通过的原因"), max_length=300)
+
+
+class MergeForm(forms.Form):
+    keep = forms.IntegerField(label=_("保留的记录"), widget=forms.HiddenInput)
+    drop = forms.IntegerField(label=_("并入的记录"), widget=forms.HiddenInput)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)

@@ -24,6 +24,7 @@ from .choices import (
     HukouType,
     ImportStatus,
     JoinChannel,
+    JoinReview,
     MemberStatus,
     OccupationGroup,
     PoliticalStatus,
@@ -155,6 +156,16 @@ class Member(TimeStampedModel):
     # Simplified, lower-cased name and employer: Traditional or Simplified queries both match.
     # Searched by substring: a pg_trgm GIN index on PostgreSQL (migration 0006), no b-tree.
     search_text = models.CharField(max_length=300, editable=False)
+    # Set on a duplicate record merged into another (status "merged"): its history moved there.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("已合并到"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        editable=False,
+    )
     # The last four of the ID number and of the phone, indexed: "search by the last digits" is
     # an equality lookup, not a LIKE '%1234' scan.
     id_last4 = models.CharField(max_length=4, editable=False, blank=True)
@@ -202,8 +213,6 @@ class Member(TimeStampedModel):
 
     @property
     def phone_masked(self) -> str:
-        from gonghui.core.validators import mask_phone
-
         return mask_phone(self.phone)
 
 
@@ -244,6 +253,9 @@ class UnionJoinPolicy(models.Model):
     )
     accepts_joins = models.BooleanField(_("接受入会申请"), default=True)
     auto_approve = models.BooleanField(_("自动审核通过"), default=True)
+    # Two-level review: after this union's officer passes an application, an officer of the
+    # union above decides. Only meaningful when ``auto_approve`` is off.
+    second_review = models.BooleanField(_("上级工会复审"), default=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_lookup = "union__path"
@@ -251,9 +263,21 @@ class UnionJoinPolicy(models.Model):
     class Meta:
         verbose_name = _("入会设置")
         verbose_name_plural = _("入会设置")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(second_review=False) | models.Q(auto_approve=False),
+                name="join_policy_second_review_needs_review",
+            )
+        ]
 
     def __str__(self):
         return str(self.union)
+
+    @property
+    def review(self) -> str:
+        if self.auto_approve:
+            return JoinReview.OPEN
+        return JoinReview.TWO_LEVEL if self.second_review else JoinReview.REVIEW
 
 
 class TransferRequest(models.Model):

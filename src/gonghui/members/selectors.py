@@ -10,16 +10,19 @@ from difflib import SequenceMatcher
 from urllib.parse import urlparse
 
 import rjieba
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import Length
+from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.geometry import haversine_m
 from gonghui.core.scoping import Action, get_visible_or_404, scope_for
 from gonghui.core.text import search_key
+from gonghui.core.validators import id_card_check_char
 from gonghui.organizations.choices import OrgLevel, OrgType
 from gonghui.organizations.models import Organization
 
 from . import crypto
-from .choices import GROUP_KEYWORDS, MemberStatus, TransferStatus
+from .choices import GROUP_KEYWORDS, HOLDING_STATUSES, MemberStatus, TransferStatus
 from .models import ImportJob, Member, MemberEvent, TransferRequest, UnionJoinPolicy
 
 # 会员编号: the 6-digit region code of the first union and a 10-digit national serial.
@@ -74,6 +77,18 @@ def member_list(
 
 def member_get(*, user, member_id, action: Action = Action.VIEW) -> Member:
     return get_visible_or_404(Member.objects.select_related("union"), user, action, pk=member_id)
+
+
+def own_member(*, user) -> Member | None:
+    """The signed-in worker's own record."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Member.objects.select_related("union").filter(account=user).first()
+
+
+def holding_member_count(*, union: Organization) -> int:
+    """Members of this one union (not its subtree) who hold their membership there."""
+    return Member.objects.filter(union=union, status__in=HOLDING_STATUSES).count()
 
 
 def member_history(*, member: Member):
@@ -410,3 +425,85 @@ def member_for_card(text: str):
     """(member, result) for a scanned card: result is valid | expired | revoked | forged."""
     check = card_check(token_from_scan(text))
     return check.member, check.result
+
+
+# ---- Suspected duplicate records ----------------------------------------------------------------
+
+
+def id_card_18(number15: str) -> str:
+    """The 18-digit form of an old 15-digit ID number (born 19xx; GB 11643 check character)."""
+    first17 = number15[:6] + "19" + number15[6:15]
+    return first17 + id_card_check_char(first17)
+
+
+def _id_18_hash(member: Member) -> str | None:
+    """The lookup hash of a 15-digit record's 18-digit form, or None for an 18-digit record."""
+    if len(member.id_card_masked) != 15:
+        return None
+    return crypto.id_hash(id_card_18(crypto.decrypt_id(member.id_card_encrypted)))
+
+
+def duplicate_reasons(a: Member, b: Member) -> list[str]:
+    """Why two records look like one person: the same phone, the same name and birth date, or
+    an old 15-digit ID number and its 18-digit form."""
+    reasons = []
+    if a.phone and a.phone == b.phone:
+        reasons.append(str(_("手机号码相同")))
+    if a.name == b.name and a.birth_date == b.birth_date:
+        reasons.append(str(_("姓名和出生日期相同")))
+    if {_id_18_hash(a), _id_18_hash(b)} & {a.id_card_hash, b.id_card_hash}:
+        reasons.append(str(_("15位与18位身份证号码对应")))
+    return reasons
+
+
+@dataclass
+class DuplicatePair:
+    first: Member
+    second: Member
+    reasons: list[str]
+
+
+DUPLICATE_GROUPS = 50
+
+
+def duplicate_pairs(*, user, limit: int = DUPLICATE_GROUPS) -> list[DuplicatePair]:
+    """Pairs of records in the user's scope that look like one person (up to ``limit`` groups
+    per rule); records already merged are left out."""
+    records = (
+        Member.objects.visible_to(user, Action.VIEW)
+        .exclude(status=MemberStatus.MERGED)
+        .select_related("union")
+    )
+    found: dict[tuple[int, int], DuplicatePair] = {}
+
+    def add(group):
+        group = sorted(group, key=lambda m: m.pk)
+        for other in group[1:]:
+            key = (group[0].pk, other.pk)
+            if key not in found:
+                found[key] = DuplicatePair(group[0], other, duplicate_reasons(group[0], other))
+
+    def shared(*fields):
+        return records.values(*fields).annotate(n=Count("id")).filter(n__gt=1).order_by()[:limit]
+
+    phones = [row["phone"] for row in shared("phone")]
+    by_phone: dict[str, list[Member]] = {}
+    for member in records.filter(phone__in=phones):
+        by_phone.setdefault(member.phone, []).append(member)
+    for group in by_phone.values():
+        add(group)
+    people = shared("name", "birth_date")
+    if people:
+        match = Q()
+        for row in people:
+            match |= Q(name=row["name"], birth_date=row["birth_date"])
+        by_person: dict[tuple, list[Member]] = {}
+        for member in records.filter(match):
+            by_person.setdefault((member.name, member.birth_date), []).append(member)
+        for group in by_person.values():
+            add(group)
+    old = list(records.annotate(id_length=Length("id_card_masked")).filter(id_length=15)[:limit])
+    hashes = {h: m for m in old if (h := _id_18_hash(m))}
+    for member in records.filter(id_card_hash__in=list(hashes)):
+        add([hashes[member.id_card_hash], member])
+    return sorted(found.values(), key=lambda pair: (pair.first.pk, pair.second.pk))

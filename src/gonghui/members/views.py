@@ -21,18 +21,25 @@ from gonghui.core import audit, ratelimit
 from gonghui.core.cells import safe_row
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.redirects import safe_next
-from gonghui.core.scoping import Action, scope_for
+from gonghui.core.scoping import Action, get_visible_or_404, scope_for
 from gonghui.core.views import OfficerViewMixin
+from gonghui.organizations.models import Organization
 
-from . import card, importing, selectors, services
+from . import card, importing, merge, profile, review, selectors, services
 from .choices import MemberStatus
 from .forms import (
     EnrolForm,
     ImportForm,
     JoinConfirmForm,
     JoinDetailsForm,
+    JoinPolicyForm,
+    MemberEditForm,
     MemberFilterForm,
+    MergeForm,
+    MoveAllForm,
     PhoneForm,
+    ProfileForm,
+    RefuseForm,
     StatusForm,
     TransferForm,
 )
@@ -233,8 +240,6 @@ class MeView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def _member(self, request):
-        from .models import Member
-
         return Member.objects.select_related("union").filter(account=request.user).first()
 
     def get(self, request, form=None, status=200):
@@ -244,6 +249,8 @@ class MeView(View):
             context["history"] = selectors.member_history(member=member)
             context["pending"] = selectors.pending_transfers_for(member=member).first()
             context["transfer_form"] = form or TransferForm(exclude_union=member.union)
+            context["stage"] = review.application_stage(member)
+            context["refusal"] = review.application_refusal(member)
             if member.status == MemberStatus.ACTIVE:
                 context.update(_card_context(request, member))
         return render(request, "members/me.html", context, status=status)
@@ -298,8 +305,6 @@ class MemberExportView(OfficerViewMixin, View):
     def get(self, request):
         from openpyxl import Workbook
 
-        from gonghui.organizations.models import Organization
-
         _form, filters = _filters(request)
         members = selectors.member_list(user=request.user, **filters)[: self.MAX_ROWS]
         full_phones = request.GET.get("phones") == "1"
@@ -353,6 +358,8 @@ class MemberDetailView(OfficerViewMixin, View):
             "can_change": can_change,
             "pending": selectors.pending_transfers_for(member=member).first(),
             "status_form": forms.get("status") or StatusForm(),
+            "refuse_form": forms.get("refuse") or RefuseForm(),
+            "stage": review.application_stage(member),
             "transfer_form": forms.get("transfer") or TransferForm(exclude_union=member.union),
             "full_id": full_id,
             "phone": member.phone if can_change else member.phone_masked,
@@ -368,9 +375,19 @@ class MemberDetailView(OfficerViewMixin, View):
             if action == "show_id":
                 full_id = services.member_id_card(actor=request.user, member=member)
                 return self.get(request, pk, full_id=full_id)
-            if action in ("approve", "reject"):
-                service = services.member_approve if action == "approve" else services.member_reject
-                service(actor=request.user, member=member)
+            if action == "approve":
+                review.member_review_approve(actor=request.user, member=member)
+            elif action == "reject":
+                form = RefuseForm(request.POST)
+                if not form.is_valid():
+                    return self.get(request, pk, forms={"refuse": form}, status=422)
+                try:
+                    review.member_review_refuse(
+                        actor=request.user, member=member, reason=form.cleaned_data["reason"]
+                    )
+                except ValidationError as exc:
+                    apply_service_errors(form, exc)
+                    return self.get(request, pk, forms={"refuse": form}, status=422)
             elif action == "status":
                 form = StatusForm(request.POST)
                 if not form.is_valid():
@@ -518,3 +535,174 @@ class ImportReportView(OfficerViewMixin, View):
         )
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+# ---- Record edits, reviews, union-wide moves, duplicates ----------------------------------------
+
+
+class MemberEditView(OfficerViewMixin, View):
+    """The officer's edit of a record: contact, employer (an enterprise in scope) and the
+    real-name profile, through ``services.member_update`` as the API's PATCH."""
+
+    template = "members/edit.html"
+
+    def get(self, request, pk, form=None, status=200):
+        member = selectors.member_get(user=request.user, member_id=pk, action=Action.CHANGE)
+        form = form or MemberEditForm(instance=member, user=request.user)
+        return render(request, self.template, {"member": member, "form": form}, status=status)
+
+    def post(self, request, pk):
+        member = selectors.member_get(user=request.user, member_id=pk, action=Action.CHANGE)
+        form = MemberEditForm(request.POST, instance=Member.objects.get(pk=member.pk),
+                              user=request.user)  # fmt: skip
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            if fields["employer"] is not None and not request.POST.get("employer_name"):
+                fields.pop("employer_name")  # the service names the record after the enterprise
+            try:
+                services.member_update(actor=request.user, member=member, **fields)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect(member)
+        return self.get(request, pk, form=form, status=422)
+
+
+class MeProfileView(MeView):
+    """The worker completes their own real-name profile, on the phone."""
+
+    template = "members/me_profile.html"
+
+    def get(self, request, form=None, status=200):
+        member = self._member(request)
+        if member is None:
+            raise Http404
+        form = form or ProfileForm(instance=member)
+        return render(request, self.template, {"member": member, "form": form}, status=status)
+
+    def post(self, request):
+        member = self._member(request)
+        if member is None:
+            raise Http404
+        form = ProfileForm(request.POST, instance=Member.objects.get(pk=member.pk))
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            try:
+                profile.member_profile_update_own(actor=request.user, member=member, **fields)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect("members:me")
+        return self.get(request, form=form, status=422)
+
+
+def _union(request, union_id, action=Action.CHANGE) -> Organization:
+    return get_visible_or_404(Organization.objects.all(), request.user, action, pk=union_id)
+
+
+class JoinPolicyView(OfficerViewMixin, View):
+    """How a union takes online joins: open, reviewed by it, or reviewed by it and the union
+    above (``review.join_policy_update``, as the API's PUT)."""
+
+    template = "members/join_policy.html"
+
+    def get(self, request, union_id, form=None, status=200):
+        union = _union(request, union_id)
+        policy = services.join_policy(union)
+        form = form or JoinPolicyForm(
+            initial={"accepts_joins": policy.accepts_joins, "review": policy.review}
+        )
+        return render(request, self.template, {"union": union, "form": form}, status=status)
+
+    def post(self, request, union_id):
+        union = _union(request, union_id)
+        form = JoinPolicyForm(request.POST)
+        if form.is_valid():
+            try:
+                review.join_policy_update(actor=request.user, union=union, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("入会设置已保存。"))
+                return redirect("members:join-policy", union_id=union.pk)
+        return self.get(request, union_id, form=form, status=422)
+
+
+class MoveAllView(OfficerViewMixin, View):
+    """Move every member of a union (one being dissolved) to another, in one audited step."""
+
+    template = "members/move_all.html"
+
+    def _form(self, request, union, data=None):
+        unions = selectors.union_choices(user=request.user).exclude(pk=union.pk)
+        return MoveAllForm(data, unions=unions)
+
+    def get(self, request, union_id, form=None, status=200):
+        union = _union(request, union_id)
+        count = selectors.holding_member_count(union=union)
+        context = {"union": union, "form": form or self._form(request, union), "count": count}
+        return render(request, self.template, context, status=status)
+
+    def post(self, request, union_id):
+        union = _union(request, union_id)
+        form = self._form(request, union, request.POST)
+        if form.is_valid():
+            try:
+                moved = services.members_move_all(
+                    actor=request.user, from_union=union, to_union=form.cleaned_data["to_union"]
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("已转移%(count)d名会员。") % {"count": moved})
+                return redirect("members:move-all", union_id=union.pk)
+        return self.get(request, union_id, form=form, status=422)
+
+
+class ReviewListView(OfficerViewMixin, View):
+    """Online joins waiting for the user's decision, at the step they may take."""
+
+    def get(self, request):
+        rows = review.reviews_waiting(user=request.user)
+        context = {"rows": rows, "refuse_form": RefuseForm()}
+        return render(request, "members/reviews.html", context)
+
+
+class DuplicatesView(OfficerViewMixin, View):
+    """Suspected duplicate records in scope, each pair with why and a merge button."""
+
+    template = "members/duplicates.html"
+
+    def get(self, request, form=None, status=200):
+        pairs = selectors.duplicate_pairs(user=request.user)
+        change = scope_for(request.user, Action.CHANGE)
+        rows = [
+            (pair, change.covers(pair.first.union.path) and change.covers(pair.second.union.path))
+            for pair in pairs
+        ]
+        context = {"rows": rows, "form": form}
+        return render(request, self.template, context, status=status)
+
+    def post(self, request):
+        form = MergeForm(request.POST)
+        if form.is_valid():
+            keep = selectors.member_get(
+                user=request.user, member_id=form.cleaned_data["keep"], action=Action.CHANGE
+            )
+            drop = selectors.member_get(
+                user=request.user, member_id=form.cleaned_data["drop"], action=Action.CHANGE
+            )
+            try:
+                merge.member_merge(
+                    actor=request.user, keep=keep, drop=drop, note=form.cleaned_data["note"]
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("已合并到 %(number)s。") % {"number": keep.member_number}
+                )
+                return redirect(keep)
+        return self.get(request, form=form, status=422)
