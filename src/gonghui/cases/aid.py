@@ -19,17 +19,20 @@ from gonghui.core import audit
 from gonghui.core.audit import actor_fk, actor_label
 from gonghui.core.models import AuditAction
 from gonghui.core.scoping import Action, require_in_scope
+from gonghui.members.choices import MemberStatus
 from gonghui.organizations.models import Organization
 
-from .choices import AidStatus, PaymentMethod
+from .choices import AidStatus, ClaimStatus, PaymentMethod
 from .models import (
     Case,
     HardshipApplication,
     HardshipDisbursement,
     HardshipThreshold,
+    MutualAidClaim,
     MutualAidEnrolment,
+    MutualAidParticipant,
 )
-from .services import Conflict, county_union_for, submitter_channel
+from .services import Conflict, county_union_for, is_case_worker, submitter_channel
 
 PERIOD_RE = re.compile(r"^20\d\d(-(0[1-9]|1[0-2]))?$")
 MONEY_CAP = Decimal("100000000")
@@ -317,3 +320,151 @@ def mutual_aid_enrol(
     except IntegrityError:
         raise ValidationError({"unit_name": _("该单位本年度已参加医疗互助。")}) from None
     return row
+
+
+def _mutual_aid_audit(actor, action, row, path: str, before: dict) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        instance=row,
+        org_path=path,
+        changes=audit.diff(before, audit.snapshot(row)),
+    )
+
+
+def enrolments_open_to(member, year: int):
+    """The units enrolled for ``year`` by the member's own union or a union above it: those a
+    worker may take part through."""
+    paths = [member.union.path, *member.union.ancestor_paths()]
+    return MutualAidEnrolment.objects.filter(union__path__in=paths, year=year).select_related(
+        "union"
+    )
+
+
+def mutual_aid_participant_add(
+    *, actor, enrolment: MutualAidEnrolment, member
+) -> MutualAidParticipant:
+    """A member takes part for the enrolment's year: the worker themselves (through a unit of
+    their own union or one above it), or an officer of the enrolling union for a member in
+    their scope. Once a year per member."""
+    if is_case_worker(actor, member):
+        if not enrolments_open_to(member, enrolment.year).filter(pk=enrolment.pk).exists():
+            raise ValidationError({"enrolment_id": _("您所在工会没有组织这个单位参加医疗互助。")})
+    else:
+        require_in_scope(actor, enrolment.union.path, Action.CHANGE)
+        require_in_scope(actor, member.union.path, Action.CHANGE)
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError({"member_id": _("会籍状态不正常，不能参加。")})
+    row = MutualAidParticipant(
+        enrolment=enrolment, member=member, year=enrolment.year, added_by=actor_fk(actor)
+    )
+    try:
+        with transaction.atomic():
+            row.save()
+            _mutual_aid_audit(actor, AuditAction.CREATE, row, enrolment.union.path, {})
+    except IntegrityError:
+        raise ValidationError({"member_id": _("该会员本年度已参加医疗互助。")}) from None
+    return row
+
+
+def mutual_aid_claim_file(
+    *, actor, participant: MutualAidParticipant, illness: str, hospital: str, medical_cost,
+    claimed_amount,
+) -> MutualAidClaim:  # fmt: skip
+    """A claim for medical costs by a participant (or at the hall for them); the amount claimed
+    cannot exceed the costs."""
+    submitter_channel(actor, participant.member)
+    errors = {}
+    illness, hospital = (illness or "").strip()[:200], (hospital or "").strip()[:200]
+    if not illness:
+        errors["illness"] = [_("请填写病种或伤情。")]
+    if not hospital:
+        errors["hospital"] = [_("请填写就诊医院。")]
+    try:
+        cost = _money(medical_cost, "medical_cost")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        cost = None
+    try:
+        claimed = _money(claimed_amount, "claimed_amount")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        claimed = None
+    if cost is not None and claimed is not None and claimed > cost:
+        errors["claimed_amount"] = [_("申请金额不能超过医疗费用。")]
+    if errors:
+        raise ValidationError(errors)
+    claim = MutualAidClaim(
+        participant=participant, illness=illness, hospital=hospital, medical_cost=cost,
+        claimed_amount=claimed,
+    )  # fmt: skip
+    with transaction.atomic():
+        claim.save()
+        path = participant.enrolment.union.path
+        _mutual_aid_audit(actor, AuditAction.CREATE, claim, path, {})
+    return claim
+
+
+def _locked_claim(claim: MutualAidClaim, expected_version: int | None) -> MutualAidClaim:
+    locked = (
+        MutualAidClaim.objects.select_for_update(of=("self",))
+        .select_related("participant__enrolment__union", "participant__member")
+        .get(pk=claim.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(locked.version)
+    return locked
+
+
+def _claim_saved(actor, claim: MutualAidClaim, before: dict) -> None:
+    claim.version += 1
+    claim.save()
+    path = claim.participant.enrolment.union.path
+    _mutual_aid_audit(actor, AuditAction.UPDATE, claim, path, before)
+
+
+def mutual_aid_claim_decide(
+    *, actor, claim: MutualAidClaim, expected_version: int | None, approve: bool,
+    approved_amount=None, note: str = "",
+) -> MutualAidClaim:  # fmt: skip
+    """The organising union approves an amount (up to the claim) or refuses with a reason."""
+    require_in_scope(actor, claim.participant.enrolment.union.path, Action.CHANGE)
+    with transaction.atomic():
+        claim = _locked_claim(claim, expected_version)
+        if claim.status != ClaimStatus.SUBMITTED:
+            raise ValidationError({"status": _("该申领已审核。")})
+        before = audit.snapshot(claim)
+        note = (note or "").strip()[:500]
+        if approve:
+            if approved_amount in (None, ""):
+                raise ValidationError({"approved_amount": _("请填写核定金额。")})
+            amount = _money(approved_amount, "approved_amount")
+            if amount > claim.claimed_amount:
+                raise ValidationError({"approved_amount": _("核定金额不能超过申请金额。")})
+            claim.status, claim.approved_amount = ClaimStatus.APPROVED, amount
+        else:
+            if not note:
+                raise ValidationError({"note": _("请说明不予支付的理由。")})
+            claim.status = ClaimStatus.REJECTED
+        claim.decision_note = note
+        claim.decided_by = actor_fk(actor)
+        _claim_saved(actor, claim, before)
+    return claim
+
+
+def mutual_aid_claim_pay(
+    *, actor, claim: MutualAidClaim, paid_on: datetime.date, method: str
+) -> MutualAidClaim:
+    """Record the payment of an approved claim (once: a paid claim is not paid again)."""
+    require_in_scope(actor, claim.participant.enrolment.union.path, Action.CHANGE)
+    if method not in PaymentMethod.values:
+        raise ValidationError({"method": _("不是可选的值之一。")})
+    with transaction.atomic():
+        claim = _locked_claim(claim, None)
+        if claim.status != ClaimStatus.APPROVED:
+            raise ValidationError({"status": _("只有已核定的申领可以支付。")})
+        before = audit.snapshot(claim)
+        claim.status, claim.paid_on, claim.method = ClaimStatus.PAID, paid_on, method
+        claim.paid_by = actor_fk(actor)
+        _claim_saved(actor, claim, before)
+    return claim

@@ -2,24 +2,60 @@
 scope; a worker sees only their own cases. A stale ``expected_version`` answers 409."""
 
 import datetime
-from decimal import Decimal
-from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from gonghui.core.api import ErrorOut, HistoryEventOut, ObjectId
+from gonghui.core import ratelimit
+from gonghui.core.api import ErrorOut, ObjectId
 from gonghui.core.scoping import Action, get_visible_or_404
 from gonghui.members.models import Member
 from gonghui.organizations.models import Organization
 
 from . import aid, config, selectors, services
-from .choices import AidStatus, CaseStatus, HandlingLevel, HolidayKind, PaymentMethod
-from .models import CaseType, Holiday
+from .choices import (
+    AidStatus,
+    CaseStatus,
+    ClaimStatus,
+)
+from .models import CaseType, MutualAidClaim, MutualAidEnrolment
+from .schemas import (
+    ApproveIn,
+    AttachmentOut,
+    CaseEventOut,
+    CaseFilters,
+    CaseIn,
+    CaseOut,
+    CaseTypeCreateIn,
+    CaseTypeIn,
+    CaseTypeOut,
+    ClaimIn,
+    ClaimOut,
+    ClaimPayIn,
+    DisburseIn,
+    DisbursementOut,
+    EnrolmentIn,
+    EnrolmentOut,
+    HardshipIn,
+    HardshipOut,
+    HolidayIn,
+    HolidayOut,
+    MutualAidSummaryOut,
+    NotificationOut,
+    ParticipantIn,
+    ParticipantOut,
+    ReassignIn,
+    RejectIn,
+    ReplyIn,
+    ThresholdIn,
+    ThresholdOut,
+    TransitionIn,
+)
 
 router = Router(tags=["cases"])
 
@@ -28,291 +64,6 @@ CONFLICT = {409: ErrorOut}
 
 def conflict(exc: services.Conflict):
     return Status(409, {"detail": exc.message, "errors": {"expected_version": [exc.message]}})
-
-
-# ---- Schemas -----------------------------------------------------------------------------------
-
-
-class FieldSpec(Schema):
-    name: str = Field(..., max_length=40)
-    label: str = Field(..., max_length=60)
-    type: Literal["text", "textarea", "number", "date", "choice"]
-    required: bool = False
-    choices: list[str] | None = None
-    min: float | None = None
-
-
-class CaseTypeOut(Schema):
-    id: int
-    code: str
-    name: str
-    description: str
-    handling_level: HandlingLevel
-    ack_days: int
-    resolve_days: int
-    form_fields: list[dict]
-    is_active: bool
-
-
-class CaseTypeIn(Schema):
-    name: str | None = Field(None, min_length=1, max_length=40)
-    description: str | None = Field(None, max_length=300)
-    handling_level: HandlingLevel | None = None
-    ack_days: int | None = Field(None, ge=0, le=60)
-    resolve_days: int | None = Field(None, ge=1, le=365)
-    form_fields: list[FieldSpec] | None = None
-    is_active: bool | None = None
-
-
-class CaseTypeCreateIn(Schema):
-    code: str = Field(..., pattern=r"^[a-z][a-z0-9_]{1,39}$")
-    name: str = Field(..., min_length=1, max_length=40)
-    description: str = Field("", max_length=300)
-    handling_level: HandlingLevel = HandlingLevel.MEMBER_UNION
-    ack_days: int = Field(2, ge=0, le=60)
-    resolve_days: int = Field(15, ge=1, le=365)
-    form_fields: list[FieldSpec] = []
-
-
-class HolidayIn(Schema):
-    kind: HolidayKind
-    name: str = Field("", max_length=40)
-
-
-class HolidayOut(Schema):
-    date: datetime.date
-    kind: HolidayKind
-    name: str
-
-
-class CaseOut(Schema):
-    id: int
-    reference: str
-    case_type: str
-    case_type_name: str
-    title: str
-    description: str
-    form_data: dict
-    status: CaseStatus
-    version: int
-    channel: str
-    member_id: int
-    member_name: str
-    handling_union_id: int
-    handling_union_name: str
-    submitted_on: datetime.date
-    ack_due: datetime.date
-    resolve_due: datetime.date
-    due_on: datetime.date | None
-    overdue: bool
-    escalation_count: int
-    reject_reason: str
-    rating: int | None
-    rating_comment: str
-    created_at: datetime.datetime
-
-    @staticmethod
-    def resolve_case_type(obj):
-        return obj.case_type.code
-
-    @staticmethod
-    def resolve_case_type_name(obj):
-        return obj.case_type.name
-
-    @staticmethod
-    def resolve_member_name(obj):
-        return obj.member.name
-
-    @staticmethod
-    def resolve_handling_union_name(obj):
-        return obj.handling_union.name
-
-    @staticmethod
-    def resolve_overdue(obj):
-        return obj.is_overdue()
-
-
-class CaseIn(Schema):
-    case_type: str = Field(..., max_length=40)
-    title: str = Field("", max_length=100)
-    description: str = Field(..., max_length=5000)
-    form_data: dict = {}
-    member_id: ObjectId | None = Field(None, description="官员代职工提交时必填")
-
-
-class CaseFilters(Schema):
-    status: CaseStatus | None = None
-    overdue: bool | None = None
-    union_id: ObjectId | None = None
-
-
-class TransitionIn(Schema):
-    to_status: CaseStatus
-    expected_version: int = Field(..., ge=1, le=2**31 - 1)
-    reason: str = Field("", max_length=500)
-    rating: int | None = Field(None, ge=-(2**31), le=2**31 - 1)
-    comment: str = Field("", max_length=500)
-
-
-class ReassignIn(Schema):
-    union_id: ObjectId
-    expected_version: int = Field(..., ge=1, le=2**31 - 1)
-    note: str = Field("", max_length=500)
-
-
-class ReplyIn(Schema):
-    body: str = Field(..., max_length=5000)
-    internal: bool = False
-
-
-class CaseEventOut(HistoryEventOut):
-    id: int
-    public: bool
-    # The note under the name it had before the shared history base (kept for clients).
-    body: str
-    status_before: str
-    status_after: str
-    from_union_id: int | None
-    to_union_id: int | None
-    version: int
-
-    @staticmethod
-    def resolve_body(obj):
-        return obj.note
-
-
-class AttachmentOut(Schema):
-    id: int
-    original_name: str
-    content_type: str
-    size: int
-    public: bool
-    url: str
-    download_url: str
-    created_at: datetime.datetime
-
-    @staticmethod
-    def resolve_url(obj):
-        return obj.get_absolute_url()
-
-    @staticmethod
-    def resolve_download_url(obj):
-        return f"/api/cases/{obj.case_id}/attachments/{obj.pk}/file"
-
-
-class NotificationOut(Schema):
-    id: int
-    case_id: int | None
-    title: str
-    body: str
-    url: str
-    created_at: datetime.datetime
-    read_at: datetime.datetime | None
-
-
-class HouseholdPerson(Schema):
-    name: str = Field(..., max_length=60)
-    relation: str = Field(..., max_length=20)
-    monthly_income: Decimal = Field(..., ge=0, le=10**8)
-
-
-class HardshipIn(Schema):
-    member_id: ObjectId | None = None
-    case_id: ObjectId | None = None
-    period: str = Field(..., max_length=7)
-    reason: str = Field(..., max_length=2000)
-    household: list[HouseholdPerson] = Field(..., max_length=20)
-    requested_amount: Decimal = Field(..., gt=0, le=10**8)
-
-
-class HardshipOut(Schema):
-    id: int
-    member_id: int
-    member_name: str
-    union_id: int
-    county_union_id: int
-    case_id: int | None
-    period: str
-    reason: str
-    household: list[dict]
-    household_size: int
-    household_monthly_income: Decimal
-    threshold: Decimal | None
-    means_ok: bool
-    requested_amount: Decimal
-    approved_amount: Decimal | None
-    status: AidStatus
-    version: int
-    decision_note: str
-
-    @staticmethod
-    def resolve_member_name(obj):
-        return obj.member.name
-
-
-class ApproveIn(Schema):
-    expected_version: int = Field(..., ge=1, le=2**31 - 1)
-    approved_amount: Decimal | None = Field(None, gt=0, le=10**8)
-    note: str = Field("", max_length=500)
-
-
-class RejectIn(Schema):
-    expected_version: int = Field(..., ge=1, le=2**31 - 1)
-    note: str = Field(..., max_length=500)
-
-
-class DisburseIn(Schema):
-    amount: Decimal = Field(..., gt=0, le=10**8)
-    paid_on: datetime.date
-    method: PaymentMethod
-    note: str = Field("", max_length=300)
-
-
-class DisbursementOut(Schema):
-    id: int
-    application_id: int
-    member_id: int
-    period: str
-    amount: Decimal
-    paid_on: datetime.date
-    method: PaymentMethod
-    approver_label: str
-
-
-class ThresholdIn(Schema):
-    monthly_income_per_capita: Decimal = Field(..., ge=0, le=10**6)
-
-
-class ThresholdOut(Schema):
-    union_id: int
-    monthly_income_per_capita: Decimal
-
-
-class EnrolmentIn(Schema):
-    union_id: ObjectId
-    unit_name: str = Field(..., min_length=1, max_length=200)
-    year: int = Field(..., ge=2000, le=2100)
-    participants: int = Field(..., ge=1, le=1_000_000)
-
-
-class EnrolmentOut(Schema):
-    id: int
-    union_id: int
-    unit_name: str
-    year: int
-    participants: int
-
-
-class MutualAidSummaryOut(Schema):
-    year: int
-    union_id: int
-    union_name: str
-    units: int
-    participants: int
-
-    @staticmethod
-    def resolve_union_name(obj):
-        return obj["union__name"]
 
 
 # ---- Helpers -----------------------------------------------------------------------------------
@@ -383,7 +134,7 @@ def create_case_type(request, payload: CaseTypeCreateIn):
 
 @router.get("/holidays", response=list[HolidayOut], auth=None)
 def list_holidays(request, year: int = Query(..., ge=2000, le=2100)):
-    return Holiday.objects.filter(date__year=year)
+    return selectors.holidays(year=year)
 
 
 @router.put("/holidays/{day}", response=HolidayOut)
@@ -414,20 +165,26 @@ def list_cases(request, filters: Query[CaseFilters]):
     return cases.order_by("-created_at", "-id")
 
 
-@router.post("/cases", response={201: CaseOut})
+@router.post("/cases", response={201: CaseOut, 429: ErrorOut})
 def create_case(request, payload: CaseIn):
     case_type = CaseType.objects.filter(code=payload.case_type, is_active=True).first()
     if case_type is None:
         raise ValidationError({"case_type": _("没有这种诉求类型。")})
-    member = _member_for(request.user, payload.member_id)
-    case = services.case_submit(
-        actor=request.user,
-        member=member,
-        case_type=case_type,
-        title=payload.title,
-        description=payload.description,
-        form_data=payload.form_data,
-    )
+    common = {"actor": request.user, "case_type": case_type, "title": payload.title,
+              "description": payload.description, "form_data": payload.form_data}  # fmt: skip
+    if selectors.is_officer_view(request.user) or selectors.members_of(user=request.user).exists():
+        member = _member_for(request.user, payload.member_id)
+        return Status(201, services.case_submit(member=member, **common))
+    # A worker who is not a member is heard too, routed by where they work.
+    try:
+        case = services.case_submit_non_member(
+            applicant_name=payload.applicant_name,
+            employer_name=payload.employer_name,
+            work_place=payload.work_place,
+            **common,
+        )
+    except ratelimit.RateLimited as exc:
+        return ratelimit.api_response(exc)
     return Status(201, case)
 
 
@@ -666,3 +423,110 @@ def create_enrolment(request, payload: EnrolmentIn):
 @router.get("/mutual-aid/summary", response=list[MutualAidSummaryOut], tags=["mutual-aid"])
 def mutual_aid_summary(request, year: int | None = Query(None, ge=2000, le=2100)):
     return selectors.mutual_aid_summary(user=request.user, year=year)
+
+
+def _participant_for(user, participant_id):
+    try:
+        return selectors.participant_get(user=user, participant_id=participant_id)
+    except Http404:
+        raise ValidationError({"participant_id": _("没有找到这项医疗互助参加记录。")}) from None
+
+
+@router.get(
+    "/mutual-aid/enrolments/{enrolment_id}/participants",
+    response=list[ParticipantOut],
+    tags=["mutual-aid"],
+)
+@paginate
+def list_participants(request, enrolment_id: ObjectId):
+    enrolment = selectors.enrolment_get(user=request.user, enrolment_id=enrolment_id)
+    return selectors.participants_of(enrolment=enrolment)
+
+
+@router.post(
+    "/mutual-aid/enrolments/{enrolment_id}/participants",
+    response={201: ParticipantOut},
+    tags=["mutual-aid"],
+)
+def add_participant(request, enrolment_id: ObjectId, payload: ParticipantIn):
+    """An officer registers a member of their scope; a worker (no ``member_id``) takes part
+    through a unit their own union enrolled."""
+    member = _member_for(request.user, payload.member_id)
+    if selectors.is_officer_view(request.user):
+        enrolment = selectors.enrolment_get(
+            user=request.user, enrolment_id=enrolment_id, action=Action.CHANGE
+        )
+    else:
+        enrolment = get_object_or_404(MutualAidEnrolment, pk=enrolment_id)
+    row = aid.mutual_aid_participant_add(actor=request.user, enrolment=enrolment, member=member)
+    return Status(201, row)
+
+
+@router.get("/mutual-aid/claims", response=list[ClaimOut], tags=["mutual-aid"])
+@paginate
+def list_claims(request, status: ClaimStatus | None = None):
+    if selectors.is_officer_view(request.user):
+        return selectors.claim_list(user=request.user, status=status)
+    return MutualAidClaim.objects.filter(
+        participant__in=selectors.mutual_aid_of_worker(user=request.user)
+    ).select_related("participant__member")
+
+
+@router.post("/mutual-aid/claims", response={201: ClaimOut}, tags=["mutual-aid"])
+def file_claim(request, payload: ClaimIn):
+    participant = _participant_for(request.user, payload.participant_id)
+    claim = aid.mutual_aid_claim_file(
+        actor=request.user,
+        participant=participant,
+        illness=payload.illness,
+        hospital=payload.hospital,
+        medical_cost=payload.medical_cost,
+        claimed_amount=payload.claimed_amount,
+    )
+    return Status(201, claim)
+
+
+@router.get("/mutual-aid/claims/{claim_id}", response=ClaimOut, tags=["mutual-aid"])
+def get_claim(request, claim_id: ObjectId):
+    return selectors.claim_get(user=request.user, claim_id=claim_id)
+
+
+def _decide_claim(request, claim_id, payload, *, approve: bool):
+    claim = selectors.claim_get(user=request.user, claim_id=claim_id)
+    try:
+        return aid.mutual_aid_claim_decide(
+            actor=request.user,
+            claim=claim,
+            expected_version=payload.expected_version,
+            approve=approve,
+            approved_amount=getattr(payload, "approved_amount", None),
+            note=payload.note,
+        )
+    except services.Conflict as exc:
+        return conflict(exc)
+
+
+@router.post(
+    "/mutual-aid/claims/{claim_id}/approve",
+    response={200: ClaimOut, **CONFLICT},
+    tags=["mutual-aid"],
+)
+def approve_claim(request, claim_id: ObjectId, payload: ApproveIn):
+    return _decide_claim(request, claim_id, payload, approve=True)
+
+
+@router.post(
+    "/mutual-aid/claims/{claim_id}/reject",
+    response={200: ClaimOut, **CONFLICT},
+    tags=["mutual-aid"],
+)
+def reject_claim(request, claim_id: ObjectId, payload: RejectIn):
+    return _decide_claim(request, claim_id, payload, approve=False)
+
+
+@router.post("/mutual-aid/claims/{claim_id}/pay", response=ClaimOut, tags=["mutual-aid"])
+def pay_claim(request, claim_id: ObjectId, payload: ClaimPayIn):
+    claim = selectors.claim_get(user=request.user, claim_id=claim_id)
+    return aid.mutual_aid_claim_pay(
+        actor=request.user, claim=claim, paid_on=payload.paid_on, method=payload.method
+    )

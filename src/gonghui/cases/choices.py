@@ -65,3 +65,10 @@ class PaymentMethod(models.TextChoices):
     CASH = "cash", _("现金")
     MOBILE = "mobile", _("移动支付")
     IN_KIND = "in_kind", _("实物")
+
+
+class ClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    APPROVED = "approved", _("已核定，待支付")
+    REJECTED = "rejected", _("不予支付")
+    PAID = "paid", _("已支付")

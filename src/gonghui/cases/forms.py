@@ -10,7 +10,7 @@ from gonghui.core.scoping import Action
 from gonghui.organizations.autocomplete import OrgAutocompleteField
 from gonghui.organizations.models import Organization
 
-from .choices import AidStatus, CaseStatus, FieldType, PaymentMethod
+from .choices import AidStatus, CaseStatus, FieldType, HandlingLevel, HolidayKind, PaymentMethod
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -50,10 +50,20 @@ class CaseForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),
     )
 
-    def __init__(self, *args, case_type, for_officer: bool, **kwargs):
+    applicant_name = forms.CharField(label=_("姓名"), max_length=60, required=False)
+    employer_name = forms.CharField(label=_("工作单位"), max_length=200, required=False)
+    work_place = forms.CharField(
+        label=_("工作地点"), max_length=200, required=False, help_text=_("例如：浏阳市集里街道")
+    )
+
+    def __init__(self, *args, case_type, for_officer: bool, non_member: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not for_officer:
             del self.fields["member_number"]
+        if not non_member:
+            # Who and where a non-member is: a member's union already says it.
+            for name in ("applicant_name", "employer_name", "work_place"):
+                del self.fields[name]
         attachment = self.fields.pop("attachment")
         for spec in case_type.form_fields:
             self.fields[spec["name"]] = spec_field(spec)
@@ -182,3 +192,274 @@ class DisburseForm(forms.Form):
     paid_on = forms.DateField(label=_("发放日期"), widget=forms.DateInput(attrs={"type": "date"}))
     method = forms.ChoiceField(label=_("发放方式"), choices=PaymentMethod.choices)
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
+
+
+HOUSEHOLD_ROWS = 5
+
+
+class GroupErrorsMixin:
+    """Errors the service reports on a group of inputs (the household, the questions), kept
+    apart from the fields to be shown in that group's fieldset: ``group_errors[key]``."""
+
+    service_error_keys: tuple[str, ...] = ()
+
+    def add_error(self, field, error):
+        if field in self.service_error_keys:
+            if not hasattr(self, "group_errors"):
+                self.group_errors = {}
+            messages = forms.ValidationError(error).messages
+            self.group_errors.setdefault(field, []).extend(messages)
+            return
+        super().add_error(field, error)
+
+
+class HardshipForm(GroupErrorsMixin, forms.Form):
+    """A hardship application: the period, the family's situation and the amount, and up to
+    :data:`HOUSEHOLD_ROWS` household members (the applicant first). Blank rows are skipped; the
+    service checks the household and the means test, so the API and the page agree."""
+
+    service_error_keys = ("household",)
+
+    member_number = forms.CharField(
+        label=_("会员编号"), max_length=20, help_text=_("服务大厅代职工申请时填写")
+    )
+    period = forms.CharField(
+        label=_("帮扶期间"), max_length=7, help_text=_("年度，如 2026"), required=False
+    )
+    reason = forms.CharField(
+        label=_("困难情况"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    requested_amount = forms.CharField(
+        label=_("申请金额（元）"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+    def __init__(self, *args, for_officer: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not for_officer:
+            del self.fields["member_number"]
+        self.group_errors: dict[str, list[str]] = {}
+        self.rows = []
+        for n in range(HOUSEHOLD_ROWS):
+            names = (f"household_{n}_name", f"household_{n}_relation", f"household_{n}_income")
+            self.fields[names[0]] = forms.CharField(label=_("姓名"), max_length=60, required=False)
+            self.fields[names[1]] = forms.CharField(label=_("关系"), max_length=20, required=False)
+            self.fields[names[2]] = forms.CharField(
+                label=_("月收入（元）"),
+                max_length=20,
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+            )
+            self.rows.append([self[name] for name in names])
+
+    def main_fields(self):
+        return [self[name] for name in ("member_number", "period", "reason", "requested_amount")
+                if name in self.fields]  # fmt: skip
+
+    def household(self) -> list[dict]:
+        rows = []
+        for n in range(HOUSEHOLD_ROWS):
+            name, relation, income = (
+                self.cleaned_data.get(f"household_{n}_{part}", "").strip()
+                for part in ("name", "relation", "income")
+            )
+            if name or relation or income:
+                rows.append({"name": name, "relation": relation, "monthly_income": income or "0"})
+        return rows
+
+
+class UnionInScopeForm(forms.Form):
+    """A form whose ``union_id`` is picked among the active unions the officer may change."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["union_id"].queryset = Organization.objects.visible_to(
+            user, Action.CHANGE
+        ).active()
+
+
+class ThresholdForm(UnionInScopeForm):
+    """The local means-test line of one union in the officer's scope."""
+
+    union_id = OrgAutocompleteField(
+        label=_("工会"), purpose="change", error_messages={"required": _("请选择工会。")}
+    )
+    monthly_income_per_capita = forms.CharField(
+        label=_("人均月收入标准（元）"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+class EnrolmentForm(UnionInScopeForm):
+    """A work unit enrolled in medical mutual aid for a year, by a union in the officer's scope."""
+
+    union_id = OrgAutocompleteField(
+        label=_("组织工会"), purpose="change", error_messages={"required": _("请选择工会。")}
+    )
+    unit_name = forms.CharField(label=_("参保单位"), max_length=200)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    participants = forms.IntegerField(label=_("参加人数"), min_value=1, max_value=1_000_000)
+
+
+QUESTION_ROWS_SPARE = 3
+
+
+class CaseTypeForm(GroupErrorsMixin, forms.Form):
+    """A case type and its questions: one row per question (name, label, type, required,
+    choices), plus spare rows to add some; a row without a name is dropped. The service checks
+    the questions (``forms_spec``), as it does for the API."""
+
+    service_error_keys = ("form_fields",)
+
+    code = forms.RegexField(
+        label=_("代码"),
+        regex=r"^[a-z][a-z0-9_]{1,39}$",
+        max_length=40,
+        help_text=_("小写字母、数字和下划线，创建后不能修改"),
+        error_messages={"invalid": _("代码只能用小写字母、数字和下划线，以字母开头。")},
+    )
+    name = forms.CharField(label=_("名称"), max_length=40)
+    description = forms.CharField(label=_("说明"), max_length=300, required=False)
+    handling_level = forms.ChoiceField(label=_("办理层级"), choices=HandlingLevel.choices)
+    ack_days = forms.IntegerField(label=_("受理时限（工作日）"), min_value=0, max_value=60)
+    resolve_days = forms.IntegerField(label=_("办结时限（工作日）"), min_value=1, max_value=365)
+    sort_order = forms.IntegerField(label=_("排序"), min_value=0, max_value=32767, initial=0)
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def __init__(self, *args, case_type=None, **kwargs):
+        if case_type is not None:
+            kwargs.setdefault("initial", {}).update(
+                {name: getattr(case_type, name) for name in CASE_TYPE_PAGE_FIELDS}
+            )
+            for n, spec in enumerate(case_type.form_fields):
+                kwargs["initial"].update(
+                    {f"q{n}_name": spec.get("name"), f"q{n}_label": spec.get("label"),
+                     f"q{n}_type": spec.get("type"), f"q{n}_required": spec.get("required"),
+                     f"q{n}_min": spec.get("min"),
+                     f"q{n}_choices": "\n".join(spec.get("choices") or [])}
+                )  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.group_errors: dict[str, list[str]] = {}
+        if case_type is not None:
+            del self.fields["code"]
+        existing = len(case_type.form_fields) if case_type is not None else 0
+        self.question_count = existing + QUESTION_ROWS_SPARE
+        self.questions = []
+        for n in range(self.question_count):
+            self.fields[f"q{n}_name"] = forms.CharField(
+                label=_("字段名"), max_length=40, required=False
+            )
+            self.fields[f"q{n}_label"] = forms.CharField(
+                label=_("问题"), max_length=60, required=False
+            )
+            self.fields[f"q{n}_type"] = forms.ChoiceField(
+                label=_("类型"), choices=FieldType.choices, required=False
+            )
+            self.fields[f"q{n}_required"] = forms.BooleanField(label=_("必填"), required=False)
+            self.fields[f"q{n}_min"] = forms.DecimalField(
+                label=_("最小值（数字题）"), max_digits=12, decimal_places=2, required=False
+            )
+            self.fields[f"q{n}_choices"] = forms.CharField(
+                label=_("选项（每行一个）"),
+                max_length=2000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            parts = ("name", "label", "type", "required", "min", "choices")
+            self.questions.append([self[f"q{n}_{part}"] for part in parts])
+
+    def main_fields(self):
+        return [self[name] for name in ("code", *CASE_TYPE_PAGE_FIELDS) if name in self.fields]
+
+    def values(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in CASE_TYPE_PAGE_FIELDS}
+        specs = []
+        for n in range(self.question_count):
+            name = self.cleaned_data.get(f"q{n}_name", "").strip()
+            if not name:
+                continue
+            spec = {"name": name, "label": self.cleaned_data.get(f"q{n}_label", "").strip(),
+                    "type": self.cleaned_data.get(f"q{n}_type") or FieldType.TEXT,
+                    "required": bool(self.cleaned_data.get(f"q{n}_required"))}  # fmt: skip
+            choices = [
+                line.strip() for line in self.cleaned_data.get(f"q{n}_choices", "").splitlines()
+            ]
+            if spec["type"] == FieldType.CHOICE:
+                spec["choices"] = [c for c in choices if c]
+            low = self.cleaned_data.get(f"q{n}_min")
+            if spec["type"] == FieldType.NUMBER and low is not None:
+                spec["min"] = int(low) if low == low.to_integral_value() else float(low)
+            specs.append(spec)
+        data["form_fields"] = specs
+        return data
+
+
+CASE_TYPE_PAGE_FIELDS = (
+    "name",
+    "description",
+    "handling_level",
+    "ack_days",
+    "resolve_days",
+    "sort_order",
+    "is_active",
+)
+
+
+class HolidayForm(forms.Form):
+    """Declare a day a holiday or a make-up workday; no kind puts it back to an ordinary day."""
+
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(
+        label=_("类型"),
+        choices=[("", _("恢复为普通日")), *HolidayKind.choices],
+        required=False,
+    )
+    name = forms.CharField(label=_("名称"), max_length=40, required=False)
+
+
+class ParticipantForm(forms.Form):
+    """An officer registers a member of their scope in an enrolled unit, by member number."""
+
+    member_number = forms.CharField(label=_("会员编号"), max_length=20)
+
+
+class SelfEnrolForm(forms.Form):
+    """A worker takes part this year through one of the units their union enrolled."""
+
+    enrolment = forms.TypedChoiceField(label=_("参保单位"), coerce=int)
+
+    def __init__(self, *args, enrolments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolment"].choices = [
+            (row.pk, f"{row.unit_name} · {row.union.name}") for row in enrolments
+        ]
+
+
+class ClaimForm(forms.Form):
+    """A claim for medical costs; the amounts are read as typed and checked by the service."""
+
+    illness = forms.CharField(label=_("病种或伤情"), max_length=200, required=False)
+    hospital = forms.CharField(label=_("就诊医院"), max_length=200, required=False)
+    medical_cost = forms.CharField(
+        label=_("医疗费用（元）"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    claimed_amount = forms.CharField(
+        label=_("申请金额（元）"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+class ClaimPayForm(forms.Form):
+    paid_on = forms.DateField(label=_("支付日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.ChoiceField(label=_("支付方式"), choices=PaymentMethod.choices)

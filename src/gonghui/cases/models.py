@@ -13,12 +13,14 @@ from gonghui.core.history import HistoryEvent
 from gonghui.core.labels import display_name
 from gonghui.core.models import TimeStampedModel
 from gonghui.core.scoping import ScopedQuerySet
+from gonghui.core.validators import mask_phone
 
 from .choices import (
     OPEN_STATUSES,
     AidStatus,
     CaseStatus,
     Channel,
+    ClaimStatus,
     EventKind,
     HandlingLevel,
     HolidayKind,
@@ -111,9 +113,20 @@ class Case(TimeStampedModel):
     submitted, resolve after), so the queue sorts and the escalation job filters on one column.
     """
 
+    # None for a worker who is not (yet) a member: heard all the same, by the phone they signed
+    # in with, and routed by where they work (the applicant_* fields).
     member = models.ForeignKey(
-        "members.Member", verbose_name=_("会员"), on_delete=models.PROTECT, related_name="cases"
+        "members.Member",
+        verbose_name=_("会员"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
     )
+    applicant_name = models.CharField(_("诉求人姓名"), max_length=60, blank=True)
+    applicant_phone = models.CharField(_("诉求人手机号"), max_length=11, blank=True, db_index=True)
+    employer_name = models.CharField(_("工作单位"), max_length=200, blank=True)
+    work_place = models.CharField(_("工作地点"), max_length=200, blank=True)
     case_type = models.ForeignKey(
         CaseType, verbose_name=_("诉求类型"), on_delete=models.PROTECT, related_name="cases"
     )
@@ -155,6 +168,7 @@ class Case(TimeStampedModel):
 
     objects = CaseQuerySet.as_manager()
     scope_path_lookup = "handling_union__path"
+    audit_masked_fields = {"applicant_phone": mask_phone}
 
     class Meta:
         verbose_name = _("诉求")
@@ -178,6 +192,10 @@ class Case(TimeStampedModel):
                 condition=~models.Q(status="rejected") | ~models.Q(reject_reason=""),
                 name="case_rejected_has_reason",
             ),
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=False) | ~models.Q(applicant_phone=""),
+                name="case_member_or_applicant_phone",
+            ),
         ]
 
     def __str__(self):
@@ -194,6 +212,15 @@ class Case(TimeStampedModel):
     def display_title(self) -> str:
         """A case without its own title is titled with its type's name: shown like the type."""
         return display_name(self.title)
+
+    @property
+    def applicant(self) -> str:
+        """Who raised the case: the member, or the non-member worker's own name."""
+        return self.member.name if self.member_id else self.applicant_name
+
+    @property
+    def applicant_phone_masked(self) -> str:
+        return self.member.phone_masked if self.member_id else mask_phone(self.applicant_phone)
 
     @property
     def is_open(self) -> bool:
@@ -501,6 +528,99 @@ class MutualAidEnrolment(TimeStampedModel):
         return f"{self.year} {self.unit_name} ({self.participants})"
 
 
+class MutualAidParticipant(TimeStampedModel):
+    """A member taking part in medical mutual aid for one year, through a unit enrolled that
+    year: added by an officer, or the worker's own enrolment. Once a year per member, by a
+    database constraint."""
+
+    enrolment = models.ForeignKey(
+        MutualAidEnrolment,
+        verbose_name=_("参保单位"),
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("会员"),
+        on_delete=models.PROTECT,
+        related_name="mutual_aid",
+    )
+    # The enrolment's year, kept here so the database can hold "once a year" itself.
+    year = models.PositiveSmallIntegerField(_("年度"))
+    added_by = user_fk(_("登记人"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "enrolment__union__path"
+
+    class Meta:
+        verbose_name = _("医疗互助参加职工")
+        verbose_name_plural = _("医疗互助参加职工")
+        ordering = ["-year", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="mutual_aid_member_once_a_year")
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.member_id}"
+
+
+class MutualAidClaim(TimeStampedModel):
+    """A participant's claim for medical costs (医疗互助金申领): filed by the worker or at the
+    hall, approved (up to the amount claimed) or refused with a reason by the organising union,
+    then paid."""
+
+    participant = models.ForeignKey(
+        MutualAidParticipant,
+        verbose_name=_("参加职工"),
+        on_delete=models.PROTECT,
+        related_name="claims",
+    )
+    illness = models.CharField(_("病种或伤情"), max_length=200)
+    hospital = models.CharField(_("就诊医院"), max_length=200)
+    medical_cost = models.DecimalField(_("医疗费用（元）"), max_digits=11, decimal_places=2)
+    claimed_amount = models.DecimalField(_("申请金额（元）"), max_digits=11, decimal_places=2)
+    approved_amount = models.DecimalField(
+        _("核定金额（元）"), max_digits=11, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    decision_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+    decided_by = user_fk(_("审核人"))
+    paid_on = models.DateField(_("支付日期"), null=True, blank=True)
+    method = models.CharField(
+        _("支付方式"), max_length=10, choices=PaymentMethod.choices, blank=True
+    )
+    paid_by = user_fk(_("支付登记人"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_lookup = "participant__enrolment__union__path"
+
+    class Meta:
+        verbose_name = _("医疗互助金申领")
+        verbose_name_plural = _("医疗互助金申领")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(claimed_amount__gt=0)
+                & models.Q(claimed_amount__lte=models.F("medical_cost")),
+                name="mutual_aid_claim_within_cost",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_amount__isnull=True)
+                | models.Q(approved_amount__lte=models.F("claimed_amount")),
+                name="mutual_aid_approved_within_claim",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant_id} {self.claimed_amount} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("cases:claim-detail", args=[self.pk])
+
+
 __all__ = [
     "Attachment",
     "Case",
@@ -512,6 +632,8 @@ __all__ = [
     "HardshipDisbursement",
     "HardshipThreshold",
     "Holiday",
+    "MutualAidClaim",
     "MutualAidEnrolment",
+    "MutualAidParticipant",
     "Notification",
 ]

@@ -18,7 +18,11 @@ from .models import (
     CaseType,
     HardshipApplication,
     HardshipDisbursement,
+    HardshipThreshold,
+    Holiday,
+    MutualAidClaim,
     MutualAidEnrolment,
+    MutualAidParticipant,
     Notification,
 )
 
@@ -43,6 +47,16 @@ def member_for_hall(*, user, member_number: str) -> Member | None:
     )
 
 
+def own_cases(*, user):
+    """A worker's own cases: as a member, or raised before joining from the phone they signed
+    in with."""
+    condition = Q(member__in=members_of(user=user))
+    phone = getattr(user, "phone", "") if getattr(user, "is_authenticated", False) else ""
+    if phone:
+        condition |= Q(member__isnull=True, applicant_phone=phone)
+    return _cases().filter(condition)
+
+
 def is_officer_view(user) -> bool:
     return not scope_for(user, Action.VIEW).is_empty
 
@@ -56,6 +70,10 @@ def _cases():
     return Case.objects.select_related("case_type", "handling_union", "member")
 
 
+def holidays(*, year: int):
+    return Holiday.objects.filter(date__year=year).order_by("date")
+
+
 def case_list(
     *,
     user,
@@ -67,7 +85,7 @@ def case_list(
     if is_officer_view(user):
         cases = _cases().visible_to(user, Action.VIEW)
     else:
-        cases = _cases().filter(member__in=members_of(user=user))
+        cases = own_cases(user=user)
     if status:
         cases = cases.filter(status=status)
     if open_only:
@@ -91,7 +109,7 @@ def case_get(*, user, case_id, action: Action = Action.VIEW) -> Case:
     if is_officer_view(user):
         return get_visible_or_404(_cases(), user, action, pk=case_id)
     try:
-        return _cases().filter(member__in=members_of(user=user)).get(pk=case_id)
+        return own_cases(user=user).get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise Http404 from exc
 
@@ -189,3 +207,73 @@ def mutual_aid_summary(*, user, year: int | None = None) -> list[dict]:
 
 def events_for_scope(*, user):
     return CaseEvent.objects.visible_to(user)
+
+
+def hardship_of_worker(*, user):
+    """A signed-in worker's own hardship applications, with their payments."""
+    return (
+        HardshipApplication.objects.filter(member__in=members_of(user=user))
+        .select_related("union", "county_union")
+        .prefetch_related("disbursements")
+        .order_by("-created_at", "-id")
+    )
+
+
+def threshold_list(*, user):
+    return (
+        HardshipThreshold.objects.visible_to(user).select_related("union").order_by("union__path")
+    )
+
+
+def enrolment_get(*, user, enrolment_id, action: Action = Action.VIEW) -> MutualAidEnrolment:
+    return get_visible_or_404(
+        MutualAidEnrolment.objects.select_related("union"), user, action, pk=enrolment_id
+    )
+
+
+def participants_of(*, enrolment: MutualAidEnrolment):
+    return enrolment.members.select_related("member").order_by("id")
+
+
+def claim_list(*, user, status: str | None = None):
+    rows = MutualAidClaim.objects.visible_to(user).select_related(
+        "participant__member", "participant__enrolment__union"
+    )
+    return rows.filter(status=status) if status else rows
+
+
+def claim_get(*, user, claim_id, action: Action = Action.VIEW) -> MutualAidClaim:
+    """One claim: in scope for an officer, their own for a worker; anything else is 404."""
+    rows = MutualAidClaim.objects.select_related(
+        "participant__member", "participant__enrolment__union"
+    )
+    if is_officer_view(user):
+        return get_visible_or_404(rows, user, action, pk=claim_id)
+    try:
+        return rows.filter(participant__member__in=members_of(user=user)).get(pk=claim_id)
+    except (MutualAidClaim.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc
+
+
+def mutual_aid_of_worker(*, user):
+    """A worker's own participation, newest year first, with its claims."""
+    return (
+        MutualAidParticipant.objects.filter(member__in=members_of(user=user))
+        .select_related("enrolment__union", "member")
+        .prefetch_related("claims")
+        .order_by("-year", "-id")
+    )
+
+
+def participant_get(*, user, participant_id) -> MutualAidParticipant:
+    """A participation a claim may be filed for: in the officer's scope (to change), or the
+    worker's own; anything else is 404."""
+    rows = MutualAidParticipant.objects.select_related("member__union", "enrolment__union")
+    if is_officer_view(user):
+        rows = rows.visible_to(user, Action.CHANGE)
+    else:
+        rows = rows.filter(member__in=members_of(user=user))
+    try:
+        return rows.get(pk=participant_id)
+    except (MutualAidParticipant.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -20,11 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.accounts.choices import OFFICER_ROLES
 from gonghui.accounts.models import User
-from gonghui.core import audit, figures
+from gonghui.core import audit, figures, ratelimit
 from gonghui.core.audit import actor_fk
 from gonghui.core.models import AuditAction
 from gonghui.core.scoping import SYSTEM, Action, require_in_scope, scope_for
 from gonghui.members.choices import MemberStatus
+from gonghui.members.selectors import propose_unions
 from gonghui.organizations.choices import LEVEL_RANK, OrgLevel
 from gonghui.organizations.models import Organization
 
@@ -63,6 +65,9 @@ class Conflict(Exception):
 
 WORKER, OFFICER = "worker", "officer"
 
+# Appeals from one phone that is not a member's (settings.RATE_LIMITS).
+APPEAL_LIMIT = "appeal_phone"
+
 # (from, to) -> who may make the move. Anything not listed is refused with a field error.
 TRANSITIONS = {
     (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED): OFFICER,
@@ -86,13 +91,25 @@ WORKER_NEWS = {
 }
 
 
+def _signed_in_worker(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user is not SYSTEM
+
+
 def is_case_worker(user, member) -> bool:
     """Whether ``user`` is the worker this member record belongs to (account, or phone)."""
-    if user is None or not getattr(user, "is_authenticated", False) or user is SYSTEM:
+    if not _signed_in_worker(user):
         return False
     if member.account_id is not None:
         return member.account_id == user.pk
     return bool(user.phone) and user.phone == member.phone
+
+
+def is_case_applicant(user, case: Case) -> bool:
+    """Whether ``user`` raised ``case``: the member's own worker, or for a non-member's case
+    the account signed in with the phone it was raised from."""
+    if case.member_id is not None:
+        return is_case_worker(user, case.member)
+    return _signed_in_worker(user) and bool(user.phone) and user.phone == case.applicant_phone
 
 
 def worker_user_for(member):
@@ -110,9 +127,14 @@ def _case_url(case: Case) -> str:
 
 
 def _tell_worker(case: Case, title, body: str = "") -> None:
+    if case.member_id is None:
+        user = User.objects.filter(phone=case.applicant_phone, is_active=True).first()
+        phone = case.applicant_phone
+    else:
+        user, phone = worker_user_for(case.member), case.member.phone
     notify(
-        user=worker_user_for(case.member),
-        phone=case.member.phone,
+        user=user,
+        phone=phone,
         case=case,
         title=title,
         body=f"{case.reference} {body}".strip(),
@@ -201,6 +223,68 @@ def submitter_channel(actor, member) -> str:
     raise Http404
 
 
+def _checked_input(case_type: CaseType, description, form_data, files, errors: dict):
+    """The type's answers, the description and every file checked, all errors at once (with
+    ``errors`` found by the caller): nothing is written until all of it is right."""
+    if not case_type.is_active:
+        raise ValidationError({"case_type": _("该诉求类型已停用。")})
+    try:
+        answers = clean_answers(case_type.form_fields, form_data)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        answers = {}
+    description = (description or "").strip()
+    if not description:
+        errors["description"] = [_("请说明您的诉求。")]
+    checked = []
+    for upload in files:
+        try:
+            checked.append(uploads.check(upload))
+        except ValidationError as exc:
+            errors.setdefault("file", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return answers, description, checked
+
+
+def _open_case(
+    *, actor, case_type, union, channel, title, description, answers, checked, today, **who
+) -> Case:
+    """Write a new case handled by ``union``, with its timeline, files, audit row and messages;
+    ``who`` is the member, or a non-member's name, phone and place."""
+    today = today or timezone.localdate()
+    days_off = calendar.exceptions(today)
+    with transaction.atomic():
+        case = Case(
+            case_type=case_type,
+            handling_union=union,
+            submitted_by=actor_fk(actor),
+            channel=channel,
+            title=(title or "").strip()[:100] or case_type.name,
+            description=description,
+            form_data=answers,
+            submitted_on=today,
+            ack_due=calendar.add_workdays(today, case_type.ack_days, days_off),
+            resolve_due=calendar.add_workdays(today, case_type.resolve_days, days_off),
+            **who,
+        )
+        case.due_on = case.ack_due
+        case.full_clean()
+        case.save()
+        _event(case, EventKind.SUBMITTED, actor=actor, after=CaseStatus.SUBMITTED)
+        _event(case, EventKind.ASSIGNED, actor=actor, to_union=union)
+        for check in checked:
+            _attach(case, check, actor=actor, public=True)
+        _audit_case(actor, AuditAction.CREATE, case, {})
+        _tell_worker(
+            case,
+            _("您的诉求已提交"),
+            _t("由%(union)s办理，%(due)s前受理。") % {"union": union.name, "due": case.ack_due},
+        )
+        _tell_officers(case, union, _("新诉求待受理"), case.title)
+    return case
+
+
 def case_submit(
     *,
     actor,
@@ -219,57 +303,90 @@ def case_submit(
     channel = submitter_channel(actor, member)
     if member.status != MemberStatus.ACTIVE:
         raise ValidationError({"member_id": _("会籍状态不正常，暂不能提交诉求。")})
-    if not case_type.is_active:
-        raise ValidationError({"case_type": _("该诉求类型已停用。")})
+    answers, description, checked = _checked_input(case_type, description, form_data, files, {})
+    return _open_case(
+        actor=actor,
+        case_type=case_type,
+        union=route(member=member, case_type=case_type),
+        channel=channel,
+        title=title,
+        description=description,
+        answers=answers,
+        checked=checked,
+        today=today,
+        member=member,
+    )
+
+
+def route_by_place(*, case_type: CaseType, employer_name: str, work_place: str):
+    """The union that hears a non-member: the one the join page would propose to them (their
+    employer's, else the area union of where they work, in their own county first), or for
+    county-level types its county union. None when the place names no union."""
+    proposals = propose_unions(
+        occupation_group="", employer_name=employer_name, work_place=work_place
+    )
+    if not proposals:
+        return None
+    union = next((p.union for p in proposals if p.local), proposals[0].union)
+    if case_type.handling_level == HandlingLevel.COUNTY:
+        return county_union_for(union)
+    return union
+
+
+def case_submit_non_member(
+    *,
+    actor,
+    case_type: CaseType,
+    description: str,
+    applicant_name: str,
+    employer_name: str = "",
+    work_place: str = "",
+    title: str = "",
+    form_data: dict | None = None,
+    files=(),
+    today: datetime.date | None = None,
+) -> Case:
+    """An appeal from a worker who is not a member: heard all the same. The worker signed in with
+    their phone (the code proved it theirs); the case is routed by where they work and the page
+    offers them to join. Limited per phone, as anyone with a phone may sign in."""
+    if not _signed_in_worker(actor) or not actor.phone:
+        raise Http404
     errors = {}
-    try:
-        answers = clean_answers(case_type.form_fields, form_data)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-        answers = {}
-    description = (description or "").strip()
-    if not description:
-        errors["description"] = [_("请说明您的诉求。")]
-    checked = []
-    for upload in files:
-        try:
-            checked.append(uploads.check(upload))
-        except ValidationError as exc:
-            errors.setdefault("file", []).extend(exc.messages)
-    if errors:
-        raise ValidationError(errors)
-    today = today or timezone.localdate()
-    days_off = calendar.exceptions(today)
-    with transaction.atomic():
-        union = route(member=member, case_type=case_type)
-        case = Case(
-            member=member,
-            case_type=case_type,
-            handling_union=union,
-            submitted_by=actor_fk(actor),
-            channel=channel,
-            title=(title or "").strip()[:100] or case_type.name,
-            description=description,
-            form_data=answers,
-            submitted_on=today,
-            ack_due=calendar.add_workdays(today, case_type.ack_days, days_off),
-            resolve_due=calendar.add_workdays(today, case_type.resolve_days, days_off),
+    applicant_name = (applicant_name or "").strip()[:60]
+    # The wage-arrears question names the employer already: it routes too.
+    employer_name = (employer_name or str((form_data or {}).get("employer", ""))).strip()[:200]
+    work_place = (work_place or "").strip()[:200]
+    if not applicant_name:
+        errors["applicant_name"] = [_("请填写您的姓名。")]
+    union = None
+    if not employer_name and not work_place:
+        errors["work_place"] = [_("请填写工作单位或工作地点，以便转给当地工会办理。")]
+    else:
+        union = route_by_place(
+            case_type=case_type, employer_name=employer_name, work_place=work_place
         )
-        case.due_on = case.ack_due
-        case.full_clean()
-        case.save()
-        _event(case, EventKind.SUBMITTED, actor=actor, after=CaseStatus.SUBMITTED)
-        _event(case, EventKind.ASSIGNED, actor=actor, to_union=union)
-        for check in checked:
-            _attach(case, check, actor=actor, public=True)
-        _audit_case(actor, AuditAction.CREATE, case, {})
-        _tell_worker(
-            case,
-            _("您的诉求已提交"),
-            _t("由%(union)s办理，%(due)s前受理。") % {"union": union.name, "due": case.ack_due},
-        )
-        _tell_officers(case, union, _("新诉求待受理"), case.title)
-    return case
+        if union is None:
+            errors["work_place"] = [
+                _("没有找到您所在地的工会。请填写更具体的工作地点（如街道、园区），或拨打12351。")
+            ]
+    answers, description, checked = _checked_input(case_type, description, form_data, files, errors)
+    if APPEAL_LIMIT in settings.RATE_LIMITS:  # a deployment configured before the rule existed
+        ratelimit.hit(APPEAL_LIMIT, actor.phone)
+    return _open_case(
+        actor=actor,
+        case_type=case_type,
+        union=union,
+        channel=Channel.ONLINE,
+        title=title,
+        description=description,
+        answers=answers,
+        checked=checked,
+        today=today,
+        applicant_name=applicant_name,
+        applicant_phone=actor.phone,
+        employer_name=employer_name,
+        work_place=work_place,
+    )
 
 
 def _require_officer(actor, case: Case) -> None:
@@ -290,7 +407,7 @@ def notifications_mark_read(*, actor, notification_ids=None, up_to_id=None) -> i
 def case_role(user, case: Case) -> str | None:
     """WORKER for the worker whose case it is, OFFICER for an officer who may change it (the
     handling union is in their scope), None for anyone else."""
-    if is_case_worker(user, case.member):
+    if is_case_applicant(user, case):
         return WORKER
     if user is not None and scope_for(user, Action.CHANGE).covers(case.handling_union.path):
         return OFFICER

@@ -3,10 +3,11 @@ queue and detail (with internal notes). Thin: parse, call a selector or service,
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,16 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
+from gonghui.core import ratelimit
 from gonghui.core.views import OfficerViewMixin
 
-from . import aid, selectors, services
-from .choices import OPEN_STATUSES, AidStatus, CaseStatus
+from . import config, selectors, services
+from .choices import OPEN_STATUSES, CaseStatus
 from .forms import (
-    AidFilterForm,
     AttachForm,
     CaseForm,
-    DecisionForm,
-    DisburseForm,
+    CaseTypeForm,
+    HolidayForm,
     MarkReadForm,
     QueueFilterForm,
     ReassignForm,
@@ -43,16 +44,31 @@ ACTION_LABELS = {
 }
 
 
-def _errors(exc: ValidationError) -> dict:
+def error_dict(exc: ValidationError) -> dict:
     if hasattr(exc, "error_dict"):
         return {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
     return {"__all__": [str(m) for m in exc.messages]}
 
 
-def _apply(form, exc: ValidationError, rename: dict | None = None) -> None:
-    for field, msgs in _errors(exc).items():
+def apply_errors(form, exc: ValidationError, rename: dict | None = None) -> None:
+    for field, msgs in error_dict(exc).items():
         field = (rename or {}).get(field, field)
-        form.add_error(field if field in form.fields else None, msgs)
+        known = field in form.fields or field in getattr(form, "service_error_keys", ())
+        form.add_error(field if known else None, msgs)
+
+
+def saved(request, form, write, message, to):
+    """For a valid form, ``write(cleaned_data)`` (a service call): then a message and a redirect
+    to ``to``. None when the form or the service refused; the errors are then on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        write(form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    messages.success(request, message)
+    return redirect(to)
 
 
 class SignedInMixin:
@@ -60,7 +76,9 @@ class SignedInMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect(f"{reverse('members:me-login')}?next={request.path}")
+            # The whole address, so a link that pre-fills a form still does after signing in.
+            target = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('members:me-login')}?{target}")
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -68,6 +86,11 @@ class SignedInMixin:
 
 
 class CaseNewView(SignedInMixin, View):
+    """Pick a type, then its form. A member files for themselves, a hall officer for a member by
+    number; a worker who is not a member is heard too (name and workplace route the case) and
+    is offered to join. ``?type=<code>&text=...`` opens the type's form with the text filled in
+    (the assistant links here)."""
+
     template = "cases/new.html"
 
     def _context(self, request):
@@ -81,6 +104,16 @@ class CaseNewView(SignedInMixin, View):
             return None
         return selectors.case_types().filter(code=code).first()
 
+    def _form(self, request, case_type, officer, members, data=None):
+        return CaseForm(
+            data,
+            request.FILES if data is not None else None,
+            case_type=case_type,
+            for_officer=officer,
+            non_member=not officer and not members,
+            initial={"description": request.GET.get("text", "")[:5000]},
+        )
+
     def get(self, request):
         officer, members = self._context(request)
         case_type = self._type(request)
@@ -88,9 +121,12 @@ class CaseNewView(SignedInMixin, View):
         if case_type is None:
             context["types"] = selectors.case_types()
             context["unknown_type"] = bool(request.GET.get("type"))
+            context["text_query"] = (
+                urlencode({"text": request.GET["text"][:5000]}) if request.GET.get("text") else ""
+            )
             status = 404 if context["unknown_type"] else 200
             return render(request, self.template, context, status=status)
-        context.update(case_type=case_type, form=CaseForm(case_type=case_type, for_officer=officer))
+        context.update(case_type=case_type, form=self._form(request, case_type, officer, members))
         return render(request, self.template, context)
 
     def post(self, request):
@@ -100,44 +136,43 @@ class CaseNewView(SignedInMixin, View):
         if case_type is None:
             context.update(types=selectors.case_types(), unknown_type=True)
             return render(request, self.template, context, status=422)
-        form = CaseForm(request.POST, request.FILES, case_type=case_type, for_officer=officer)
+        form = self._form(request, case_type, officer, members, data=request.POST)
         context.update(case_type=case_type, form=form)
-        if form.is_valid():
-            member = self._member(request, form, officer, members)
-            if member is not None:
-                try:
-                    case = services.case_submit(
-                        actor=request.user,
-                        member=member,
-                        case_type=case_type,
-                        title=form.cleaned_data["title"],
-                        description=form.cleaned_data["description"],
-                        form_data=form.answers(),
-                        files=request.FILES.getlist("attachment"),
-                    )
-                except ValidationError as exc:
-                    _apply(form, exc, rename={"file": "attachment"})
-                except Http404:
-                    form.add_error(None, _("该会员不在您的管辖范围内。"))
-                else:
-                    messages.success(
-                        request, _("诉求已提交，编号 %(ref)s") % {"ref": case.reference}
-                    )
-                    return redirect(case.get_absolute_url())
+        if not form.is_valid():
+            return render(request, self.template, context, status=422)
+        common = {
+            "actor": request.user,
+            "case_type": case_type,
+            "title": form.cleaned_data["title"],
+            "description": form.cleaned_data["description"],
+            "form_data": form.answers(),
+            "files": request.FILES.getlist("attachment"),
+        }
+        try:
+            if officer or members:
+                member = hall_member(request, form, officer, members)
+                if member is None:
+                    return render(request, self.template, context, status=422)
+                case = services.case_submit(member=member, **common)
+            else:
+                case = services.case_submit_non_member(
+                    applicant_name=form.cleaned_data["applicant_name"],
+                    employer_name=form.cleaned_data["employer_name"],
+                    work_place=form.cleaned_data["work_place"],
+                    **common,
+                )
+        except ValidationError as exc:
+            apply_errors(form, exc, rename={"file": "attachment"})
+        except Http404:
+            form.add_error(None, _("该会员不在您的管辖范围内。"))
+        except ratelimit.RateLimited as exc:
+            form.add_error(None, exc.message)
+            response = render(request, self.template, context, status=429)
+            return ratelimit.with_retry_after(response, exc)
+        else:
+            messages.success(request, _("诉求已提交，编号 %(ref)s") % {"ref": case.reference})
+            return redirect(case.get_absolute_url())
         return render(request, self.template, context, status=422)
-
-    def _member(self, request, form, officer, members):
-        if officer:
-            member = selectors.member_for_hall(
-                user=request.user, member_number=form.cleaned_data.get("member_number", "")
-            )
-            if member is None:
-                form.add_error("member_number", _("没有找到这个会员编号。"))
-            return member
-        if not members:
-            form.add_error(None, _("请先加入工会，再提交诉求。"))
-            return None
-        return members[0]
 
 
 class MyCasesView(SignedInMixin, View):
@@ -178,6 +213,7 @@ class QueueView(OfficerViewMixin, View):
                 "status": status,
                 "overdue": overdue,
                 "counts": selectors.case_counts(user=request.user),
+                "can_configure": config.can_configure(request.user),
             },
         )
 
@@ -207,7 +243,8 @@ class CaseDetailView(SignedInMixin, View):
             "case": case,
             "officer": officer,
             "can_change": can_change,
-            "is_worker": services.is_case_worker(request.user, case.member),
+            "is_worker": services.is_case_applicant(request.user, case),
+            "join_url": _join_url(case) if case.member_id is None else "",
             "events": selectors.case_timeline(user=request.user, case=case),
             "hide_actor": not officer,
             "attachments": selectors.case_attachments(user=request.user, case=case),
@@ -243,7 +280,7 @@ class CaseDetailView(SignedInMixin, View):
             context = self._context(request, case, conflict=conflict.message)
             return render(request, self.template, context, status=409)
         except ValidationError as exc:
-            return self._refused(request, pk, _errors(exc))
+            return self._refused(request, pk, error_dict(exc))
         messages.success(request, done)
         try:
             selectors.case_get(user=request.user, case_id=pk)
@@ -291,6 +328,13 @@ class CaseDetailView(SignedInMixin, View):
         return _("附件已上传。")
 
 
+def _join_url(case) -> str:
+    """The join page, filled in with what a non-member's appeal already says."""
+    fields = {"name": case.applicant_name, "phone": case.applicant_phone,
+              "employer_name": case.employer_name, "work_place": case.work_place}  # fmt: skip
+    return f"{reverse('members:join')}?{urlencode({k: v for k, v in fields.items() if v})}"
+
+
 def attachment_response(attachment) -> FileResponse:
     """The file itself, for someone the selector has already let see it. Images inline, PDFs
     as downloads; sandboxed so that nothing in a file can run in our origin."""
@@ -336,93 +380,106 @@ class InboxView(SignedInMixin, View):
         return redirect("cases:inbox")
 
 
-# ---- Hardship aid and mutual aid (officers) ----------------------------------------------------
+def hall_member(request, form, officer: bool, members: list):
+    """Who a filing is for: the member a hall officer names by number (in scope), else the
+    signed-in worker's own record. None with a field error on the form when there is none."""
+    if officer:
+        member = selectors.member_for_hall(
+            user=request.user, member_number=form.cleaned_data.get("member_number", "")
+        )
+        if member is None:
+            form.add_error("member_number", _("没有找到这个会员编号。"))
+        return member
+    if not members:
+        form.add_error(None, _("请先加入工会，再提交。"))
+        return None
+    return members[0]
 
 
-class HardshipListView(OfficerViewMixin, View):
+# ---- Configuration: case types and their questions, the holiday calendar ----------------------
+
+
+class ConfigureMixin(SignedInMixin):
+    """Only those who configure for everyone below them (province officers and up); anyone
+    else gets the 404 an unknown page gives."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not config.can_configure(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CaseTypeListView(ConfigureMixin, View):
     def get(self, request):
-        rows = (
-            selectors.hardship_list(
-                user=request.user, status=AidFilterForm(request.GET).chosen_status()
-            )
-            .annotate(paid=Sum("disbursements__amount"))
-            .order_by("-created_at", "-id")
-        )
-        page = Paginator(rows, 50).get_page(request.GET.get("page"))
-        totals = selectors.disbursement_total(user=request.user)
-        return render(
-            request,
-            "cases/hardship_list.html",
-            {"page": page, "totals": totals, "statuses": AidStatus.choices},
-        )
+        types = selectors.case_types(active_only=False)
+        return render(request, "cases/case_types.html", {"types": types})
 
 
-class HardshipDetailView(OfficerViewMixin, View):
-    template = "cases/hardship_detail.html"
-    forms = {"approve": DecisionForm, "reject": DecisionForm, "disburse": DisburseForm}
+class CaseTypeEditView(ConfigureMixin, View):
+    """Create a type (no ``pk``) or change one, with its questions."""
 
-    def _render(self, request, application, status=200, **extra):
+    template = "cases/case_type_form.html"
+
+    def _type(self, pk):
+        if pk is None:
+            return None
+        case_type = selectors.case_types(active_only=False).filter(pk=pk).first()
+        if case_type is None:
+            raise Http404
+        return case_type
+
+    def get(self, request, pk=None):
+        case_type = self._type(pk)
+        form = CaseTypeForm(case_type=case_type)
+        return render(request, self.template, {"form": form, "case_type": case_type})
+
+    def post(self, request, pk=None):
+        case_type = self._type(pk)
+        form = CaseTypeForm(request.POST, case_type=case_type)
+        if form.is_valid():
+            values = form.values()
+            if case_type is None:
+                values["code"] = form.cleaned_data["code"]
+            try:
+                config.case_type_save(actor=request.user, case_type=case_type, **values)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("诉求类型已保存。"))
+                return redirect("cases:case-types")
+        context = {"form": form, "case_type": case_type}
+        return render(request, self.template, context, status=422)
+
+
+class HolidayView(ConfigureMixin, View):
+    """One year's holidays and make-up workdays; setting or clearing a day."""
+
+    template = "cases/holidays.html"
+
+    def _render(self, request, form, year, status=200):
         context = {
-            "application": application,
-            "payments": application.disbursements.all(),
-            "form": extra.pop("form", None) or DisburseForm(),
-            "errors": {},
-            **extra,
+            "form": form,
+            "year": year,
+            "days": selectors.holidays(year=year),
+            "years": (year - 1, year + 1),
         }
         return render(request, self.template, context, status=status)
 
-    def get(self, request, pk):
-        application = selectors.hardship_get(user=request.user, application_id=pk)
-        return self._render(request, application)
+    def _year(self, request):
+        return YearFilterForm(request.GET).chosen_year() or timezone.localdate().year
 
-    def post(self, request, pk):
-        application = selectors.hardship_get(user=request.user, application_id=pk)
-        action = request.POST.get("action", "")
-        form_class = self.forms.get(action)
-        if form_class is None:
-            return self._render(request, application, 422, errors={"action": [_("未知操作。")]})
-        form = form_class(request.POST)
-        if not form.is_valid():
-            keep = {"form": form} if action == "disburse" else {"errors": form.errors}
-            return self._render(request, application, 422, **keep)
-        data = form.cleaned_data
-        try:
-            if action == "approve":
-                aid.hardship_approve(
-                    actor=request.user,
-                    application=application,
-                    expected_version=data["version"],
-                    approved_amount=data["approved_amount"] or None,
-                    note=data["note"],
-                )
-            elif action == "reject":
-                aid.hardship_reject(
-                    actor=request.user,
-                    application=application,
-                    expected_version=data["version"],
-                    note=data["note"],
-                )
-            else:
-                aid.hardship_disburse(actor=request.user, application=application, **data)
-        except services.Conflict as conflict:
-            application = selectors.hardship_get(user=request.user, application_id=pk)
-            return self._render(request, application, 409, conflict=conflict.message)
-        except ValidationError as exc:
-            application = selectors.hardship_get(user=request.user, application_id=pk)
-            keep = {"form": form} if action == "disburse" else {}
-            return self._render(request, application, 422, errors=_errors(exc), **keep)
-        messages.success(request, _("已保存。"))
-        return redirect("cases:hardship-detail", pk=pk)
-
-
-class MutualAidView(OfficerViewMixin, View):
     def get(self, request):
-        year = YearFilterForm(request.GET).chosen_year()
-        return render(
-            request,
-            "cases/mutual_aid.html",
-            {
-                "summary": selectors.mutual_aid_summary(user=request.user, year=year),
-                "rows": selectors.mutual_aid_list(user=request.user, year=year)[:200],
-            },
-        )
+        return self._render(request, HolidayForm(), self._year(request))
+
+    def post(self, request):
+        form = HolidayForm(request.POST)
+        done = saved(
+            request, form,
+            lambda data: config.holiday_set(
+                actor=request.user, date=data["date"], kind=data["kind"] or None,
+                name=data["name"],
+            ),
+            _("节假日安排已保存。"),
+            f"{reverse('cases:holidays')}?year={form.data.get('date', '')[:4]}",
+        )  # fmt: skip
+        return done or self._render(request, form, self._year(request), status=422)

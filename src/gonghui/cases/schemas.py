@@ -1,0 +1,359 @@
+"""The API's input and output shapes for cases and aid (django-ninja schemas)."""
+
+import datetime
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Field, Schema
+
+from gonghui.core.api import HistoryEventOut, ObjectId
+
+from .choices import (
+    AidStatus,
+    CaseStatus,
+    ClaimStatus,
+    HandlingLevel,
+    HolidayKind,
+    PaymentMethod,
+)
+
+
+class FieldSpec(Schema):
+    name: str = Field(..., max_length=40)
+    label: str = Field(..., max_length=60)
+    type: Literal["text", "textarea", "number", "date", "choice"]
+    required: bool = False
+    choices: list[str] | None = None
+    min: float | None = None
+
+
+class CaseTypeOut(Schema):
+    id: int
+    code: str
+    name: str
+    description: str
+    handling_level: HandlingLevel
+    ack_days: int
+    resolve_days: int
+    form_fields: list[dict]
+    is_active: bool
+
+
+class CaseTypeIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=40)
+    description: str | None = Field(None, max_length=300)
+    handling_level: HandlingLevel | None = None
+    ack_days: int | None = Field(None, ge=0, le=60)
+    resolve_days: int | None = Field(None, ge=1, le=365)
+    form_fields: list[FieldSpec] | None = None
+    is_active: bool | None = None
+
+
+class CaseTypeCreateIn(Schema):
+    code: str = Field(..., pattern=r"^[a-z][a-z0-9_]{1,39}$")
+    name: str = Field(..., min_length=1, max_length=40)
+    description: str = Field("", max_length=300)
+    handling_level: HandlingLevel = HandlingLevel.MEMBER_UNION
+    ack_days: int = Field(2, ge=0, le=60)
+    resolve_days: int = Field(15, ge=1, le=365)
+    form_fields: list[FieldSpec] = []
+
+
+class HolidayIn(Schema):
+    kind: HolidayKind
+    name: str = Field("", max_length=40)
+
+
+class HolidayOut(Schema):
+    date: datetime.date
+    kind: HolidayKind
+    name: str
+
+
+class CaseOut(Schema):
+    id: int
+    reference: str
+    case_type: str
+    case_type_name: str
+    title: str
+    description: str
+    form_data: dict
+    status: CaseStatus
+    version: int
+    channel: str
+    member_id: int | None
+    member_name: str
+    handling_union_id: int
+    handling_union_name: str
+    submitted_on: datetime.date
+    ack_due: datetime.date
+    resolve_due: datetime.date
+    due_on: datetime.date | None
+    overdue: bool
+    escalation_count: int
+    reject_reason: str
+    rating: int | None
+    rating_comment: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_case_type(obj):
+        return obj.case_type.code
+
+    @staticmethod
+    def resolve_case_type_name(obj):
+        return obj.case_type.name
+
+    @staticmethod
+    def resolve_member_name(obj):
+        return obj.applicant
+
+    @staticmethod
+    def resolve_handling_union_name(obj):
+        return obj.handling_union.name
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return obj.is_overdue()
+
+
+class CaseIn(Schema):
+    case_type: str = Field(..., max_length=40)
+    title: str = Field("", max_length=100)
+    description: str = Field(..., max_length=5000)
+    form_data: dict = {}
+    member_id: ObjectId | None = Field(None, description="官员代职工提交时必填")
+    applicant_name: str = Field("", max_length=60, description="非会员职工提交时必填")
+    employer_name: str = Field(
+        "", max_length=200, description="非会员：工作单位（用于转给当地工会）"
+    )
+    work_place: str = Field("", max_length=200, description="非会员：工作地点（用于转给当地工会）")
+
+
+class CaseFilters(Schema):
+    status: CaseStatus | None = None
+    overdue: bool | None = None
+    union_id: ObjectId | None = None
+
+
+class TransitionIn(Schema):
+    to_status: CaseStatus
+    expected_version: int = Field(..., ge=1, le=2**31 - 1)
+    reason: str = Field("", max_length=500)
+    rating: int | None = Field(None, ge=-(2**31), le=2**31 - 1)
+    comment: str = Field("", max_length=500)
+
+
+class ReassignIn(Schema):
+    union_id: ObjectId
+    expected_version: int = Field(..., ge=1, le=2**31 - 1)
+    note: str = Field("", max_length=500)
+
+
+class ReplyIn(Schema):
+    body: str = Field(..., max_length=5000)
+    internal: bool = False
+
+
+class CaseEventOut(HistoryEventOut):
+    id: int
+    public: bool
+    # The note under the name it had before the shared history base (kept for clients).
+    body: str
+    status_before: str
+    status_after: str
+    from_union_id: int | None
+    to_union_id: int | None
+    version: int
+
+    @staticmethod
+    def resolve_body(obj):
+        return obj.note
+
+
+class AttachmentOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+    public: bool
+    url: str
+    download_url: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_url(obj):
+        return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_download_url(obj):
+        return f"/api/cases/{obj.case_id}/attachments/{obj.pk}/file"
+
+
+class NotificationOut(Schema):
+    id: int
+    case_id: int | None
+    title: str
+    body: str
+    url: str
+    created_at: datetime.datetime
+    read_at: datetime.datetime | None
+
+
+class HouseholdPerson(Schema):
+    name: str = Field(..., max_length=60)
+    relation: str = Field(..., max_length=20)
+    monthly_income: Decimal = Field(..., ge=0, le=10**8)
+
+
+class HardshipIn(Schema):
+    member_id: ObjectId | None = None
+    case_id: ObjectId | None = None
+    period: str = Field(..., max_length=7)
+    reason: str = Field(..., max_length=2000)
+    household: list[HouseholdPerson] = Field(..., max_length=20)
+    requested_amount: Decimal = Field(..., gt=0, le=10**8)
+
+
+class HardshipOut(Schema):
+    id: int
+    member_id: int
+    member_name: str
+    union_id: int
+    county_union_id: int
+    case_id: int | None
+    period: str
+    reason: str
+    household: list[dict]
+    household_size: int
+    household_monthly_income: Decimal
+    threshold: Decimal | None
+    means_ok: bool
+    requested_amount: Decimal
+    approved_amount: Decimal | None
+    status: AidStatus
+    version: int
+    decision_note: str
+
+    @staticmethod
+    def resolve_member_name(obj):
+        return obj.member.name
+
+
+class ApproveIn(Schema):
+    expected_version: int = Field(..., ge=1, le=2**31 - 1)
+    approved_amount: Decimal | None = Field(None, gt=0, le=10**8)
+    note: str = Field("", max_length=500)
+
+
+class RejectIn(Schema):
+    expected_version: int = Field(..., ge=1, le=2**31 - 1)
+    note: str = Field(..., max_length=500)
+
+
+class DisburseIn(Schema):
+    amount: Decimal = Field(..., gt=0, le=10**8)
+    paid_on: datetime.date
+    method: PaymentMethod
+    note: str = Field("", max_length=300)
+
+
+class DisbursementOut(Schema):
+    id: int
+    application_id: int
+    member_id: int
+    period: str
+    amount: Decimal
+    paid_on: datetime.date
+    method: PaymentMethod
+    approver_label: str
+
+
+class ThresholdIn(Schema):
+    monthly_income_per_capita: Decimal = Field(..., ge=0, le=10**6)
+
+
+class ThresholdOut(Schema):
+    union_id: int
+    monthly_income_per_capita: Decimal
+
+
+class EnrolmentIn(Schema):
+    union_id: ObjectId
+    unit_name: str = Field(..., min_length=1, max_length=200)
+    year: int = Field(..., ge=2000, le=2100)
+    participants: int = Field(..., ge=1, le=1_000_000)
+
+
+class EnrolmentOut(Schema):
+    id: int
+    union_id: int
+    unit_name: str
+    year: int
+    participants: int
+
+
+class MutualAidSummaryOut(Schema):
+    year: int
+    union_id: int
+    union_name: str
+    units: int
+    participants: int
+
+    @staticmethod
+    def resolve_union_name(obj):
+        return obj["union__name"]
+
+
+class ParticipantIn(Schema):
+    member_id: ObjectId | None = Field(None, description="官员登记时必填；职工本人参加时不填")
+
+
+class ParticipantOut(Schema):
+    id: int
+    enrolment_id: int
+    member_id: int
+    member_name: str
+    year: int
+
+    @staticmethod
+    def resolve_member_name(obj):
+        return obj.member.name
+
+
+class ClaimIn(Schema):
+    participant_id: ObjectId
+    illness: str = Field(..., max_length=200)
+    hospital: str = Field(..., max_length=200)
+    medical_cost: Decimal = Field(..., gt=0, le=10**8)
+    claimed_amount: Decimal = Field(..., gt=0, le=10**8)
+
+
+class ClaimOut(Schema):
+    id: int
+    participant_id: int
+    member_name: str
+    year: int
+    illness: str
+    hospital: str
+    medical_cost: Decimal
+    claimed_amount: Decimal
+    approved_amount: Decimal | None
+    status: ClaimStatus
+    version: int
+    decision_note: str
+    paid_on: datetime.date | None
+    method: str
+
+    @staticmethod
+    def resolve_member_name(obj):
+        return obj.participant.member.name
+
+    @staticmethod
+    def resolve_year(obj):
+        return obj.participant.year
+
+
+class ClaimPayIn(Schema):
+    paid_on: datetime.date
+    method: PaymentMethod
