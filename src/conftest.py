@@ -4,9 +4,15 @@ import os
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from hypothesis import settings as hypothesis_settings
 
 from gonghui.core.testing.api import ApiClient
 from gonghui.core.testing.personas import PASSWORD, build_personas
+
+# Property tests check answers, not speed (speed is measured in bench/): no per-example deadline,
+# which a loaded CI machine would otherwise turn into a flaky failure.
+hypothesis_settings.register_profile("gonghui", deadline=None)
+hypothesis_settings.load_profile("gonghui")
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from gonghui.accounts.services import token_user
+from gonghui.core import ratelimit
 from gonghui.core.scoping import Action
 from gonghui.organizations.selectors import org_get
 
@@ -313,8 +315,6 @@ def _caller(request):
         return request.user
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        from gonghui.accounts.services import token_user
-
         return token_user(header[7:].strip())
     return None
 
@@ -324,8 +324,6 @@ def station_checkin(request, token: str):
     station = get_object_or_404(Station, checkin_token=token, is_active=True)
     caller = _caller(request)
     if caller is None:
-        from gonghui.core import ratelimit
-
         try:
             ratelimit.hit_caller(
                 request, address_limit="checkin_address", device_limit="checkin_device"

@@ -15,6 +15,10 @@ from django.utils.translation import gettext as _
 
 from gonghui.core.scoping import Action, get_visible_or_404
 from gonghui.core.text import search_key
+from gonghui.enterprises.models import Enterprise
+from gonghui.members.models import Member
+from gonghui.organizations.models import Organization
+from gonghui.organizations.selectors import org_get
 
 from . import hours as hours_lib
 from .index import CLUSTER_RESOLUTIONS, Cluster, StationPoint, get_built, get_index
@@ -193,7 +197,6 @@ def map_places() -> list[dict]:
     """Labels that give the dots context when no basemap is configured: each active union
     with a position, its own, else the centre of the stations it runs, else of the
     enterprises in its area. Upper levels first (the map shows deeper ones as it zooms in)."""
-    from gonghui.organizations.models import Organization
 
     found: dict[int, dict] = {}
 
@@ -220,23 +223,18 @@ def map_places() -> list[dict]:
         .order_by()
     )
     add(by_operator, "stations")
-    try:
-        from gonghui.enterprises.models import Enterprise
-    except ImportError:  # the enterprises app is not installed in this deployment
-        Enterprise = None
-    if Enterprise is not None:
-        by_area = (
-            Enterprise.objects.filter(
-                latitude__isnull=False,
-                longitude__isnull=False,
-                street_org__dissolved_on__isnull=True,
-            )
-            .values("street_org_id", "street_org__name", "street_org__depth")
-            .annotate(lat=Avg("latitude"), lon=Avg("longitude"))
-            .values_list("street_org_id", "street_org__name", "street_org__depth", "lat", "lon")
-            .order_by()
+    by_area = (
+        Enterprise.objects.filter(
+            latitude__isnull=False,
+            longitude__isnull=False,
+            street_org__dissolved_on__isnull=True,
         )
-        add(by_area, "enterprises")
+        .values("street_org_id", "street_org__name", "street_org__depth")
+        .annotate(lat=Avg("latitude"), lon=Avg("longitude"))
+        .values_list("street_org_id", "street_org__name", "street_org__depth", "lat", "lon")
+        .order_by()
+    )
+    add(by_area, "enterprises")
     places = sorted(found.values(), key=lambda p: (p["depth"], p["label"]))
     return places[:MAP_PLACES_LIMIT]
 
@@ -319,7 +317,6 @@ def map_view(
 
 def place_lookup(*, q: str) -> tuple[float, float, str] | None:
     """A typed place: "lat,lon", or the name of a station or union org with coordinates."""
-    from gonghui.organizations.models import Organization
 
     text = (q or "").strip().replace("，", ",")
     parts = [p.strip() for p in text.split(",")]
@@ -387,7 +384,6 @@ def coverage_for_org(
     """The service circle of one org subtree: members (active, by work or home location) and
     enterprises within reach of any active station, wherever its operator sits: a worker near a
     station run by the neighbouring county is still served."""
-    from gonghui.organizations.selectors import org_get
 
     from . import coverage
 
@@ -404,42 +400,28 @@ def coverage_for_org(
         "detour": detour,
         "stations": len(stations),
     }
-    try:
-        from gonghui.members.models import Member
-    except ImportError:  # the members app is not installed in this deployment
-        Member = None
-    if Member is not None:
-        lat, lon = f"{basis}_latitude", f"{basis}_longitude"
-        members = Member.objects.active().in_subtree(org)
-        located = members.filter(**{f"{lat}__isnull": False, f"{lon}__isnull": False})
-        points = _points(located.values_list(lat, lon).iterator(chunk_size=10_000))
-        circle = coverage.service_circle(points, stations, minutes, speed, detour, top_k)
-        result["members"] = circle
-        result["members_without_location"] = members.count() - circle.total
-    else:
-        result["members"] = None
-    try:
-        from gonghui.enterprises.models import Enterprise
-    except ImportError:
-        Enterprise = None
-    if Enterprise is not None:
-        rows = list(
-            Enterprise.objects.filter(
-                street_org__path__subtree_of=org.path,
-                latitude__isnull=False,
-                longitude__isnull=False,
-            ).values_list("latitude", "longitude", "employees")
-        )
-        radius = coverage.reach_m(minutes, speed, detour)
-        places = np.array([(a, b) for a, b, _e in rows], dtype=float).reshape(-1, 2)
-        employees = np.array([e for _a, _b, e in rows], dtype=float)
-        mask = coverage.covered_mask(places, stations, radius)
-        result["enterprises"] = {
-            "total": len(rows),
-            "covered": int(mask.sum()),
-            "employees_total": int(employees.sum()),
-            "employees_covered": int(employees[mask].sum()) if len(rows) else 0,
-        }
-    else:
-        result["enterprises"] = None
+    lat, lon = f"{basis}_latitude", f"{basis}_longitude"
+    members = Member.objects.active().in_subtree(org)
+    located = members.filter(**{f"{lat}__isnull": False, f"{lon}__isnull": False})
+    points = _points(located.values_list(lat, lon).iterator(chunk_size=10_000))
+    circle = coverage.service_circle(points, stations, minutes, speed, detour, top_k)
+    result["members"] = circle
+    result["members_without_location"] = members.count() - circle.total
+    rows = list(
+        Enterprise.objects.filter(
+            street_org__path__subtree_of=org.path,
+            latitude__isnull=False,
+            longitude__isnull=False,
+        ).values_list("latitude", "longitude", "employees")
+    )
+    radius = coverage.reach_m(minutes, speed, detour)
+    places = np.array([(a, b) for a, b, _e in rows], dtype=float).reshape(-1, 2)
+    employees = np.array([e for _a, _b, e in rows], dtype=float)
+    mask = coverage.covered_mask(places, stations, radius)
+    result["enterprises"] = {
+        "total": len(rows),
+        "covered": int(mask.sum()),
+        "employees_total": int(employees.sum()),
+        "employees_covered": int(employees[mask].sum()) if len(rows) else 0,
+    }
     return result

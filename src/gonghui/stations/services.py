@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gonghui.accounts.choices import Role
 from gonghui.core import audit, figures
 from gonghui.core.geometry import in_china
 from gonghui.core.models import AuditAction
@@ -289,7 +290,6 @@ def station_add_photo(*, actor, station: Station, image, caption: str = "") -> S
 
 def may_add_facilities(user) -> bool:
     """Superusers and national-level officers (and the system) may; nobody else."""
-    from gonghui.accounts.choices import Role
 
     if user is SYSTEM:
         return True

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gonghui.stations import geo
+from gonghui.core import geometry as geo
 
 # Published eviltransform test points (WGS-84 -> GCJ-02).
 KNOWN = [
