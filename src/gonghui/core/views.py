@@ -1,9 +1,16 @@
-"""Shared view plumbing: the one mixin through which every officer page reaches its data."""
+"""Shared view plumbing: the one mixin through which every officer page reaches its data, and
+the one-form page that hands valid input to one service call."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views import View
+
+from gonghui.core.forms import apply_service_errors
 
 
 class OfficerViewMixin(LoginRequiredMixin):
@@ -16,3 +23,52 @@ class OfficerViewMixin(LoginRequiredMixin):
         if not request.user.can_read_officer_pages:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
+
+
+def submit(request, form, call, done: str):
+    """Validate ``form``, run the service ``call(**cleaned_data)`` and redirect to what it
+    returns; on a field error (the form's or the service's) answer ``None``: show the form."""
+    if form.is_valid():
+        try:
+            target = call(**form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(target)
+    return None
+
+
+class FormPage(OfficerViewMixin, View):
+    """A page with one form whose valid input goes to one service call; with ``pk``, the form
+    edits that object (looked up in the user's scope, 404 outside it). A refused input answers
+    422 with the form and its field errors; nothing is written."""
+
+    template = "activities/form.html"
+    title = ""
+    done = ""
+
+    def get_object(self, request, pk):
+        return None
+
+    def form(self, request, obj, data=None):
+        raise NotImplementedError
+
+    def save(self, request, obj, **data):
+        """Call the service; answer where to go next."""
+        raise NotImplementedError
+
+    def render_form(self, request, form, status=200):
+        return render(request, self.template, {"form": form, "title": self.title}, status=status)
+
+    def get(self, request, pk=None):
+        return self.render_form(request, self.form(request, self.get_object(request, pk)))
+
+    def post(self, request, pk=None):
+        obj = self.get_object(request, pk)
+        form = self.form(request, obj, request.POST)
+
+        def call(**data):
+            return self.save(request, obj, **data)
+
+        return submit(request, form, call, self.done) or self.render_form(request, form, 422)
