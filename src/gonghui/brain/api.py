@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from . import selectors, services
@@ -23,6 +24,7 @@ class ReportOut(Schema):
     union_name: str
     year: int
     status: str
+    cover: dict[str, Any]
     figures: dict[str, Any]
     typed: dict[str, Any]
     return_reason: str
@@ -69,10 +71,55 @@ def report_return(request, report_id: int, payload: ReturnIn):
     return services.report_return(actor=request.user, report=report, reason=payload.reason)
 
 
+class RollupQuery(Schema):
+    org_id: int | None = Field(None, description="default: the caller's own org")
+    year: int | None = Field(None, description="default: this year")
+
+
+class RollupLineOut(Schema):
+    org_id: int
+    name: str
+    grassroots: int
+    approved: int
+    submitted: int
+    missing: int
+    totals: dict[str, int]
+
+
+class RollupOut(RollupLineOut):
+    year: int
+    children: list[RollupLineOut]
+    missing_unions: list[dict[str, Any]]
+
+
+def _line(line: dict) -> dict:
+    org = line["org"]
+    return {**line, "org_id": org.pk, "name": org.name}
+
+
+@router.get("/brain/reports", response=RollupOut)
+def report_rollup(request, query: Query[RollupQuery]):
+    """The approved reports of an org's subtree summed level by level (one line per child
+    union), and the grassroots unions that have not submitted (the first 500)."""
+    year = selectors.check_year(query.year if query.year is not None else timezone.localdate().year)
+    org = (
+        selectors.org_for(user=request.user, org_id=query.org_id)
+        if query.org_id is not None
+        else selectors.home_org(request.user)
+    )
+    rollup = selectors.report_rollup(user=request.user, org=org, year=year)
+    return {
+        **_line(rollup),
+        "year": year,
+        "children": [_line(line) for line in rollup["children"]],
+        "missing_unions": [{"id": u.pk, "name": u.name} for u in rollup["missing_unions"][:500]],
+    }
+
+
 # Declared after the report paths: "/brain/reports/..." must not be read as an org id.
-def _figures(request, org_id: int, period: str | None) -> dict:
+def _figures(request, org_id: int, period: str | None, *, circle: bool = True) -> dict:
     parsed = selectors.parse_period(period)
-    return selectors.cockpit(user=request.user, org_id=org_id, period=parsed)
+    return selectors.cockpit(user=request.user, org_id=org_id, period=parsed, circle=circle)
 
 
 @router.get("/brain/{org_id}", response=dict[str, Any])
@@ -83,9 +130,9 @@ def brain_cockpit(request, org_id: int, query: Query[PeriodQuery]):
 
 @router.get("/brain/{org_id}/{panel}", response=dict[str, Any])
 def brain_panel(request, org_id: int, panel: str, query: Query[PeriodQuery]):
-    """One panel: members, organisation, service, trends, children or funnel."""
+    """One panel: members, organisation, service, circle, trends, children or funnel."""
     selectors.check_panel(panel)
-    figures = _figures(request, org_id, query.period)
+    figures = _figures(request, org_id, query.period, circle=panel == "circle")
     return {"org": figures["org"], "period": figures["period"], panel: figures[panel]}
 
 

@@ -1,12 +1,16 @@
-"""The cockpit's panels as .xlsx: one sheet a panel, label and figure per row."""
+"""The cockpit's panels as .xlsx (one sheet a panel, label and figure per row) and the annual
+report in the fixed layout of the 基层工会调查表 (a cover sheet, then one sheet per table)."""
 
 from __future__ import annotations
 
 import io
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from gonghui.core.cells import safe_row
+
+from . import annual
 
 
 def _pairs(panel: str, figures: dict) -> list[tuple[str, object]]:
@@ -55,6 +59,18 @@ def _pairs(panel: str, figures: dict) -> list[tuple[str, object]]:
         ]
         rows += [(row["label"], row["count"]) for row in s["deliveries_year"]]
         return rows
+    if panel == "circle":
+        c = figures["circle"]
+        return [
+            (_("服务圈（分钟，步行）"), c["minutes"]),
+            (_("有工作地点的会员"), c["members_located"]),
+            (_("服务圈内会员"), c["members_covered"]),
+            (_("会员服务圈覆盖率（%）"), c["member_share"]),
+            (_("未填工作地点的会员"), c["members_without_location"]),
+            (_("有坐标的企业"), c["enterprises"]),
+            (_("服务圈内企业"), c["enterprises_covered"]),
+            (_("企业服务圈覆盖率（%）"), c["enterprise_share"]),
+        ]
     if panel == "funnel":
         return [(row["label"], row["count"]) for row in figures["funnel"]]
     return []
@@ -64,6 +80,7 @@ SHEETS = {
     "members": lambda: _("会员"),
     "organisation": lambda: _("组织"),
     "service": lambda: _("服务"),
+    "circle": lambda: _("服务圈"),
     "trends": lambda: _("趋势"),
     "children": lambda: _("下级对比"),
     "funnel": lambda: _("建会流程"),
@@ -72,8 +89,6 @@ SHEETS = {
 
 def cockpit_xlsx(figures: dict, panels: list[str]) -> tuple[bytes, int]:
     """(workbook bytes, rows written)."""
-    from openpyxl import Workbook
-
     book = Workbook(write_only=True)
     count = 0
     title = [figures["org"]["name"], _("统计期间"), figures["period"]]
@@ -101,6 +116,39 @@ def cockpit_xlsx(figures: dict, panels: list[str]) -> tuple[bytes, int]:
             for label, value in _pairs(panel, figures):
                 sheet.append(safe_row([label, value]))
                 count += 1
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), count
+
+
+def _text(value):
+    return str(value) if hasattr(value, "_proxy____cast") else value
+
+
+def report_xlsx(*, cover: dict, year: int, status: str, values) -> tuple[bytes, int]:
+    """One report (or a rollup of approved reports) in the fixed layout: the cover sheet, then
+    表一 to 表八, each row at the same place in every workbook (code, label, unit, value,
+    source). ``values(key)`` is a row's value. Returns (workbook bytes, rows written)."""
+    book = Workbook(write_only=True)
+    start, end = annual.reference_period(year)
+    sheet = book.create_sheet(str(_("封面")))
+    sheet.append(safe_row([str(_("基层工会调查表")), "国统制〔2019〕107号"]))
+    for key, label in annual.COVER:
+        sheet.append(safe_row([str(label), cover.get(key, "")]))
+    sheet.append(safe_row([str(_("年度")), year]))
+    sheet.append(safe_row([str(_("统计期间")), f"{start:%Y-%m-%d} — {end:%Y-%m-%d}"]))
+    sheet.append(safe_row([str(_("状态")), status]))
+    count = 0
+    sources = {annual.DATA: _("系统生成"), annual.TYPED: _("填报")}
+    for table in annual.TABLES:
+        sheet = book.create_sheet(str(table.number))
+        sheet.append(safe_row([table.name, cover.get("union_name", ""), year]))
+        sheet.append(safe_row([_text(v) for v in (_("代码"), _("指标"), _("计量单位"),
+                                                  _("数值"), _("来源"))]))  # fmt: skip
+        for row in table.rows:
+            sheet.append(safe_row([row.code, _text(row.label), _text(row.unit),
+                                   values(row.key), _text(sources[row.source])]))  # fmt: skip
+            count += 1
     out = io.BytesIO()
     book.save(out)
     return out.getvalue(), count

@@ -58,8 +58,9 @@ class AnnualReport(TimeStampedModel):
     """A grassroots union's annual statistics report (统计年报, after the 基层工会调查表 of
     国统制〔2019〕107号) for the reference period 1 October of the previous year to 30 September.
 
-    ``figures`` holds the numbers filled from the data when the report is drafted (and refreshed
-    until it is submitted); ``typed`` the numbers the data lacks, typed by the union. An
+    ``cover`` holds the union's code, name, region code and type, ``figures`` the rows filled
+    from the data, both taken when the report is drafted and again when it is submitted;
+    ``typed`` the rows the data lacks, typed by the union (the layout: ``brain.annual``). An
     approved report is locked: it can no longer change."""
 
     union = models.ForeignKey(
@@ -72,6 +73,7 @@ class AnnualReport(TimeStampedModel):
     status = models.CharField(
         _("状态"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
+    cover = models.JSONField(_("封面"), default=dict, blank=True)
     figures = models.JSONField(_("系统生成数据"), default=dict, blank=True)
     typed = models.JSONField(_("填报数据"), default=dict, blank=True)
     return_reason = models.CharField(_("退回原因"), max_length=300, blank=True)

@@ -1,9 +1,8 @@
-"""统计年报 pages: the list (with who has not submitted), one report (fill, submit, approve,
-return), its .xlsx. Thin: every write goes through ``services``."""
+"""统计年报 pages: the list (the level-by-level rollup, who has not submitted), one report (fill,
+submit, approve, return), the .xlsx of a report or of a rollup. Thin: writes go through
+``services``, reads through ``selectors``."""
 
 from __future__ import annotations
-
-import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,32 +13,56 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from gonghui.core import audit
-from gonghui.core.cells import safe_row
 from gonghui.core.scoping import Action, scope_for
 from gonghui.core.views import OfficerViewMixin
 from gonghui.organizations.choices import OrgLevel
 
-from . import selectors, services
+from . import annual, selectors, services
+from .export import report_xlsx
 from .models import AnnualReport, ReportStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(request) -> tuple[int, dict]:
     raw = request.GET.get("year") or request.POST.get("year") or ""
-    this_year = timezone.localdate().year
     if not raw:
-        return this_year, {}
-    if not raw.isdigit() or not services.FIRST_YEAR <= int(raw) <= this_year:
-        return this_year, {"year": [_("年度须在2000年至今年之间。")]}
-    return int(raw), {}
+        return timezone.localdate().year, {}
+    try:
+        return selectors.check_year(raw), {}
+    except ValidationError as exc:
+        return timezone.localdate().year, exc.message_dict
+
+
+def _org(request):
+    org_id = request.GET.get("org", "")
+    if org_id.isdigit():
+        return selectors.org_for(user=request.user, org_id=int(org_id))
+    return selectors.home_org(request.user)
+
+
+def _tables(values, editable=frozenset(), errors=None):
+    """The layout with each row's value for the templates:
+    [(table, [(row, value, editable, errors)])]."""
+    errors = errors or {}
+    return [
+        (table, [(row, values(row.key), row.key in editable, errors.get(row.key, []))
+                 for row in table.rows])
+        for table in annual.TABLES
+    ]  # fmt: skip
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 class ReportListView(OfficerViewMixin, View):
     def get(self, request):
         year, errors = _year(request)
-        org = selectors.home_org(request.user)
-        if request.GET.get("org", "").isdigit():
-            org = selectors.org_for(user=request.user, org_id=int(request.GET["org"]))
-        rollup = services.report_rollup(user=request.user, org=org, year=year)
+        org = _org(request)
+        rollup = selectors.report_rollup(user=request.user, org=org, year=year)
         reports = (
             AnnualReport.objects.visible_to(request.user)
             .filter(union__path__subtree_of=org.path, year=year)
@@ -51,9 +74,9 @@ class ReportListView(OfficerViewMixin, View):
             "year": year,
             "errors": errors,
             "rollup": rollup,
+            "tables": _tables(rollup["totals"].get),
             "reports": reports[:500],
-            "missing": rollup["missing"][:500],
-            "fields": services.DATA_FIELDS + services.TYPED_FIELDS,
+            "missing": rollup["missing_unions"][:500],
             "can_draft": org.level == OrgLevel.GRASSROOTS
             and scope_for(request.user, Action.CHANGE).covers(org.path),
         }
@@ -76,22 +99,28 @@ class ReportListView(OfficerViewMixin, View):
 
 
 class ReportDetailView(OfficerViewMixin, View):
-    def _render(self, request, report, errors=None, status=200):
+    def _render(self, request, report, errors=None, status=200, posted=None):
         scope = scope_for(request.user, Action.CHANGE)
         own = scope.covers(report.union.path) and (
             scope.everything or scope.path == report.union.path
         )
         upper = report.union.parent is not None and scope.covers(report.union.parent.path)
-        data, typed = services.DATA_FIELDS, services.TYPED_FIELDS
+        can_edit = own and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+        def value(key):
+            if posted is not None and key in annual.TYPED_KEYS:
+                return posted.get(key, "")
+            return annual.value_of(report, key)
+
         context = {
             "report": report,
-            "data_rows": [(k, label, t, report.figures.get(k)) for k, label, t in data],
-            "typed_rows": [(k, label, t, report.typed.get(k, "")) for k, label, t in typed],
-            "can_edit": own and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED),
+            "cover": [(label, report.cover.get(key, "")) for key, label in annual.COVER],
+            "tables": _tables(value, annual.TYPED_KEYS if can_edit else frozenset(), errors),
+            "can_edit": can_edit,
             "can_review": upper and report.status == ReportStatus.SUBMITTED,
             "errors": errors or {},
-            "period": services.reference_period(report.year),
-        }  # fmt: skip
+            "period": annual.reference_period(report.year),
+        }
         return render(request, "brain/report.html", context, status=status)
 
     def get(self, request, report_id: int):
@@ -100,20 +129,15 @@ class ReportDetailView(OfficerViewMixin, View):
     def post(self, request, report_id: int):
         report = services.report_get(user=request.user, report_id=report_id)
         action = request.POST.get("action")
+        posted = None
         try:
             if action in ("save", "submit"):
-                typed = {}
-                errors = {}
-                for key, _label, _table in services.TYPED_FIELDS:
-                    raw = (request.POST.get(key) or "").strip()
-                    if raw == "":
-                        typed[key] = None
-                    elif raw.isdigit():
-                        typed[key] = int(raw)
-                    else:
-                        errors[key] = [_("请填写不小于0的整数。")]
+                posted = {k: (request.POST.get(k) or "").strip() for k in annual.TYPED_KEYS}
+                errors = {k: [_("请填写不小于0的整数。")]
+                          for k, raw in posted.items() if raw and not raw.isdigit()}  # fmt: skip
                 if errors:
                     raise ValidationError(errors)
+                typed = {k: int(raw) if raw else None for k, raw in posted.items()}
                 report = services.report_fill(actor=request.user, report=report, typed=typed)
                 if action == "submit":
                     report = services.report_submit(actor=request.user, report=report)
@@ -131,56 +155,56 @@ class ReportDetailView(OfficerViewMixin, View):
                 raise ValidationError({"action": [_("没有这个操作。")]})
         except ValidationError as exc:
             report.refresh_from_db()
-            return self._render(request, report, exc.message_dict, status=422)
+            return self._render(request, report, exc.message_dict, status=422, posted=posted)
         return redirect("brain:report", report.pk)
 
 
 class ReportExportView(OfficerViewMixin, View):
-    """The report in the fixed layout of the 基层工会调查表: cover, then 表一 to 表八."""
+    """One report in the fixed layout of the 基层工会调查表: cover, then 表一 to 表八."""
 
     def get(self, request, report_id: int):
-        from openpyxl import Workbook
-
         report = services.report_get(user=request.user, report_id=report_id)
-        union = report.union
-        start, end = services.reference_period(report.year)
-        book = Workbook()
-        sheet = book.active
-        sheet.title = _("基层工会调查表")
-        rows = [
-            [_("基层工会调查表"), f"{report.year}"],
-            [_("工会组织代码"), union.credit_code or union.path],
-            [_("工会名称"), union.name],
-            [_("行政区划代码"), union.region_code],
-            [_("工会类型"), union.get_org_type_display()],
-            [_("统计期间"), f"{start:%Y-%m-%d} — {end:%Y-%m-%d}"],
-            [_("状态"), report.get_status_display()],
-            [],
-            [_("表"), _("指标"), _("数值")],
-        ]
-        for key, label, table in services.DATA_FIELDS:
-            rows.append([table, label, report.figures.get(key)])
-        for key, label, table in services.TYPED_FIELDS:
-            rows.append([table, label, report.typed.get(key)])
-        for row in rows:
-            sheet.append(safe_row([str(v) if hasattr(v, "_proxy____cast") else v for v in row]))
-        sheet.column_dimensions["A"].width = 22
-        sheet.column_dimensions["B"].width = 30
-        out = io.BytesIO()
-        book.save(out)
+        content, rows = report_xlsx(
+            cover=report.cover or annual.cover_of(report.union),
+            year=report.year,
+            status=report.get_status_display(),
+            values=lambda key: annual.value_of(report, key),
+        )
         audit.record_export(
             actor=request.user,
             model=AnnualReport,
-            org_path=union.path,
+            org_path=report.union.path,
             label=_("统计年报导出"),
-            filters={"union": union.name, "year": report.year},
-            rows=len(services.DATA_FIELDS) + len(services.TYPED_FIELDS),
+            filters={"union": report.union.name, "year": report.year},
+            rows=rows,
         )
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return _xlsx(content, f"report-{report.union.pk}-{report.year}.xlsx")
+
+
+class ReportRollupExportView(OfficerViewMixin, View):
+    """The approved reports of an org's subtree summed, in the same fixed layout."""
+
+    def get(self, request):
+        year, errors = _year(request)
+        org = _org(request)
+        if errors:
+            return render(request, "brain/reports.html", {"errors": errors, "org": org,
+                                                          "year": year}, status=422)  # fmt: skip
+        rollup = selectors.report_rollup(user=request.user, org=org, year=year)
+        status = _("汇总：已审核 %(a)s 份，基层工会 %(g)s 个") % {
+            "a": rollup[ReportStatus.APPROVED],
+            "g": rollup["grassroots"],
+        }
+        content, rows = report_xlsx(
+            cover=annual.cover_of(org), year=year, status=status,
+            values=rollup["totals"].get,
+        )  # fmt: skip
+        audit.record_export(
+            actor=request.user,
+            model=AnnualReport,
+            org_path=org.path,
+            label=_("统计年报汇总导出"),
+            filters={"org": org.name, "year": year},
+            rows=rows,
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="report-{union.pk}-{report.year}.xlsx"'
-        )
-        return response
+        return _xlsx(content, f"report-rollup-{org.pk}-{year}.xlsx")

@@ -14,16 +14,36 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, F, Q, Sum
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core.scoping import get_visible_or_404, scope_for
-from gonghui.organizations.models import Organization
+from gonghui.bargaining.models import CongressSession, WageAgreement, WorkerCongress
+from gonghui.campaigns.choices import CampaignKind
+from gonghui.campaigns.models import Delivery
+from gonghui.cases.choices import OPEN_STATUSES
+from gonghui.cases.models import Case, HardshipDisbursement, MutualAidEnrolment
+from gonghui.contests.models import ContestEntry
+from gonghui.core import figures as core_figures
+from gonghui.core.scoping import SYSTEM, get_visible_or_404, scope_for
+from gonghui.enterprises.choices import FoundingStatus, FoundingStep
+from gonghui.enterprises.models import Enterprise, FoundingCase, FoundingCaseStep
+from gonghui.enterprises.selectors import coverage_for
+from gonghui.learning.models import Enrollment
+from gonghui.members.choices import JoinChannel, OccupationGroup
+from gonghui.members.models import Member, MemberEvent
+from gonghui.organizations.choices import OrgLevel, OrgType
+from gonghui.organizations.models import PATH_STEP, Organization
+from gonghui.stations.models import CheckIn, Station
+from gonghui.stations.selectors import coverage_for_org
 
-from . import rollups
-from .models import TOTAL_PERIOD
+from . import annual, rollups
+from .models import TOTAL_PERIOD, AnnualReport, ReportStatus
 
-PANELS = ("members", "organisation", "service", "trends", "children", "funnel")
+PANELS = ("members", "organisation", "service", "circle", "trends", "children", "funnel")
+# The service circle the cockpit shows: members within a 15-minute walk of an active station.
+CIRCLE_MINUTES = 15
+CIRCLE_MODE = "walk"
 TREND_MONTHS = 24
 FIRST_YEAR = 2000
 
@@ -63,6 +83,14 @@ def parse_period(value: str | None, *, today: datetime.date | None = None) -> Pe
     return period
 
 
+def check_year(year: int | str | None) -> int:
+    """A report year: 2000 to this year (this year's report covers up to 30 September)."""
+    text = str(year if year is not None else "").strip()
+    if not text.isdigit() or not FIRST_YEAR <= int(text) <= timezone.localdate().year:
+        raise ValidationError({"year": [_("年度须在2000年至今年之间。")]})
+    return int(text)
+
+
 def check_panel(panel: str) -> str:
     if panel not in PANELS:
         raise ValidationError({"panel": [_("没有这个板块。")]})
@@ -79,8 +107,6 @@ def home_org(user) -> Organization:
     else:
         org = None
     if org is None:
-        from django.http import Http404
-
         raise Http404
     return org
 
@@ -126,8 +152,6 @@ def rate(numerator: int | None, denominator: int | None) -> float | None:
 
 
 def members_panel(values: Counter, period: Period) -> dict:
-    from gonghui.members.choices import JoinChannel, OccupationGroup
-
     def total(metric):
         return values[(metric, "T", TOTAL_PERIOD)]
 
@@ -156,16 +180,9 @@ def members_panel(values: Counter, period: Period) -> dict:
 
 
 def organisation_panel(org: Organization, today: datetime.date) -> dict:
-    from gonghui.enterprises.choices import FoundingStatus, FoundingStep
-    from gonghui.enterprises.models import FoundingCase, FoundingCaseStep
-    from gonghui.enterprises.selectors import coverage_for
-    from gonghui.organizations.choices import OrgLevel, OrgType
-
     unions = Organization.objects.filter(path__subtree_of=org.path, dissolved_on__isnull=True)
     by_level = Counter(dict(unions.values_list("level").annotate(n=Count("id")).order_by()))
     by_type = Counter(dict(unions.values_list("org_type").annotate(n=Count("id")).order_by()))
-    from gonghui.core.scoping import SYSTEM
-
     coverage = coverage_for(user=SYSTEM, org_id=org.pk)
     cases = FoundingCase.objects.filter(parent_org__path__subtree_of=org.path)
     open_cases = cases.filter(status=FoundingStatus.OPEN)
@@ -196,13 +213,6 @@ def organisation_panel(org: Organization, today: datetime.date) -> dict:
 
 
 def service_panel(org: Organization, values: Counter, period: Period, today) -> dict:
-    from gonghui.campaigns.choices import CampaignKind
-    from gonghui.cases.choices import OPEN_STATUSES
-    from gonghui.cases.models import Case, HardshipDisbursement, MutualAidEnrolment
-    from gonghui.contests.models import ContestEntry
-    from gonghui.learning.models import Enrollment
-    from gonghui.stations.models import Station
-
     path = org.path
     month = period.month_start
     year, year_end = period.year_start, datetime.date(period.year, 12, 31)
@@ -255,6 +265,28 @@ def service_panel(org: Organization, values: Counter, period: Period, today) -> 
             }
             for key, label in CampaignKind.choices
         ],
+    }
+
+
+def circle_panel(*, user, org: Organization) -> dict:
+    """The service-circle share of the subtree (the stations app computes it): members, by
+    their work location, and enterprises within reach of an active station."""
+    result = coverage_for_org(user=user, org=org, minutes=CIRCLE_MINUTES, mode=CIRCLE_MODE, top_k=0)
+    members, enterprises = result["members"], result["enterprises"]
+    located = members.total if members else 0
+    covered = members.covered if members else 0
+    return {
+        "minutes": CIRCLE_MINUTES,
+        "mode": CIRCLE_MODE,
+        "members_located": located,
+        "members_covered": covered,
+        "members_without_location": result.get("members_without_location", 0),
+        "member_share": rate(covered, located),
+        "enterprises": enterprises["total"] if enterprises else 0,
+        "enterprises_covered": enterprises["covered"] if enterprises else 0,
+        "enterprise_share": rate(enterprises["covered"], enterprises["total"])
+        if enterprises
+        else None,
     }
 
 
@@ -319,8 +351,12 @@ def funnel_panel(organisation: dict) -> list[dict]:
     ]
 
 
-def cockpit(*, user, org_id: int | None = None, period: Period | None = None) -> dict:
-    """Every panel for one org in the user's scope (their own org when ``org_id`` is None)."""
+def cockpit(
+    *, user, org_id: int | None = None, period: Period | None = None, circle: bool = False
+) -> dict:
+    """Every panel for one org in the user's scope (their own org when ``org_id`` is None).
+    The service circle only with ``circle=True`` (it reads every located member of the
+    subtree: the page loads it after the rest, the API and the export ask for it)."""
     org = org_for(user=user, org_id=org_id) if org_id is not None else home_org(user)
     today = timezone.localdate()
     period = period or parse_period(None, today=today)
@@ -334,6 +370,7 @@ def cockpit(*, user, org_id: int | None = None, period: Period | None = None) ->
         "members": members_panel(values, period),
         "organisation": organisation,
         "service": service_panel(org, values, period, today),
+        "circle": circle_panel(user=user, org=org) if circle else None,
         "trends": trends_panel(values, period),
         "children": children_panel(org),
         "funnel": funnel_panel(organisation),
@@ -348,4 +385,143 @@ def rollup_figures(*, org: Organization, period: Period) -> dict:
         "members": members_panel(values, period),
         "trends": trends_panel(values, period),
         "cases_open": values[("c.open", "T", TOTAL_PERIOD)],
+    }
+
+
+# ---- The annual statistics report (统计年报) ---------------------------------------------------
+
+
+def report_data(union: Organization, year: int) -> dict[str, int]:
+    """The report's rows filled from the data, for the union's subtree and reference period
+    (stocks as they stand now, flows within the period)."""
+    start, end = annual.reference_period(year)
+    path = union.path
+    in_period = {"created_at__date__gte": start, "created_at__date__lte": end}
+    active = Q(status=core_figures.MEMBER_ACTIVE)
+    counts = {
+        "members": Count("id", filter=active),
+        "women_members": Count("id", filter=active & Q(gender="F")),
+        "migrant_members": Count("id", filter=active & Q(is_migrant_worker=True)),
+        "new_form_members": Count("id", filter=active & ~Q(occupation_group=OccupationGroup.OTHER)),
+        "online_members": Count("id", filter=active & Q(channel=JoinChannel.ONLINE)),
+    }
+    for key in OccupationGroup.values:
+        if key != OccupationGroup.OTHER:
+            counts[f"group_{key}"] = Count("id", filter=active & Q(occupation_group=key))
+    out = Member.objects.filter(union__path__subtree_of=path).aggregate(**counts)
+    events = MemberEvent.objects.filter(union__path__subtree_of=path, **in_period)
+    out["new_members"] = events.filter(kind="join").count()
+    out["left_members"] = events.filter(kind__in=core_figures.LEAVING_EVENT_KINDS).count()
+    enterprises = Enterprise.objects.filter(union__path__subtree_of=path).aggregate(
+        n=Count("id"), employees=Sum("employees")
+    )
+    out["employees"] = enterprises["employees"] or 0
+    out["enterprises"] = enterprises["n"]
+    out["sub_unions"] = (
+        Organization.objects.filter(path__subtree_of=path, dissolved_on__isnull=True)
+        .exclude(pk=union.pk)
+        .count()
+    )
+    congresses = WorkerCongress.objects.filter(
+        enterprise__union__path__subtree_of=path, term_starts_on__lte=end, term_ends_on__gte=end
+    ).aggregate(n=Count("id"), delegates=Sum("delegates"))
+    out["congresses"] = congresses["n"]
+    out["congress_delegates"] = congresses["delegates"] or 0
+    out["congress_sessions"] = CongressSession.objects.filter(
+        congress__enterprise__union__path__subtree_of=path, held_on__gte=start, held_on__lte=end
+    ).count()
+    agreements = (
+        WageAgreement.objects.filter(
+            Q(org__path__subtree_of=path) | Q(enterprise__union__path__subtree_of=path),
+            signed_on__gte=start,
+            signed_on__lte=end,
+        )
+        .distinct()
+        .aggregate(n=Count("id"), workers=Sum("covered_workers"))
+    )
+    out["wage_agreements"] = agreements["n"]
+    out["agreement_workers"] = agreements["workers"] or 0
+    out["stations"] = Station.objects.filter(
+        operator__path__subtree_of=path, is_active=True
+    ).count()
+    out["checkins"] = CheckIn.objects.filter(
+        station__operator__path__subtree_of=path, **in_period
+    ).count()
+    aid = HardshipDisbursement.objects.filter(
+        application__union__path__subtree_of=path, paid_on__gte=start, paid_on__lte=end
+    ).aggregate(amount=Sum("amount"), people=Count("member", distinct=True))
+    out["aid_paid_yuan"] = int(aid["amount"] or 0)
+    out["aid_people"] = aid["people"]
+    out["mutual_aid_participants"] = (
+        MutualAidEnrolment.objects.filter(union__path__subtree_of=path, year=year).aggregate(
+            n=Sum("participants")
+        )["n"]
+        or 0
+    )
+    out["deliveries"] = Delivery.objects.filter(
+        campaign__organizer__path__subtree_of=path,
+        delivered_at__date__gte=start,
+        delivered_at__date__lte=end,
+    ).count()
+    out["cases_resolved"] = Case.objects.filter(
+        handling_union__path__subtree_of=path,
+        resolved_at__date__gte=start,
+        resolved_at__date__lte=end,
+    ).count()
+    return {key: int(out[key] or 0) for key in annual.DATA_KEYS}
+
+
+def report_rollup(*, user, org: Organization, year: int) -> dict:
+    """The approved reports of the subtree summed level by level: the org's total, and one
+    line per child union (its subtree's approved reports), with who has not submitted."""
+    reports = list(
+        AnnualReport.objects.visible_to(user)
+        .filter(union__path__subtree_of=org.path, year=year)
+        .values_list("union__path", "status", "figures", "typed")
+    )
+    grassroots = Organization.objects.filter(
+        path__subtree_of=org.path, level=OrgLevel.GRASSROOTS, dissolved_on__isnull=True
+    )
+    done = {path for path, status, _f, _t in reports if status in _SENT}
+    children = list(
+        Organization.objects.filter(parent=org, dissolved_on__isnull=True).order_by("path")
+    )
+    below = len(org.path) + PATH_STEP
+    lines = {child.path: _line(child) for child in children}
+    total = _line(org)
+    missing = []
+    for union in grassroots.only("pk", "name", "path").order_by("path").iterator():
+        if union.path not in done:
+            missing.append(union)
+        for line in (total, lines.get(union.path[:below])):
+            if line is not None:
+                line["grassroots"] += 1
+                line["missing"] += union.path not in done
+    for path, status, figures, typed in reports:
+        for line in (total, lines.get(path[:below])):
+            if line is None:
+                continue
+            line[status] = line.get(status, 0) + 1
+            if status == ReportStatus.APPROVED:
+                for row in annual.ROWS:
+                    source = typed if row.key in annual.TYPED_KEYS else figures
+                    line["totals"][row.key] += int(source.get(row.key) or 0)
+    return {
+        **total,
+        "children": [lines[child.path] for child in children],
+        "missing_unions": missing,
+    }
+
+
+_SENT = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+def _line(org: Organization) -> dict:
+    return {
+        "org": org,
+        "grassroots": 0,
+        "missing": 0,
+        ReportStatus.APPROVED: 0,
+        ReportStatus.SUBMITTED: 0,
+        "totals": dict.fromkeys((row.key for row in annual.ROWS), 0),
     }

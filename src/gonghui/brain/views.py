@@ -37,7 +37,7 @@ class CockpitView(OfficerViewMixin, View):
             )
             context = {"errors": errors, "org": org}
             return render(request, "brain/cockpit.html", context, status=422)
-        figures = selectors.cockpit(user=request.user, org_id=org_id, period=period)
+        figures = selectors.cockpit(user=request.user, org_id=org_id, period=period, circle=False)
         org = Organization.objects.get(pk=figures["org"]["id"])
         screen = request.GET.get("screen") == "1"
         context = {
@@ -74,8 +74,10 @@ class CockpitExportView(OfficerViewMixin, View):
         org = selectors.org_for(user=request.user, org_id=org_id)
         if errors:
             return render(request, "brain/cockpit.html", {"errors": errors, "org": org}, status=422)
-        figures = selectors.cockpit(user=request.user, org_id=org.pk, period=period)
         panels = [panel] if panel else list(selectors.PANELS)
+        figures = selectors.cockpit(
+            user=request.user, org_id=org.pk, period=period, circle="circle" in panels
+        )
         content, rows = cockpit_xlsx(figures, panels)
         audit.record_export(
             actor=request.user,
@@ -92,3 +94,12 @@ class CockpitExportView(OfficerViewMixin, View):
         name = f"brain-{org.pk}-{figures['period']}{'-' + panel if panel else ''}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+class CircleView(OfficerViewMixin, View):
+    """The service-circle tiles, loaded by the cockpit after the rest of the page."""
+
+    def get(self, request, org_id: int):
+        org = selectors.org_for(user=request.user, org_id=org_id)
+        circle = selectors.circle_panel(user=request.user, org=org)
+        return render(request, "brain/_circle.html", {"c": circle})

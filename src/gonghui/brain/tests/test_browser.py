@@ -5,7 +5,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from gonghui.accounts.services import user_create
-from gonghui.brain import rollups
+from gonghui.brain import annual, rollups
 from gonghui.brain.models import AnnualReport, ReportStatus
 from gonghui.core.scoping import SYSTEM
 from gonghui.members.tests.factories import make_member
@@ -86,10 +86,10 @@ def test_grassroots_union_submits_its_report_and_the_county_returns_it(
     sign_in(page, live_server, "project", persona_password)
     page.goto(f"{live_server.url}/brain/reports/")
     page.click("#draft-report")
-    for key, value in (("committee_members", "7"), ("committee_women", "3"),
-                       ("full_time_officers", "1"), ("dues_income_yuan", "12000"),
-                       ("spending_yuan", "9000")):  # fmt: skip
-        page.fill(f"#f-{key}", value)
+    expect(page.locator("#report-cover")).to_contain_text("康养产业园智慧养老项目工会")
+    expect(page.locator("#report-period")).to_contain_text("-10-01")
+    for row in annual.TYPED_ROWS:
+        page.fill(f"#f-{row.key}", "1")
     page.click("#submit-report")
     expect(page.locator("#report-status")).to_have_text("已上报")
     report = AnnualReport.objects.get()

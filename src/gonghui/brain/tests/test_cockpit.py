@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from gonghui.brain import rollups
 from gonghui.core.models import AuditAction, AuditLog
 from gonghui.members.tests.factories import make_member
+from gonghui.stations.tests.factories import make_station
 
 
 @pytest.fixture
@@ -93,7 +94,8 @@ def test_export_writes_every_panel_and_an_audit_row(client, figures_tree):
     response = client.get(reverse("brain:export", args=[p.hunan.pk]))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert len(book.sheetnames) == 6
+    assert len(book.sheetnames) == 7
+    assert "服务圈" in book.sheetnames
     members = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
     assert members["会员总数"] == 2
     assert AuditLog.objects.filter(action=AuditAction.EXPORT, org_path=p.hunan.path).count() == 1
@@ -127,3 +129,21 @@ def test_cockpit_api_query_budget_does_not_grow_with_members(
         client.get(f"/api/brain/{p.hunan.pk}")
     assert small.status_code == 200
     assert len(first) <= 40
+
+
+def test_service_circle_share_is_on_the_cockpit_and_in_the_api(client, figures_tree, api):
+    p = figures_tree
+    make_station(p.changsha, latitude=28.20, longitude=112.95)
+    make_member(p.xinwuling, work_latitude=28.201, work_longitude=112.951)  # about 150 m away
+    make_member(p.xinwuling, work_latitude=28.40, work_longitude=112.95)  # 22 km away
+    client.force_login(p.hunan_officer)
+    page = client.get(reverse("brain:cockpit")).content.decode()
+    assert f'hx-get="{reverse("brain:circle", args=[p.hunan.pk])}"' in page
+    fragment = client.get(reverse("brain:circle", args=[p.hunan.pk])).content.decode()
+    assert 'id="fig-circle-share">50.0%' in fragment
+    circle = api(p.hunan_officer).get(f"/api/brain/{p.hunan.pk}/circle").json()["circle"]
+    assert (circle["members_located"], circle["members_covered"]) == (2, 1)
+    assert circle["member_share"] == 50.0
+    assert circle["members_without_location"] == 2  # the two members of the fixture
+    outside = client.get(reverse("brain:circle", args=[p.henan.pk]))
+    assert outside.status_code == 404 and "%" not in outside.content.decode()
