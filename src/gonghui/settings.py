@@ -284,6 +284,8 @@ RATE_LIMITS = {
     "code_device": (10, 3600),  # codes requested from one device
     "checkin_address": (60, 3600),  # anonymous station check-ins from one address
     "checkin_device": (10, 3600),  # anonymous station check-ins from one device
+    "set_password_address": (20, 3600),  # one-time set-password link posts from one address
+    "appeal_phone": (5, 86400),  # appeals from one phone that is not a member's
 }
 for _item in env_list("RATE_LIMITS"):
     _name, _sep, _rate = _item.partition("=")
@@ -369,6 +371,11 @@ MAP_COORDINATE_SYSTEM = os.environ.get("MAP_COORDINATE_SYSTEM", "wgs84")
 BRAIN_MAP_GEOJSON_URL = os.environ.get("BRAIN_MAP_GEOJSON_URL", "")
 # "Near me" (stations, jobs, discounts, training): how far counts as near, in kilometres.
 NEAR_ME_KM = float(os.environ.get("NEAR_ME_KM", "20"))
+
+# Group wage-arrears early warning (triage): this many appeals naming one employer within this
+# many days open one alert for the county union.
+TRIAGE_ALERT_THRESHOLD = int(os.environ.get("TRIAGE_ALERT_THRESHOLD", "5"))
+TRIAGE_ALERT_WINDOW_DAYS = int(os.environ.get("TRIAGE_ALERT_WINDOW_DAYS", "3"))
 _tile_hosts = env_list("MAP_TILE_HOSTS")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
