@@ -4,24 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.widgets import DateInput
 from gonghui.enterprises.forms import EnterpriseField
 from gonghui.organizations.autocomplete import OrgAutocompleteField
-from gonghui.organizations.models import Organization
 
 from .choices import AgreementLevel, LetterKind, ReviewStatus
 
 
-class OrgChoiceField(OrgAutocompleteField):
-    """A searchable picker over the orgs the user may organise things for (``org_options``)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(purpose="change", **kwargs)
-
-
-def _org_field(label):
-    return OrgChoiceField(queryset=Organization.objects.none(), label=label)
-
-
 class AgreementForm(forms.Form):
-    org = _org_field(_("工会方"))
+    org = OrgAutocompleteField(label=_("工会方"))
     level = forms.ChoiceField(label=_("协议类型"), choices=AgreementLevel.choices)
     enterprise = EnterpriseField(label=_("企业（企业集体合同必填）"), required=False)
     title = forms.CharField(label=_("协议名称"), max_length=200)
@@ -41,6 +29,20 @@ class AgreementForm(forms.Form):
         self.fields["enterprise"].queryset = enterprises
 
 
+class AgreementEditForm(forms.Form):
+    """What may change after signing (the parties and the type stay as signed)."""
+
+    title = forms.CharField(label=_("协议名称"), max_length=200)
+    rounds = forms.IntegerField(label=_("协商轮次"), min_value=1, max_value=100)
+    increase_pct = forms.DecimalField(label=_("工资增幅（%）"), max_digits=5, decimal_places=2,
+                                      min_value=-100, max_value=100)  # fmt: skip
+    covered_workers = forms.IntegerField(label=_("覆盖职工人数"), min_value=0, max_value=10**8)
+    valid_from = forms.DateField(label=_("生效日期"), widget=DateInput())
+    valid_until = forms.DateField(label=_("终止日期"), widget=DateInput())
+    note = forms.CharField(label=_("备注"), max_length=4000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
 class ReviewForm(forms.Form):
     """The labour bureau's review step; only the steps the service allows next are offered."""
 
@@ -57,7 +59,7 @@ class ReviewForm(forms.Form):
 class ProcedureForm(forms.Form):
     """Open 一函两书 by sending the invitation letter (要约函)."""
 
-    org = _org_field(_("发起工会"))
+    org = OrgAutocompleteField(label=_("发起工会"))
     enterprise = EnterpriseField(label=_("企业"))
     sent_on = forms.DateField(label=_("要约函发出日期"), widget=DateInput())
     note = forms.CharField(label=_("摘要"), max_length=300, required=False)

@@ -13,6 +13,11 @@ urlpatterns = [
         name="agreement-detail",
     ),
     path(
+        "activities/bargaining/agreements/<int:pk>/edit/",
+        views.AgreementEditView.as_view(),
+        name="agreement-edit",
+    ),
+    path(
         "activities/bargaining/procedures/new/",
         views.ProcedureOpenView.as_view(),
         name="procedure-open",

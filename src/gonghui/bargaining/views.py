@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action
-from gonghui.core.views import OfficerViewMixin
+from gonghui.core.views import FormPage, OfficerViewMixin, submit
 from gonghui.organizations.selectors import org_options, scope_root
 
 from . import forms, selectors, services
-
-
-def submit(request, form, call, done: str):
-    """Validate ``form``, run the service ``call(**cleaned_data)`` and redirect to what it
-    returns; on a field error (the form's or the service's) answer ``None``: show the form."""
-    if form.is_valid():
-        try:
-            target = call(**form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(target)
-    return None
 
 
 def _choices(user) -> dict:
@@ -65,40 +48,14 @@ class BargainingView(OfficerViewMixin, View):
         )
 
 
-class FormPage(OfficerViewMixin, View):
-    """A page with one form whose valid input goes to one service call."""
-
-    template = "activities/form.html"
-    title = ""
-    done = ""
-
-    def form(self, request, data=None):
-        raise NotImplementedError
-
-    def save(self, request, **data):
-        """Call the service; answer where to go next."""
-        raise NotImplementedError
-
-    def render_form(self, request, form, status=200):
-        return render(request, self.template, {"form": form, "title": self.title}, status=status)
-
-    def get(self, request):
-        return self.render_form(request, self.form(request))
-
-    def post(self, request):
-        form = self.form(request, request.POST)
-        call = lambda **data: self.save(request, **data)  # noqa: E731
-        return submit(request, form, call, self.done) or self.render_form(request, form, 422)
-
-
 class ProcedureOpenView(FormPage):
     title = gettext_lazy("发出协商要约（一函两书）")
     done = gettext_lazy("要约函已登记，企业应在20日内书面答复。")
 
-    def form(self, request, data=None):
+    def form(self, request, obj, data=None):
         return forms.ProcedureForm(data, **_choices(request.user))
 
-    def save(self, request, **data):
+    def save(self, request, obj, **data):
         return services.procedure_open(actor=request.user, **data)
 
 
@@ -106,11 +63,27 @@ class CongressCreateView(FormPage):
     title = gettext_lazy("登记职工代表大会")
     done = gettext_lazy("职代会已登记。")
 
-    def form(self, request, data=None):
+    def form(self, request, obj, data=None):
         return forms.CongressForm(data, enterprises=selectors.enterprise_options(user=request.user))
 
-    def save(self, request, **data):
+    def save(self, request, obj, **data):
         return services.congress_create(actor=request.user, **data)
+
+
+class AgreementEditView(FormPage):
+    title = gettext_lazy("修改工资集体协议")
+    done = gettext_lazy("协议已更新。")
+
+    def get_object(self, request, pk):
+        return selectors.get(selectors.agreement_list(user=request.user), user=request.user,
+                             pk=pk, action=Action.CHANGE)  # fmt: skip
+
+    def form(self, request, obj, data=None):
+        initial = {name: getattr(obj, name) for name in forms.AgreementEditForm.base_fields}
+        return forms.AgreementEditForm(data, initial=initial)
+
+    def save(self, request, obj, **data):
+        return services.agreement_update(actor=request.user, agreement=obj, **data)
 
 
 class DetailPage(OfficerViewMixin, View):
@@ -119,8 +92,11 @@ class DetailPage(OfficerViewMixin, View):
     template = ""
     done = ""
 
-    def get_object(self, request, pk, action=Action.VIEW):
+    def queryset(self, user):
         raise NotImplementedError
+
+    def get_object(self, request, pk, action=Action.VIEW):
+        return selectors.get(self.queryset(request.user), user=request.user, pk=pk, action=action)
 
     def form(self, obj, data=None):
         raise NotImplementedError
@@ -152,9 +128,8 @@ class ProcedureDetailView(DetailPage):
     template = "bargaining/procedure_detail.html"
     done = gettext_lazy("文书已登记。")
 
-    def get_object(self, request, pk, action=Action.VIEW):
-        return selectors.get(selectors.procedure_list(user=request.user), user=request.user,
-                             pk=pk, action=action)  # fmt: skip
+    def queryset(self, user):
+        return selectors.procedure_list(user=user)
 
     def form(self, obj, data=None):
         return forms.LetterForm(data, kinds=services.letter_kinds_open(obj))
@@ -174,9 +149,8 @@ class AgreementDetailView(DetailPage):
     template = "bargaining/agreement_detail.html"
     done = gettext_lazy("审查情况已记录。")
 
-    def get_object(self, request, pk, action=Action.VIEW):
-        return selectors.get(selectors.agreement_list(user=request.user), user=request.user,
-                             pk=pk, action=action)  # fmt: skip
+    def queryset(self, user):
+        return selectors.agreement_list(user=user)
 
     def form(self, obj, data=None):
         return forms.ReviewForm(data, steps=services.review_steps(obj))
@@ -189,9 +163,8 @@ class CongressDetailView(DetailPage):
     template = "bargaining/congress_detail.html"
     done = gettext_lazy("会议已登记。")
 
-    def get_object(self, request, pk, action=Action.VIEW):
-        return selectors.get(selectors.congress_list(user=request.user), user=request.user,
-                             pk=pk, action=action)  # fmt: skip
+    def queryset(self, user):
+        return selectors.congress_list(user=user)
 
     def form(self, obj, data=None):
         return forms.SessionForm(data)

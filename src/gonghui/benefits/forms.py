@@ -3,25 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.widgets import DateInput
 from gonghui.organizations.autocomplete import OrgAutocompleteField
-from gonghui.organizations.models import Organization
 
 from .choices import DiscountCategory, JobCategory
 from .models import Discount, JobPosting
 
 
-class OrgChoiceField(OrgAutocompleteField):
-    """A searchable picker over the orgs the user may organise things for (``org_options``)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(purpose="change", **kwargs)
-
-
-def _org_field(label):
-    return OrgChoiceField(queryset=Organization.objects.none(), label=label)
-
-
 class JobForm(forms.ModelForm):
-    org = _org_field(_("发布工会"))
+    org = OrgAutocompleteField(label=_("发布工会"))
 
     class Meta:
         model = JobPosting
@@ -48,7 +36,7 @@ class JobForm(forms.ModelForm):
 
 
 class DiscountForm(forms.ModelForm):
-    org = _org_field(_("发布工会"))
+    org = OrgAutocompleteField(label=_("发布工会"))
 
     class Meta:
         model = Discount

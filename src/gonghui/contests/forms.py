@@ -4,20 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.widgets import DateInput
 from gonghui.organizations.autocomplete import OrgAutocompleteField
-from gonghui.organizations.models import Organization
 
 from .models import Craftsman
-
-
-class OrgChoiceField(OrgAutocompleteField):
-    """A searchable picker over the orgs the user may organise things for (``org_options``)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(purpose="change", **kwargs)
-
-
-def _org_field(label):
-    return OrgChoiceField(queryset=Organization.objects.none(), label=label)
 
 
 class OrgForm(forms.Form):
@@ -29,7 +17,7 @@ class OrgForm(forms.Form):
 
 
 class ContestForm(OrgForm):
-    org = _org_field(_("主办工会"))
+    org = OrgAutocompleteField(label=_("主办工会"))
     name = forms.CharField(label=_("竞赛名称"), max_length=160)
     trade = forms.CharField(label=_("工种/项目"), max_length=80, required=False)
     starts_on = forms.DateField(label=_("开始日期"), widget=DateInput())
@@ -109,7 +97,7 @@ class MetricForm(ContestEntryForm):
 
 
 class CraftsmanForm(OrgForm):
-    org = _org_field(_("评选工会"))
+    org = OrgAutocompleteField(label=_("评选工会"))
     name = forms.CharField(label=_("姓名"), max_length=60)
     employer = forms.CharField(label=_("单位"), max_length=200)
     trade = forms.CharField(label=_("工种/领域"), max_length=80)
@@ -136,5 +124,5 @@ class StudioForm(forms.Form):
 
 
 class StudioCreateForm(StudioForm, OrgForm):
-    org = _org_field(_("认定工会"))
+    org = OrgAutocompleteField(label=_("认定工会"))
     field_order = ["org"]

@@ -12,58 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action
-from gonghui.core.views import OfficerViewMixin
+from gonghui.core.views import FormPage, OfficerViewMixin, submit
 from gonghui.organizations.selectors import org_options, scope_root
 
 from . import forms, selectors, services
 from .models import Craftsman, CraftsmanStudio
-
-
-def submit(request, form, call, done: str):
-    """Validate ``form``, run the service ``call(**cleaned_data)`` and redirect to what it
-    returns; on a field error (the form's or the service's) answer ``None``: show the form."""
-    if form.is_valid():
-        try:
-            target = call(**form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(target)
-    return None
-
-
-class FormPage(OfficerViewMixin, View):
-    """A page with one form whose valid input goes to one service call; with ``pk``, the form
-    edits that object (looked up in the user's scope, 404 outside it)."""
-
-    template = "activities/form.html"
-    title = ""
-    done = ""
-
-    def get_object(self, request, pk):
-        return None
-
-    def form(self, request, obj, data=None):
-        raise NotImplementedError
-
-    def save(self, request, obj, **data):
-        """Call the service; answer where to go next."""
-        raise NotImplementedError
-
-    def render_form(self, request, form, status=200):
-        return render(request, self.template, {"form": form, "title": self.title}, status=status)
-
-    def get(self, request, pk=None):
-        return self.render_form(request, self.form(request, self.get_object(request, pk)))
-
-    def post(self, request, pk=None):
-        obj = self.get_object(request, pk)
-        form = self.form(request, obj, request.POST)
-        call = lambda **data: self.save(request, obj, **data)  # noqa: E731
-        return submit(request, form, call, self.done) or self.render_form(request, form, 422)
 
 
 class ContestListView(OfficerViewMixin, View):

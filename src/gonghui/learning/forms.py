@@ -3,24 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.widgets import DateTimeInput
 from gonghui.organizations.autocomplete import OrgAutocompleteField
-from gonghui.organizations.models import Organization
 
 from .choices import TrainingKind
 
 
-class OrgChoiceField(OrgAutocompleteField):
-    """A searchable picker over the orgs the user may organise things for (``org_options``)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(purpose="change", **kwargs)
-
-
-def _org_field(label):
-    return OrgChoiceField(queryset=Organization.objects.none(), label=label)
-
-
 class CourseForm(forms.Form):
-    org = _org_field(_("举办工会"))
+    org = OrgAutocompleteField(label=_("举办工会"))
     kind = forms.ChoiceField(label=_("培训类型"), choices=TrainingKind.choices)
     title = forms.CharField(label=_("课程名称"), max_length=120)
     description = forms.CharField(label=_("课程介绍"), required=False, widget=forms.Textarea)

@@ -13,8 +13,8 @@ from gonghui.bargaining.models import WageAgreement
 from gonghui.campaigns.models import Delivery
 from gonghui.contests import selectors as contest_selectors
 from gonghui.contests.models import Contest, ContestEntry, Craftsman, CraftsmanStudio
-from gonghui.portal.management.commands.demo import DEMO_APPS
 from gonghui.organizations.models import Organization
+from gonghui.portal.management.commands.demo import DEMO_APPS
 
 from .. import selectors
 

@@ -163,3 +163,31 @@ def test_sessions_api_lists_and_adds_in_scope_only(personas, api, firm):
     created = officer.post(path, {"held_on": str(TODAY()), "attendees": 30})
     assert created.status_code == 201 and created.json()["attendees"] == 30
     assert [row["id"] for row in officer.get(path).json()["items"]] == [created.json()["id"]]
+
+
+def test_agreement_edit_page_changes_the_agreement_and_shows_the_field_error(personas, client):
+    agreement = factories.agreement(personas.yancheng)
+    client.force_login(personas.yancheng_officer)
+    url = f"/activities/bargaining/agreements/{agreement.pk}/edit/"
+    form = client.get(url).context["form"]
+    assert form["title"].value() == agreement.title
+    data = {"title": "2026年度区域工资集体协议", "rounds": 3, "increase_pct": "6.5",
+            "covered_workers": 800, "valid_from": str(agreement.valid_from),
+            "valid_until": str(agreement.valid_from - DAY)}  # fmt: skip
+    with nothing_written():
+        bad = client.post(url, data)
+    assert bad.status_code == 422 and "valid_until" in bad.context["form"].errors
+    data["valid_until"] = str(agreement.valid_until)
+    assert client.post(url, data)["Location"] == agreement.get_absolute_url()
+    agreement.refresh_from_db()
+    assert (agreement.title, agreement.rounds, agreement.covered_workers) == (
+        "2026年度区域工资集体协议", 3, 800)  # fmt: skip
+
+
+def test_agreement_edit_page_is_404_outside_the_scope(personas, client):
+    agreement = factories.agreement(personas.yancheng)
+    client.force_login(personas.hunan_officer)
+    url = f"/activities/bargaining/agreements/{agreement.pk}/edit/"
+    assert client.get(url).status_code == 404
+    with nothing_written():
+        assert client.post(url, {"title": "改"}).status_code == 404
