@@ -305,7 +305,6 @@ class ProjectUpdateIn(Schema):
 
 class ProjectEndIn(Schema):
     ended_on: datetime.date
-    transfer_to_id: int | None = None
 
 
 @router.get("/projects", response=list[ProjectOut])
@@ -340,11 +339,10 @@ def update_project(request, project_id: int, payload: ProjectUpdateIn):
 
 @router.post("/projects/{project_id}/end", response=ProjectOut)
 def end_project(request, project_id: int, payload: ProjectEndIn):
+    """End a project and dissolve its project union; its members are moved first with
+    ``POST /api/unions/{union_id}/members/move``."""
     project = selectors.project_get(user=request.user, project_id=project_id, action=Action.CHANGE)
-    transfer_to = _org_for_read(request.user, payload.transfer_to_id, "transfer_to_id")
-    return services.project_end(
-        actor=request.user, project=project, ended_on=payload.ended_on, transfer_to=transfer_to
-    )
+    return services.project_end(actor=request.user, project=project, ended_on=payload.ended_on)
 
 
 # --- coverage --------------------------------------------------------------------------------
@@ -539,14 +537,6 @@ def open_case(request, payload: FoundingCaseIn):
     )
     parent_org = _org_for_write(request.user, payload.parent_org_id, "parent_org_id")
     responsible = _officer(request.user, payload.responsible_id, "responsible_id")
-    if responsible is not None:
-        from gonghui.core.scoping import scope_for
-
-        if not (
-            responsible.organization_id
-            and scope_for(request.user).covers(responsible.organization.path)
-        ):
-            raise ValidationError({"responsible_id": _("责任人不在您的管辖范围内。")})
     case = services.founding_case_open(
         actor=request.user,
         target=payload.target,

@@ -147,16 +147,6 @@ class DeliverForm(forms.Form):
 
 class ProjectEndForm(forms.Form):
     ended_on = forms.DateField(label=_("实际完工日期"), widget=DateInput())
-    transfer_to = OrgChoiceField(
-        queryset=Organization.objects.none(),
-        label=_("会员转入的区域性工会"),
-        required=False,
-        help_text=_("项目工会撤销前，其会员转入此工会。"),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["transfer_to"].queryset = area_choices(user)
 
 
 class ProjectForm(forms.ModelForm):
@@ -173,6 +163,18 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["street_org"].queryset = area_choices(user)
+
+
+class ProjectEditForm(ProjectForm):
+    """A project's details; its area union stays (it decides who sees the project)."""
+
+    street_org = None
+
+    class Meta(ProjectForm.Meta):
+        fields = tuple(name for name in ProjectForm.Meta.fields if name != "street_org")
+
+    def __init__(self, *args, user, **kwargs):
+        forms.ModelForm.__init__(self, *args, **kwargs)
 
 
 class CoverageRuleForm(forms.Form):

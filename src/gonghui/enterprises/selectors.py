@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
+from gonghui.accounts.choices import OFFICER_ROLES
+from gonghui.accounts.models import User
 from gonghui.core.scoping import Action, get_visible_or_404
 from gonghui.core.text import search_key
 from gonghui.organizations.models import PATH_STEP, Organization
@@ -448,9 +450,6 @@ def follow_ups_due(*, user, org_id: int, until: datetime.date | None = None):
 
 def grid_officer_choices(*, user, org):
     """Officers of ``org`` or below who may sweep its cells, within the user's scope."""
-    from gonghui.accounts.choices import OFFICER_ROLES
-    from gonghui.accounts.models import User
-
     return (
         User.objects.filter(
             organization__path__subtree_of=org.path, role__in=OFFICER_ROLES, is_active=True

@@ -117,6 +117,15 @@ def _check_area(actor, street_org: Organization) -> None:
     require_in_scope(actor, street_org.path, Action.CHANGE)
 
 
+def _check_responsible(actor, responsible, field: str) -> None:
+    """A step's responsible officer is an officer the actor can see."""
+    if responsible is not None and not (
+        responsible.organization_id
+        and scope_for(actor, Action.VIEW).covers(responsible.organization.path)
+    ):
+        raise ValidationError({field: _("责任人不在您的管辖范围内。")})
+
+
 def _unknown(fields: dict, allowed) -> None:
     unknown = set(fields) - set(allowed)
     if unknown:
@@ -201,44 +210,30 @@ def project_update(*, actor, project: Project, union=_UNSET, **fields) -> Projec
     return project
 
 
-def transfer_project_union_members(*, actor, union: Organization, to_union: Organization | None):
-    """HOOK to the members app: move a project union's members to ``to_union`` (the regional
-    union chosen at the project's end) with its ``members_move_all`` operation, in the caller's
-    transaction. Without a destination, a union that still has active members is not dissolved:
-    the refusal is explicit rather than members left in a dissolved union."""
-    from gonghui.members.models import Member
-    from gonghui.members.services import members_move_all
-
-    if to_union is not None:
-        return members_move_all(actor=actor, from_union=union, to_union=to_union)
-    if Member.objects.filter(union=union, status="active").exists():
-        raise ValidationError(
-            {"transfer_to": _("该项目工会仍有在册会员，请选择转入的区域性工会。")}
-        )
-    return 0
-
-
 @transaction.atomic
-def project_end(
-    *, actor, project: Project, ended_on: datetime.date, transfer_to: Organization | None = None
-) -> Project:
-    """Record the project's end and dissolve its project union (members moved first)."""
+def project_end(*, actor, project: Project, ended_on: datetime.date) -> Project:
+    """Record the project's end and dissolve its project union. A project union that still has
+    active members is not dissolved: they are moved first (the members app's move of a whole
+    union, ``/members/unions/<id>/move/``), so no one is left in a dissolved union."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     _check_area(actor, project.street_org)
     if project.ended_on is not None:
         raise ValidationError({"ended_on": _("该项目已经完工。")})
     if ended_on < project.started_on:
         raise ValidationError({"ended_on": _("完工日期不能早于开工日期。")})
-    if transfer_to is not None:
-        _check_union(actor, transfer_to, "transfer_to")
+    union = project.union
+    dissolving = union is not None and union.is_active and union.org_type == OrgType.PROJECT
+    # Through the member's union link: the members app builds on this one.
+    if dissolving and union.members.active().exists():
+        raise ValidationError(
+            {"members": _("该项目工会仍有在册会员，请先将会员整体转入区域性工会。")}
+        )
     before = snapshot(project)
     project.ended_on = ended_on
     project.full_clean()
     project.save()
     _audit(actor, AuditAction.UPDATE, project, project.street_org.path, before)
-    union = project.union
-    if union is not None and union.is_active and union.org_type == OrgType.PROJECT:
-        transfer_project_union_members(actor=actor, union=union, to_union=transfer_to)
+    if dissolving:
         org_dissolve(actor=actor, org=union, dissolved_on=ended_on)
     return project
 
@@ -289,6 +284,7 @@ def founding_case_open(
     today: datetime.date | None = None,
 ) -> FoundingCase:
     today = today or timezone.localdate()
+    _check_responsible(actor, responsible, "responsible_id")
     enterprises = list(enterprises)
     for enterprise in enterprises:
         _check_area(actor, enterprise.street_org)
@@ -371,11 +367,7 @@ def founding_step_update(
     if due_on is not _UNSET:
         step.due_on = due_on
     if responsible is not _UNSET:
-        if responsible is not None and not (
-            responsible.organization_id
-            and scope_for(actor, Action.VIEW).covers(responsible.organization.path)
-        ):
-            raise ValidationError({"responsible": _("责任人不在您的管辖范围内。")})
+        _check_responsible(actor, responsible, "responsible")
         step.responsible = responsible
     if note is not _UNSET:
         step.note = note

@@ -38,6 +38,9 @@ urlpatterns = [
     path(
         "enterprises/projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project-detail"
     ),
+    path(
+        "enterprises/projects/<int:pk>/edit/", views.ProjectEditView.as_view(), name="project-edit"
+    ),
     path("enterprises/projects/<int:pk>/end/", views.ProjectEndView.as_view(), name="project-end"),
     path("enterprises/founding/", views.FoundingListView.as_view(), name="founding-list"),
     path(

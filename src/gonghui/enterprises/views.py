@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from gonghui.core.forms import apply_service_errors
@@ -28,6 +29,7 @@ from .forms import (
     FoundingOpenForm,
     GridAssignmentForm,
     ImportForm,
+    ProjectEditForm,
     ProjectEndForm,
     ProjectForm,
     ServiceProjectForm,
@@ -64,25 +66,37 @@ class EnterpriseListView(OfficerViewMixin, View):
         )
 
 
-class EnterpriseCreateView(OfficerViewMixin, View):
+class _CreateView(OfficerViewMixin, View):
+    """The registration page of a registry row (``form_class``, ``create(actor, **fields)``,
+    ``title``, ``done`` message), through the same service as the API's POST."""
+
+    def _render(self, request, form, status=200):
+        context = {"form": form, "title": self.title}
+        return render(request, "enterprises/form.html", context, status=status)
+
     def get(self, request):
-        form = EnterpriseForm(user=request.user)
-        return render(request, "enterprises/form.html", {"form": form, "title": _("登记企业")})
+        return self._render(request, self.form_class(user=request.user))
 
     def post(self, request):
-        form = EnterpriseForm(request.POST, user=request.user)
+        form = self.form_class(request.POST, user=request.user)
         if form.is_valid():
-            data = dict(form.cleaned_data)
             try:
-                enterprise = services.enterprise_create(actor=request.user, **data)
+                row = self.create(request.user, **form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                messages.success(request, _("企业已登记。"))
-                return redirect(enterprise)
-        return render(
-            request, "enterprises/form.html", {"form": form, "title": _("登记企业")}, status=422
-        )
+                messages.success(request, self.done)
+                return redirect(row)
+        return self._render(request, form, status=422)
+
+
+class EnterpriseCreateView(_CreateView):
+    form_class = EnterpriseForm
+    title = gettext_lazy("登记企业")
+    done = gettext_lazy("企业已登记。")
+
+    def create(self, actor, **fields):
+        return services.enterprise_create(actor=actor, **fields)
 
 
 class EnterpriseDetailView(OfficerViewMixin, View):
@@ -148,7 +162,7 @@ class FoundingOpenView(OfficerViewMixin, View):
 class ProjectDetailView(OfficerViewMixin, View):
     def get(self, request, pk):
         project = selectors.project_get(user=request.user, project_id=pk)
-        context = {"project": project, "end_form": ProjectEndForm(user=request.user)}
+        context = {"project": project, "end_form": ProjectEndForm()}
         return render(request, "enterprises/project_detail.html", context)
 
 
@@ -346,36 +360,56 @@ class DocumentDownloadView(OfficerViewMixin, View):
         )
 
 
-class EnterpriseEditView(OfficerViewMixin, View):
-    def _render(self, request, form, enterprise, status=200):
-        context = {"form": form, "title": _("编辑企业"), "enterprise": enterprise}
+class _EditView(OfficerViewMixin, View):
+    """The edit page of one registry row, through the same update service as the API's
+    PATCH: ``load(user, pk, action)``, ``form_class`` and ``update(actor, row, **fields)``."""
+
+    title = ""
+
+    def _render(self, request, form, row, status=200):
+        context = {"form": form, "title": self.title, "enterprise": row}
         return render(request, "enterprises/form.html", context, status=status)
 
     def get(self, request, pk):
-        enterprise = selectors.enterprise_get(
-            user=request.user, enterprise_id=pk, action=Action.CHANGE
-        )
-        return self._render(
-            request, EnterpriseForm(instance=enterprise, user=request.user), enterprise
-        )
+        row = self.load(request.user, pk, Action.CHANGE)
+        return self._render(request, self.form_class(instance=row, user=request.user), row)
 
     def post(self, request, pk):
-        enterprise = selectors.enterprise_get(
-            user=request.user, enterprise_id=pk, action=Action.CHANGE
-        )
-        detached = selectors.enterprise_get(user=request.user, enterprise_id=pk)
-        form = EnterpriseForm(request.POST, instance=detached, user=request.user)
+        row = self.load(request.user, pk, Action.CHANGE)
+        # A second copy for the form to fill while it validates; the service locks the row.
+        detached = self.load(request.user, pk, Action.VIEW)
+        form = self.form_class(request.POST, instance=detached, user=request.user)
         if form.is_valid():
             try:
-                services.enterprise_update(
-                    actor=request.user, enterprise=enterprise, **form.cleaned_data
-                )
+                self.update(request.user, row, **form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, _("已保存。"))
-                return redirect(enterprise)
-        return self._render(request, form, enterprise, status=422)
+                return redirect(row)
+        return self._render(request, form, row, status=422)
+
+
+class EnterpriseEditView(_EditView):
+    title = gettext_lazy("编辑企业")
+    form_class = EnterpriseForm
+
+    def load(self, user, pk, action):
+        return selectors.enterprise_get(user=user, enterprise_id=pk, action=action)
+
+    def update(self, actor, row, **fields):
+        return services.enterprise_update(actor=actor, enterprise=row, **fields)
+
+
+class ProjectEditView(_EditView):
+    title = gettext_lazy("编辑项目")
+    form_class = ProjectEditForm
+
+    def load(self, user, pk, action):
+        return selectors.project_get(user=user, project_id=pk, action=action)
+
+    def update(self, actor, row, **fields):
+        return services.project_update(actor=actor, project=row, **fields)
 
 
 class ProjectListView(OfficerViewMixin, View):
@@ -385,30 +419,19 @@ class ProjectListView(OfficerViewMixin, View):
         return render(request, "enterprises/project_list.html", {"page": page})
 
 
-class ProjectCreateView(OfficerViewMixin, View):
-    def get(self, request):
-        form = ProjectForm(user=request.user)
-        return render(request, "enterprises/form.html", {"form": form, "title": _("登记项目")})
+class ProjectCreateView(_CreateView):
+    form_class = ProjectForm
+    title = gettext_lazy("登记项目")
+    done = gettext_lazy("项目已登记。")
 
-    def post(self, request):
-        form = ProjectForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                project = services.project_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("项目已登记。"))
-                return redirect(project)
-        return render(
-            request, "enterprises/form.html", {"form": form, "title": _("登记项目")}, status=422
-        )
+    def create(self, actor, **fields):
+        return services.project_create(actor=actor, **fields)
 
 
 class ProjectEndView(OfficerViewMixin, View):
     def post(self, request, pk):
         project = selectors.project_get(user=request.user, project_id=pk, action=Action.CHANGE)
-        form = ProjectEndForm(request.POST, user=request.user)
+        form = ProjectEndForm(request.POST)
         if form.is_valid():
             try:
                 services.project_end(actor=request.user, project=project, **form.cleaned_data)

@@ -16,6 +16,7 @@ from gonghui.core import ratelimit
 from gonghui.core.api import ErrorOut, HistoryEventOut
 from gonghui.core.scoping import Action, get_visible_or_404, scope_for
 from gonghui.core.validators import mask_phone
+from gonghui.enterprises.selectors import enterprise_get
 from gonghui.organizations.models import Organization
 
 from . import card, merge, profile, review, selectors, services
@@ -372,8 +373,6 @@ def _target_union(union_id: int, field: str) -> Organization:
 
 def _union_for_write(user, union_id: int) -> Organization:
     try:
-        from gonghui.core.scoping import get_visible_or_404
-
         return get_visible_or_404(Organization.objects.active(), user, Action.CHANGE, pk=union_id)
     except Http404:
         raise ValidationError({"union_id": _("工会不存在或不在您的管辖范围内。")}) from None
@@ -597,8 +596,6 @@ def update_member(request, member_id: int, payload: MemberUpdateIn):
 
 def _employer_for(user, enterprise_id):
     """An enterprise the user may see; missing and out-of-scope are the same field error."""
-    from gonghui.enterprises.selectors import enterprise_get
-
     if enterprise_id is None:
         return None
     try:

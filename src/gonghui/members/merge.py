@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core import audit, figures
 from gonghui.core.models import AuditAction
 from gonghui.core.scoping import Action, require_in_scope, scope_for
+from gonghui.organizations.models import PATH_STEP
 
 from .choices import EventKind, MemberStatus, TransferStatus
 from .models import Member, MemberEvent, TransferRequest
@@ -38,17 +39,16 @@ FILLED_FIELDS = (
     "emergency_contact_phone",
 )
 ID_FIELDS = ("id_card_encrypted", "id_card_hash", "id_card_masked")
-PATH_SEGMENT = 4
 
 
 def common_ancestor_path(first: str, second: str) -> str:
     """The path of the deepest union above (or equal to) both paths."""
     length = 0
     while (
-        length + PATH_SEGMENT <= min(len(first), len(second))
-        and first[length : length + PATH_SEGMENT] == second[length : length + PATH_SEGMENT]
+        length + PATH_STEP <= min(len(first), len(second))
+        and first[length : length + PATH_STEP] == second[length : length + PATH_STEP]
     ):
-        length += PATH_SEGMENT
+        length += PATH_STEP
     return first[:length]
 
 

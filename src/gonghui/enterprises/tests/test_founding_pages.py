@@ -99,3 +99,21 @@ def test_api_cancel(api, case, personas):
     )
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
     assert FoundingCase.objects.get(pk=case.pk).status == FoundingStatus.CANCELLED
+
+
+def test_project_edit_page_saves_through_the_service(client, personas):
+    from .factories import project
+
+    site = project(personas.yancheng, name="旧名称")
+    client.force_login(personas.yancheng_officer)
+    page = client.get(f"/enterprises/projects/{site.pk}/edit/").content.decode()
+    assert "旧名称" in page and 'name="street_org"' not in page
+    data = {"name": "新名称", "kind": site.kind, "workers": 60, "started_on": "2024-01-01"}
+    assert client.post(f"/enterprises/projects/{site.pk}/edit/", data).status_code == 302
+    site.refresh_from_db()
+    assert (site.name, site.workers) == ("新名称", 60)
+    with nothing_written(but=NO_SESSION):
+        bad = client.post(f"/enterprises/projects/{site.pk}/edit/", {**data, "workers": -1})
+    assert bad.status_code == 422 and 'data-field="workers"' in bad.content.decode()
+    client.force_login(personas.hunan_officer)
+    assert client.get(f"/enterprises/projects/{site.pk}/edit/").status_code == 404

@@ -41,25 +41,29 @@ def regional_union(parent):
     )  # fmt: skip
 
 
-def test_a_project_union_with_members_is_not_dissolved_without_a_destination(personas):
+def test_a_project_union_with_members_is_not_dissolved_before_they_move(personas):
     site = project(personas.yancheng, union=personas.yancheng_project)
     enrol(personas.yancheng_project, 1)
     with pytest.raises(ValidationError) as caught:
         services.project_end(actor=SYSTEM, project=site, ended_on=datetime.date(2025, 6, 30))
-    assert "transfer_to" in caught.value.message_dict
+    assert "members" in caught.value.message_dict
     site.refresh_from_db()
     assert site.ended_on is None
     assert Organization.objects.get(pk=personas.yancheng_project.pk).dissolved_on is None
 
 
-def test_ending_a_project_moves_its_members_to_the_regional_union(personas):
+def test_a_project_ends_once_its_members_moved_to_the_regional_union(personas):
+    from gonghui.members.services import members_move_all
+
     site = project(personas.yancheng, union=personas.yancheng_project)
     worker = enrol(personas.yancheng_project, 2)
     destination = regional_union(personas.yancheng)
+    members_move_all(
+        actor=personas.yancheng_officer, from_union=personas.yancheng_project, to_union=destination
+    )
     services.project_end(
-        actor=personas.yancheng_officer, project=site, ended_on=datetime.date(2025, 6, 30),
-        transfer_to=destination,
-    )  # fmt: skip
+        actor=personas.yancheng_officer, project=site, ended_on=datetime.date(2025, 6, 30)
+    )
     worker.refresh_from_db()
     assert worker.union_id == destination.pk
     assert Organization.objects.get(pk=personas.yancheng_project.pk).dissolved_on is not None
