@@ -10,6 +10,7 @@ A search narrows to the asker's documents with a mask, then takes one matrix pro
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import threading
@@ -82,11 +83,48 @@ def passage_text(title: str, article: str, text: str) -> str:
     return fold(f"{title} {body}")
 
 
-def embed_passages(texts: list[str], batch: int = 16):
-    """float16 vectors of the passages, yielding (done, vectors) per batch for progress."""
+def vector_key(text: str) -> str:
+    """What a stored vector is filed under: the exact text the model embedded."""
+    return hashlib.sha1(f"passage: {text}".encode()).hexdigest()
+
+
+_known: dict[str, np.ndarray] | None = None
+
+
+def known_vectors() -> dict[str, np.ndarray]:
+    """The bundled corpus's precomputed vectors (corpus/embeddings.npy and .keys), by key."""
+    global _known
+    if _known is None:
+        from .corpus import VECTOR_KEYS, VECTORS
+
+        known = {}
+        if VECTORS.exists() and VECTOR_KEYS.exists():
+            matrix = np.load(VECTORS)
+            keys = VECTOR_KEYS.read_text().split()
+            if len(keys) == len(matrix):
+                known = dict(zip(keys, matrix, strict=True))
+        _known = known
+    return _known
+
+
+def embed_passages(texts: list[str], batch: int = 16, *, use_known: bool = True):
+    """float16 vectors of the passages, yielding (done, vectors) per batch for progress. A text
+    of the bundled corpus takes its precomputed vector; the model embeds the rest."""
+    known = known_vectors() if use_known else {}
     for start in range(0, len(texts), batch):
-        vectors = np.asarray(model().passage(texts[start : start + batch]), dtype=np.float32)
-        yield start + len(vectors), vectors.reshape(-1, DIM).astype(np.float16)
+        chunk = texts[start : start + batch]
+        vectors = np.zeros((len(chunk), DIM), dtype=np.float16)
+        missing = []
+        for row, text in enumerate(chunk):
+            stored = known.get(vector_key(text))
+            if stored is None:
+                missing.append(row)
+            else:
+                vectors[row] = stored
+        if missing:
+            fresh = np.asarray(model().passage([chunk[row] for row in missing]), np.float32)
+            vectors[missing] = fresh.reshape(-1, DIM).astype(np.float16)
+        yield start + len(chunk), vectors
 
 
 def embed_query(text: str) -> np.ndarray:

