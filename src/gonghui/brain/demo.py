@@ -9,11 +9,21 @@ from gonghui.organizations.models import Organization
 from . import rollups, services
 from .models import AnnualReport
 
+# What a small union types in (the rows the platform holds nothing to count).
 DEMO_TYPED = {
+    "female_employees": 46,
+    "migrant_employees": 18,
     "committee_members": 7,
     "committee_women": 3,
     "full_time_officers": 1,
+    "audit_committee_members": 3,
+    "women_committee": 1,
+    "open_affairs": 1,
+    "general_contracts": 1,
+    "women_contracts": 1,
+    "workers_homes": 1,
     "dues_income_yuan": 12000,
+    "allocation_income_yuan": 31000,
     "spending_yuan": 9000,
 }
 

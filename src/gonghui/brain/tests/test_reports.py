@@ -8,7 +8,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from gonghui.accounts.services import user_create
-from gonghui.brain import annual, selectors, services
+from gonghui.brain import annual, demo, selectors, services
 from gonghui.brain.models import AnnualReport, ReportStatus
 from gonghui.core.models import AuditAction, AuditLog
 from gonghui.core.testing.personas import PASSWORD
@@ -269,3 +269,7 @@ def test_api_rollup_lists_children_and_who_has_not_submitted(personas, report, a
     assert future.status_code == 422 and "year" in future.json()["errors"]
     outside = api(personas.hunan_officer).get("/api/brain/reports", org_id=personas.luohe.pk)
     assert outside.status_code == 404 and personas.luohe.name not in outside.content.decode()
+
+
+def test_the_demo_types_every_typed_row():
+    assert set(demo.DEMO_TYPED) == annual.TYPED_KEYS
