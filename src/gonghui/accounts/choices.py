@@ -34,3 +34,38 @@ ROLE_ORG_LEVELS = {
     Role.PROVINCE_OFFICER: {OrgLevel.PROVINCE},
     Role.NATIONAL_OFFICER: {OrgLevel.NATIONAL},
 }
+
+
+class GrantRole(models.TextChoices):
+    """What a grant on an org lets its holder do there (兼任制: one login, several grants)."""
+
+    OFFICER = "officer", _("工会干部")
+    AUDITOR = "auditor", _("只读审计员")
+    ACCOUNT_MANAGER = "account_manager", _("账号管理员")
+    FINANCE = "finance", _("财务")
+
+
+# Which actions each grant opens on its org's subtree. Finance staff pay aid and record funds, so
+# they change data; the account manager manages accounts and sees the data through other grants.
+GRANT_ACTIONS = {
+    GrantRole.OFFICER: {"view", "change"},
+    GrantRole.FINANCE: {"view", "change"},
+    GrantRole.AUDITOR: {"view"},
+    GrantRole.ACCOUNT_MANAGER: {"manage_accounts"},
+}
+
+
+def primary_grant_role(role: str) -> GrantRole | None:
+    """The grant the legacy ``User.role`` stands for on ``User.organization``."""
+    if role in OFFICER_ROLES:
+        return GrantRole.OFFICER
+    if role == Role.AUDITOR:
+        return GrantRole.AUDITOR
+    return None
+
+
+def officer_role_for_level(level: str) -> Role | None:
+    for role, levels in ROLE_ORG_LEVELS.items():
+        if level in levels:
+            return role
+    return None

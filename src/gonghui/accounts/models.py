@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.validators import is_valid_mobile, mask_phone, validate_mobile
 
-from .choices import OFFICER_ROLES, ROLE_ORG_LEVELS, Role
+from .choices import OFFICER_ROLES, ROLE_ORG_LEVELS, GrantRole, Role
 
 
 class User(AbstractUser):
@@ -27,6 +27,11 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("手机号码"), max_length=11, blank=True, validators=[validate_mobile])
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
+    # The primary grant (role on organization) needs a second factor before it opens any scope.
+    requires_second_factor = models.BooleanField(_("须双重验证"), default=False)
+    # Set while the account holds RoleGrant rows or a second-factor requirement: the scope of
+    # every other account is computed from the fields above without a query.
+    has_grants = models.BooleanField(default=False, editable=False)
 
     # The audit log keeps these masked (core.audit); a worker's username is their phone.
     audit_masked_fields = {
@@ -58,12 +63,66 @@ class User(AbstractUser):
             raise ValidationError({"organization": _("该角色不能绑定到这一级别的工会组织。")})
 
     @property
+    def has_full_scope(self) -> bool:
+        return self.is_superuser or self.role == Role.SUPERUSER
+
+    def scope_paths(self, action: str) -> list[str]:
+        """The org paths whose subtrees this account reaches for ``action`` (core.scoping):
+        its primary role on its org plus its grants. Accounts without grants cost no query; the
+        grants are read once per user object (one request)."""
+        from .grants import granted_paths
+
+        return granted_paths(self, action)
+
+    @property
     def is_officer(self) -> bool:
-        return self.role in OFFICER_ROLES or self.is_superuser or self.role == Role.SUPERUSER
+        if self.role in OFFICER_ROLES or self.is_superuser or self.role == Role.SUPERUSER:
+            return True
+        return self.has_grants and self.role != Role.WORKER and _has_scope(self, "change")
 
     @property
     def can_read_officer_pages(self) -> bool:
-        return self.is_officer or self.role == Role.AUDITOR
+        if self.is_officer or self.role == Role.AUDITOR:
+            return True
+        return self.has_grants and self.role != Role.WORKER and _has_scope(self, "view")
+
+
+def _has_scope(user, action) -> bool:
+    return bool(user.scope_paths(action))
+
+
+class RoleGrant(models.Model):
+    """A role an account holds on one org besides its primary one (工会干部兼任制).
+
+    The account's scope is the union of the subtrees of its grants and its primary org."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="grants"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("工会组织"),
+        on_delete=models.PROTECT,
+        related_name="role_grants",
+    )
+    role = models.CharField(_("授权角色"), max_length=20, choices=GrantRole.choices)
+    requires_second_factor = models.BooleanField(_("须双重验证"), default=False)
+    granted_by = models.CharField(_("授权人"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+
+    scope_path_lookup = "organization__path"
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"], name="rolegrant_one_per_user_org_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.get_role_display()} @ {self.organization}"
 
 
 def hash_token(raw: str) -> str:

@@ -1,10 +1,12 @@
 """The one place that decides what a user may see and change.
 
-A user's scope is a materialized-path prefix: an officer bound to an org sees that org's subtree,
-nothing else. Every scoped model names the lookup from itself to an org path
-(``scope_path_lookup``), so "everything under my org" is one indexed prefix filter. Views, API
-endpoints, forms and selectors all call :meth:`ScopedQuerySet.visible_to`; an object outside the
-scope is indistinguishable from one that does not exist (404), as Zulip does for streams.
+A user's scope is a set of materialized-path prefixes: an officer bound to an org sees that org's
+subtree, nothing else; an officer holding roles on several orgs (兼任制, ``accounts.RoleGrant``)
+sees the union of those subtrees. Every scoped model names the lookup from itself to an org path
+(``scope_path_lookup``), so "everything under my orgs" is one indexed prefix filter per root.
+Views, API endpoints, forms and selectors all call :meth:`ScopedQuerySet.visible_to`; an object
+outside the scope is indistinguishable from one that does not exist (404), as Zulip does for
+streams.
 """
 
 from __future__ import annotations
@@ -19,25 +21,59 @@ from django.http import Http404
 class Action(enum.StrEnum):
     VIEW = "view"
     CHANGE = "change"
+    # Creating, editing and disabling officer accounts; held through the account-manager grant.
+    MANAGE_ACCOUNTS = "manage_accounts"
 
 
-@dataclass(frozen=True)
+def _roots(paths) -> tuple[str, ...]:
+    """Sorted, without any path that lies inside another one (its subtree is already covered)."""
+    roots: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(root) for root in roots):
+            roots.append(path)
+    return tuple(roots)
+
+
+@dataclass(frozen=True, init=False)
 class Scope:
-    """Everything, nothing, or the subtree below one org path."""
+    """Everything, nothing, or the subtrees below one or more org paths."""
 
-    everything: bool = False
-    path: str | None = None
+    everything: bool
+    paths: tuple[str, ...]
+
+    def __init__(self, everything: bool = False, path: str | None = None, paths=()):
+        object.__setattr__(self, "everything", everything)
+        object.__setattr__(self, "paths", _roots([*paths, *([path] if path else [])]))
+
+    @property
+    def path(self) -> str | None:
+        """The root of a single-root scope; None for nothing, everything or several roots.
+
+        Code that needs "the user's org" reads this and so stays closed (sees nothing) for a
+        several-root scope instead of silently picking one of the roots."""
+        return self.paths[0] if len(self.paths) == 1 else None
 
     @property
     def is_empty(self) -> bool:
-        return not self.everything and self.path is None
+        return not self.everything and not self.paths
 
     def covers(self, path: str | None) -> bool:
         if self.everything:
             return True
-        if self.path is None or path is None:
+        if not path:
             return False
-        return path.startswith(self.path)
+        return any(path.startswith(root) for root in self.paths)
+
+    def q(self, lookup: str) -> models.Q:
+        """The filter for ``lookup`` (a path field) inside this scope: one prefix test per root."""
+        if self.everything:
+            return models.Q()
+        if not self.paths:
+            return models.Q(pk__in=[])
+        condition = models.Q()
+        for root in self.paths:
+            condition |= models.Q(**{f"{lookup}__subtree_of": root})
+        return condition
 
 
 class SystemActor:
@@ -66,22 +102,18 @@ EVERYTHING = Scope(everything=True)
 
 
 def scope_for(user, action: Action = Action.VIEW) -> Scope:
-    from gonghui.accounts.choices import OFFICER_ROLES, Role
-
     if user is SYSTEM:
         return EVERYTHING
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
-    if user.is_superuser or user.role == Role.SUPERUSER:
+    if user.is_superuser or getattr(user, "has_full_scope", False):
         return EVERYTHING
-    if user.organization_id is None:
+    # The account says which subtrees it reaches (its primary role and its grants); core knows
+    # no domain app, so it asks the user object.
+    scope_paths = getattr(user, "scope_paths", None)
+    if scope_paths is None:
         return NOTHING
-    if user.role in OFFICER_ROLES:
-        return Scope(path=user.organization.path)
-    if user.role == Role.AUDITOR and action == Action.VIEW:
-        return Scope(path=user.organization.path)
-    # Workers have no officer scope: their own records are read through their own selectors.
-    return NOTHING
+    return Scope(paths=scope_paths(action))
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -89,10 +121,9 @@ class ScopedQuerySet(models.QuerySet):
         scope = scope_for(user, action)
         if scope.everything:
             return self
-        if scope.path is None:
+        if scope.is_empty:
             return self.none()
-        lookup = self.model.scope_path_lookup
-        return self.filter(**{f"{lookup}__subtree_of": scope.path})
+        return self.filter(scope.q(self.model.scope_path_lookup))
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

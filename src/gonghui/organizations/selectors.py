@@ -40,13 +40,12 @@ def org_get(*, user, org_id, action: Action = Action.VIEW) -> Organization:
 
 
 def org_roots_for(*, user):
-    """The top of the tree a user browses: their own org, or the real roots for superusers."""
+    """The tops of the tree a user browses: their own orgs (several for an officer holding roles
+    in several unions), or the real roots for superusers."""
     scope = scope_for(user)
     if scope.everything:
         return Organization.objects.filter(parent__isnull=True).order_by("path")
-    if scope.path is None:
-        return Organization.objects.none()
-    return Organization.objects.filter(path=scope.path)
+    return Organization.objects.filter(path__in=scope.paths).order_by("path")
 
 
 def org_children(*, user, org: Organization):
@@ -88,6 +87,7 @@ def scope_root(*, user, org_id=None) -> Organization | None:
     scope = scope_for(user)
     if scope.everything:
         return Organization.objects.filter(parent__isnull=True).order_by("path").first()
-    if scope.path is None:
+    if scope.is_empty:
         return None
-    return Organization.objects.get(path=scope.path)
+    # Several roots (兼任制): the first one; the others are reached by passing their id.
+    return Organization.objects.filter(path=scope.paths[0]).first()

@@ -129,7 +129,7 @@ def org_move(*, actor, org: Organization, new_parent: Organization) -> Organizat
     org = Organization.objects.select_for_update().get(pk=org.pk)
     actor_scope = scope_for(actor, Action.CHANGE)
     # An officer cannot move the root of their own scope: only the level above owns that edge.
-    if not actor_scope.everything and org.path == actor_scope.path:
+    if not actor_scope.everything and org.path in actor_scope.paths:
         raise ValidationError({"parent": _("不能移动您自己所在的工会。")})
     require_in_scope(actor, org.path, Action.CHANGE)
     require_in_scope(actor, new_parent.path, Action.CHANGE)
@@ -183,7 +183,7 @@ def org_dissolve(*, actor, org: Organization, dissolved_on: datetime.date) -> Or
     stay; it cannot be dissolved while it still has active sub-unions."""
     org = Organization.objects.select_for_update().get(pk=org.pk)
     actor_scope = scope_for(actor, Action.CHANGE)
-    if not actor_scope.everything and org.path == actor_scope.path:
+    if not actor_scope.everything and org.path in actor_scope.paths:
         raise ValidationError({"dissolved_on": _("不能撤销您自己所在的工会。")})
     require_in_scope(actor, org.path, Action.CHANGE)
     if not org.is_active:
