@@ -286,6 +286,8 @@ RATE_LIMITS = {
     "checkin_device": (10, 3600),  # anonymous station check-ins from one device
     "set_password_address": (20, 3600),  # one-time set-password link posts from one address
     "appeal_phone": (5, 86400),  # appeals from one phone that is not a member's
+    "ask_address": (120, 3600),  # anonymous questions to the assistant from one address
+    "ask_device": (60, 3600),  # anonymous questions to the assistant from one device
 }
 for _item in env_list("RATE_LIMITS"):
     _name, _sep, _rate = _item.partition("=")
