@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +45,19 @@ class JoinDetailsForm(forms.Form):
         required=False,
         help_text=_("例如：浏阳市集里街道"),
     )
+
+    PREFILLED = ("name", "phone", "employer_name", "work_place")
+
+    @classmethod
+    def initial_from(cls, query) -> dict:
+        """What a link may pre-fill (a non-member's appeal offers to join with what it was
+        told): the plain text fields only, cut to their length, control characters dropped."""
+        initial = {}
+        for name in cls.PREFILLED:
+            if name in query:
+                text = "".join(ch for ch in query[name] if unicodedata.category(ch)[0] != "C")
+                initial[name] = text.strip()[: cls.base_fields[name].max_length]
+        return initial
 
     def clean_id_card(self):
         value = self.cleaned_data["id_card"]

@@ -71,7 +71,8 @@ class JoinView(View):
     template = "members/join.html"
 
     def get(self, request):
-        response = render(request, self.template, {"form": JoinDetailsForm(), "step": "details"})
+        form = JoinDetailsForm(initial=JoinDetailsForm.initial_from(request.GET))
+        response = render(request, self.template, {"form": form, "step": "details"})
         return ratelimit.ensure_device_cookie(request, response)
 
     def post(self, request):
@@ -351,6 +352,7 @@ class MemberDetailView(OfficerViewMixin, View):
     def get(self, request, pk, forms=None, status=200, full_id=None):
         member = selectors.member_get(user=request.user, member_id=pk)
         can_change = scope_for(request.user, Action.CHANGE).covers(member.union.path)
+        stage = review.application_stage(member)
         forms = forms or {}
         context = {
             "member": member,
@@ -359,7 +361,9 @@ class MemberDetailView(OfficerViewMixin, View):
             "pending": selectors.pending_transfers_for(member=member).first(),
             "status_form": forms.get("status") or StatusForm(),
             "refuse_form": forms.get("refuse") or RefuseForm(),
-            "stage": review.application_stage(member),
+            "stage": stage,
+            "can_review": stage is not None
+            and scope_for(request.user, Action.CHANGE).covers(stage.reviewer.path),
             "transfer_form": forms.get("transfer") or TransferForm(exclude_union=member.union),
             "full_id": full_id,
             "phone": member.phone if can_change else member.phone_masked,

@@ -172,3 +172,14 @@ def test_join_policy_page_bad_input_is_a_field_error(client, personas):
     assert response.status_code == 422
     assert 'data-field="review"' in response.content.decode()
     assert not Member.objects.exists()
+
+
+def test_detail_page_offers_the_decision_only_to_the_step_reviewer(
+    client, two_level, unit_officer, county_officer
+):
+    review.member_review_approve(actor=unit_officer, member=two_level)
+    client.force_login(unit_officer)
+    page = client.get(f"/members/{two_level.pk}/").content.decode()
+    assert 'data-stage="2"' in page and 'value="approve"' not in page
+    client.force_login(county_officer)
+    assert 'value="approve"' in client.get(f"/members/{two_level.pk}/").content.decode()
