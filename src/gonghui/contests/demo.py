@@ -47,9 +47,11 @@ def _yinchuan(stdout) -> int:
         contest = Contest.objects.filter(org=park, name=name).first()
         if contest is None:
             start = datetime.date(2025, 3, 1) + datetime.timedelta(days=(n * 7) % 180)
+            # A live-stream selling contest records sales beside the judges' score.
+            metric = {"metric_name": "销售额", "metric_unit": "元"} if "直播" in trade else {}
             contest = services.contest_create(
                 actor=SYSTEM, org=park, name=name, trade=trade, starts_on=start,
-                ends_on=start + datetime.timedelta(days=30), rounds=["初赛", "决赛"],
+                ends_on=start + datetime.timedelta(days=30), rounds=["初赛", "决赛"], **metric,
             )  # fmt: skip
         want = per_contest + (1 if n < extra else 0)
         have = ContestEntry.objects.filter(contest=contest).count()

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from gonghui.core.scoping import SYSTEM
+from gonghui.core.testing.asserts import nothing_written
 from gonghui.enterprises.tests import factories as enterprise_factories
 
 from .. import selectors, services
@@ -22,10 +23,10 @@ def test_invitation_letter_sets_a_20_day_deadline_and_advisory_waits_for_it(pers
     )
     invitation = procedure.letters.get()
     assert invitation.due_on == sent + datetime.timedelta(days=20)
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         services.procedure_letter_add(actor=SYSTEM, procedure=procedure, kind="advisory",
                                       sent_on=sent + datetime.timedelta(days=10))  # fmt: skip
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         services.procedure_letter_add(actor=SYSTEM, procedure=procedure, kind="notice",
                                       sent_on=sent + datetime.timedelta(days=60))  # fmt: skip
     services.procedure_letter_add(actor=SYSTEM, procedure=procedure, kind="advisory",
@@ -49,7 +50,7 @@ def test_response_closes_the_procedure_as_agreed(personas):
 
 def test_agreement_review_goes_submitted_then_approved(personas):
     agreement = factories.agreement(personas.xinwuling)
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         services.agreement_review(actor=SYSTEM, agreement=agreement, status="approved")
     services.agreement_review(actor=SYSTEM, agreement=agreement, status="submitted")
     agreement = services.agreement_review(actor=SYSTEM, agreement=agreement, status="approved")
@@ -57,7 +58,7 @@ def test_agreement_review_goes_submitted_then_approved(personas):
 
 
 def test_enterprise_agreement_needs_an_enterprise(personas):
-    with pytest.raises(ValidationError) as exc:
+    with nothing_written(), pytest.raises(ValidationError) as exc:
         factories.agreement(personas.xinwuling, level="enterprise")
     assert "enterprise_id" in exc.value.message_dict
 

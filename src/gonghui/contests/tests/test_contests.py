@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from gonghui.campaigns.tests import factories as campaign_factories
 from gonghui.core.scoping import SYSTEM
+from gonghui.core.testing.asserts import nothing_written
 
 from .. import selectors, services
 from . import factories
@@ -38,7 +39,7 @@ def test_member_enters_a_contest_once(personas):
     contest = factories.contest(personas.yancheng)
     member = campaign_factories.member(personas.yancheng_project)
     services.contest_entry_add(actor=SYSTEM, contest=contest, member=member)
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         services.contest_entry_add(actor=SYSTEM, contest=contest, member=member)
 
 
@@ -49,14 +50,14 @@ def test_craftsman_goes_through_notice_before_the_award(personas):
     day = datetime.date(2026, 5, 1)
     craftsman = services.craftsman_advance(actor=SYSTEM, craftsman=craftsman, today=day)
     assert craftsman.status == "review"
-    with pytest.raises(ValidationError) as exc:
+    with nothing_written(), pytest.raises(ValidationError) as exc:
         services.craftsman_advance(actor=SYSTEM, craftsman=craftsman, today=day)
     assert "notice_ends_on" in exc.value.message_dict
     notice_end = day + datetime.timedelta(days=7)
     craftsman = services.craftsman_advance(
         actor=SYSTEM, craftsman=craftsman, notice_ends_on=notice_end, today=day
     )
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         services.craftsman_advance(actor=SYSTEM, craftsman=craftsman, today=notice_end)
     craftsman = services.craftsman_advance(
         actor=SYSTEM, craftsman=craftsman, today=notice_end + datetime.timedelta(days=1)
