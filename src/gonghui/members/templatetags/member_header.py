@@ -1,10 +1,11 @@
-"""The header's view of the signed-in worker (a builtin library: every page's header asks)."""
+"""The header's view of the signed-in person (a builtin library: every page's header asks)."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.translation import gettext as _
 
+from gonghui.accounts.selectors import may_manage_accounts
 from gonghui.core.templatetags.gonghui import mask_name
 from gonghui.members.models import Member
 
@@ -40,3 +41,9 @@ def account_label(user) -> str:
     if user.display_name:
         return mask_name(user.display_name)
     return _("职工")
+
+
+@register.filter
+def manages_accounts(user) -> bool:
+    """Does the header offer account management (an account-manager grant somewhere)?"""
+    return may_manage_accounts(user)
