@@ -196,15 +196,12 @@ def check_group_arrears(case: Case) -> Alert | None:
             key=key,
             defaults={"county": county, "label": label, "submitted_on": case.submitted_on},
         )
-    since = case.submitted_on - datetime.timedelta(days=alert_window_days() - 1)
     alert = None
     for key in mentions:
-        window = EmployerMention.objects.filter(
-            county=county, key=key, submitted_on__gte=since, submitted_on__lte=case.submitted_on
-        )
-        case_ids = set(window.values_list("case_id", flat=True))
-        if len(case_ids) < alert_threshold():
+        window = _busiest_window(county, key, case.submitted_on)
+        if window is None:
             continue
+        case_ids = set(window.values_list("case_id", flat=True))
         alert = alert or _open_alert_for(county, set(mentions), case_ids)
         if alert is None:
             labels = Counter(window.values_list("label", flat=True))
@@ -226,6 +223,30 @@ def check_group_arrears(case: Case) -> Alert | None:
                 changes={"cases": [None, sorted(added)]},
             )
     return alert
+
+
+def _busiest_window(county, key: str, day: datetime.date):
+    """The mentions of ``key`` in the windows of ``alert_window_days`` days around ``day`` that
+    hold at least the threshold's number of appeals (None when no window does). Looking both
+    ways, an appeal entered late (a hall officer keying in last week's paper form) still counts.
+    Appeals of an alert already merged or dismissed are not counted again."""
+    span = datetime.timedelta(days=alert_window_days() - 1)
+    handled = Alert.objects.filter(county=county).exclude(status=AlertStatus.OPEN)
+    nearby = EmployerMention.objects.filter(
+        county=county, key=key, submitted_on__gte=day - span, submitted_on__lte=day + span
+    ).exclude(case__in=handled.values("cases"))
+    days = dict(nearby.values_list("case_id", "submitted_on"))
+    qualifying = []
+    for offset in range(alert_window_days()):
+        start = day - span + datetime.timedelta(days=offset)
+        inside = [d for d in days.values() if start <= d <= start + span]
+        if len(inside) >= alert_threshold():
+            qualifying.append(start)
+    if not qualifying:
+        return None
+    return nearby.filter(
+        submitted_on__gte=min(qualifying), submitted_on__lte=max(qualifying) + span
+    )
 
 
 def _open_alert_for(county, keys: set[str], case_ids: set[int]) -> Alert | None:
@@ -288,21 +309,16 @@ def suggestion_decide(*, actor, case: Case, case_type_code: str, urgency: str) -
     if suggestion is None:
         suggestion = on_case_created(case)
         suggestion = CaseSuggestion.objects.select_for_update().get(pk=suggestion.pk)
-    before = audit.snapshot(suggestion)
     same = suggestion.case_type_code == case_type_code and suggestion.urgency == urgency
-    suggestion.decision = Decision.ACCEPTED if same else Decision.CHANGED
-    suggestion.chosen_type_code = case_type_code
-    suggestion.chosen_urgency = urgency
-    suggestion.decided_by = actor_fk(actor)
-    suggestion.decided_at = timezone.now()
-    suggestion.full_clean()
-    suggestion.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        instance=suggestion,
-        org_path=case.handling_union.path,
-        changes=audit.diff(before, audit.snapshot(suggestion)),
+    _save_audited(
+        actor,
+        suggestion,
+        case.handling_union.path,
+        decision=Decision.ACCEPTED if same else Decision.CHANGED,
+        chosen_type_code=case_type_code,
+        chosen_urgency=urgency,
+        decided_by=actor_fk(actor),
+        decided_at=timezone.now(),
     )
     province = selectors.province_of(case.handling_union)
     if province is not None:
@@ -378,19 +394,31 @@ def alert_dismiss(*, actor, alert: Alert, note: str) -> Alert:
 
 
 def _close(actor, alert: Alert, status: str, note: str, lead=None) -> Alert:
-    before = audit.snapshot(alert, ["status", "lead_case", "note"])
-    alert.status = status
-    alert.lead_case = lead
-    alert.note = (note or "").strip()
-    alert.closed_by = actor_fk(actor)
-    alert.closed_at = timezone.now()
-    alert.full_clean(exclude=["cases"])
-    alert.save()
+    return _save_audited(
+        actor,
+        alert,
+        alert.county.path,
+        status=status,
+        lead_case=lead,
+        note=(note or "").strip(),
+        closed_by=actor_fk(actor),
+        closed_at=timezone.now(),
+    )
+
+
+def _save_audited(actor, instance, org_path: str, **values):
+    """Set ``values`` on ``instance``, validate, save, and write the audit row of the change."""
+    fields = [name for name in values if name not in ("decided_at", "closed_at")]
+    before = audit.snapshot(instance, fields)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.full_clean(exclude=["cases"])
+    instance.save()
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        instance=alert,
-        org_path=alert.county.path,
-        changes=audit.diff(before, audit.snapshot(alert, ["status", "lead_case", "note"])),
+        instance=instance,
+        org_path=org_path,
+        changes=audit.diff(before, audit.snapshot(instance, fields)),
     )
-    return alert
+    return instance

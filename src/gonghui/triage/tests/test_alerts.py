@@ -133,6 +133,14 @@ def test_an_officer_merges_the_alert_into_one_group_case(alert, personas):
     assert AuditLog.objects.filter(object_id=str(alert.pk), action="update").exists()
 
 
+def test_after_a_merge_two_more_appeals_open_no_new_alert(alert, personas, submit):
+    lead = alert.cases.first()
+    services.alert_merge(actor=personas.yancheng_officer, alert=alert, lead_case_id=lead.pk)
+    for name in VARIANTS[:2]:
+        triaged(submit("还是欠薪", employer=name, day=MONDAY + DAY))
+    assert Alert.objects.count() == 1
+
+
 def test_merge_outside_scope_is_404_and_writes_nothing(alert, personas):
     lead = alert.cases.first()
     with nothing_written(), pytest.raises(Http404):
