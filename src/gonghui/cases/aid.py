@@ -32,7 +32,7 @@ from .models import (
     MutualAidEnrolment,
     MutualAidParticipant,
 )
-from .services import Conflict, county_union_for, is_case_worker, submitter_channel
+from .services import county_union_for, is_case_worker, lock_version, submitter_channel
 
 PERIOD_RE = re.compile(r"^20\d\d(-(0[1-9]|1[0-2]))?$")
 MONEY_CAP = Decimal("100000000")
@@ -100,14 +100,8 @@ def _clean_household(household) -> tuple[list[dict], Decimal]:
 
 
 def _locked_application(application, expected_version):
-    locked = (
-        HardshipApplication.objects.select_for_update(of=("self",))
-        .select_related("union", "county_union", "member")
-        .get(pk=application.pk)
-    )
-    if expected_version is not None and locked.version != expected_version:
-        raise Conflict(locked.version)
-    return locked
+    rows = HardshipApplication.objects.select_related("union", "county_union", "member")
+    return lock_version(rows, application.pk, expected_version)
 
 
 def _audit_application(actor, action, application, before) -> None:
@@ -406,14 +400,10 @@ def mutual_aid_claim_file(
 
 
 def _locked_claim(claim: MutualAidClaim, expected_version: int | None) -> MutualAidClaim:
-    locked = (
-        MutualAidClaim.objects.select_for_update(of=("self",))
-        .select_related("participant__enrolment__union", "participant__member")
-        .get(pk=claim.pk)
+    rows = MutualAidClaim.objects.select_related(
+        "participant__enrolment__union", "participant__member"
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise Conflict(locked.version)
-    return locked
+    return lock_version(rows, claim.pk, expected_version)
 
 
 def _claim_saved(actor, claim: MutualAidClaim, before: dict) -> None:

@@ -66,6 +66,14 @@ def conflict(exc: services.Conflict):
     return Status(409, {"detail": exc.message, "errors": {"expected_version": [exc.message]}})
 
 
+def versioned(write, **arguments):
+    """Call a service that names the version it was based on: a stale one answers 409."""
+    try:
+        return write(**arguments)
+    except services.Conflict as exc:
+        return conflict(exc)
+
+
 # ---- Helpers -----------------------------------------------------------------------------------
 
 
@@ -336,16 +344,8 @@ def get_hardship(request, application_id: ObjectId):
 )
 def approve_hardship(request, application_id: ObjectId, payload: ApproveIn):
     application = selectors.hardship_get(user=request.user, application_id=application_id)
-    try:
-        return aid.hardship_approve(
-            actor=request.user,
-            application=application,
-            expected_version=payload.expected_version,
-            approved_amount=payload.approved_amount,
-            note=payload.note,
-        )
-    except services.Conflict as exc:
-        return conflict(exc)
+    return versioned(aid.hardship_approve, actor=request.user, application=application,
+                     **payload.dict())  # fmt: skip
 
 
 @router.post(
@@ -355,15 +355,8 @@ def approve_hardship(request, application_id: ObjectId, payload: ApproveIn):
 )
 def reject_hardship(request, application_id: ObjectId, payload: RejectIn):
     application = selectors.hardship_get(user=request.user, application_id=application_id)
-    try:
-        return aid.hardship_reject(
-            actor=request.user,
-            application=application,
-            expected_version=payload.expected_version,
-            note=payload.note,
-        )
-    except services.Conflict as exc:
-        return conflict(exc)
+    return versioned(aid.hardship_reject, actor=request.user, application=application,
+                     **payload.dict())  # fmt: skip
 
 
 @router.post(
@@ -493,17 +486,8 @@ def get_claim(request, claim_id: ObjectId):
 
 def _decide_claim(request, claim_id, payload, *, approve: bool):
     claim = selectors.claim_get(user=request.user, claim_id=claim_id)
-    try:
-        return aid.mutual_aid_claim_decide(
-            actor=request.user,
-            claim=claim,
-            expected_version=payload.expected_version,
-            approve=approve,
-            approved_amount=getattr(payload, "approved_amount", None),
-            note=payload.note,
-        )
-    except services.Conflict as exc:
-        return conflict(exc)
+    return versioned(aid.mutual_aid_claim_decide, actor=request.user, claim=claim,
+                     approve=approve, **payload.dict())  # fmt: skip
 
 
 @router.post(

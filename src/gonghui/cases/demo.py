@@ -11,10 +11,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from gonghui.accounts.models import User
 from gonghui.core.scoping import SYSTEM
 from gonghui.members import services as member_services
-from gonghui.members.choices import JoinChannel, OccupationGroup
+from gonghui.members.choices import JoinChannel, MemberStatus, OccupationGroup
 from gonghui.members.ids import synthetic_id_card
+from gonghui.members.models import Member
 from gonghui.organizations.models import Organization
 
 from . import aid, defaults, services
@@ -135,8 +137,6 @@ def _hengnan_hardship(stdout) -> int:
     if county is None or park is None:
         stdout.write("cases demo: 衡南县 unions not in the tree, skipped")
         return 0
-    from gonghui.accounts.models import User
-
     approver = User.objects.filter(username="hengnan", organization=county).first() or SYSTEM
     aid.hardship_threshold_set(actor=SYSTEM, union=county, amount="1000")
     rng = random.Random("gonghui-demo-hengnan-aid")
@@ -204,12 +204,51 @@ def _hengnan_mutual_aid() -> int:
     return added
 
 
+def _hengnan_mutual_aid_claims() -> int:
+    """A dozen of the park's members take part through the first unit; every fourth files a
+    claim: paid, approved, refused, and one waiting."""
+    unit = (
+        MutualAidEnrolment.objects.filter(union__name="衡南县总工会", year=MUTUAL_AID_YEAR)
+        .order_by("unit_name")
+        .first()
+    )
+    park = Organization.objects.filter(name="衡南县工业园区工会").first()
+    if unit is None or park is None or unit.members.exists():
+        return 0
+    members = Member.objects.filter(union=park, status=MemberStatus.ACTIVE).order_by("id")[:12]
+    claims = 0
+    for number, member in enumerate(members):
+        participant = aid.mutual_aid_participant_add(actor=SYSTEM, enrolment=unit, member=member)
+        if number % 3:
+            continue
+        claim = aid.mutual_aid_claim_file(
+            actor=SYSTEM, participant=participant, illness="住院治疗", hospital="衡南县人民医院",
+            medical_cost=Decimal(6000 + 500 * number), claimed_amount=Decimal(2000),
+        )  # fmt: skip
+        claims += 1
+        if number == 9:
+            continue  # waits for the officer
+        approve = number != 6
+        aid.mutual_aid_claim_decide(
+            actor=SYSTEM, claim=claim, expected_version=None, approve=approve,
+            approved_amount=Decimal(1500) if approve else None,
+            note="" if approve else "不在互助保障范围内",
+        )  # fmt: skip
+        if number == 0:
+            aid.mutual_aid_claim_pay(
+                actor=SYSTEM, claim=claim, paid_on=datetime.date(MUTUAL_AID_YEAR, 6, 30),
+                method="bank",
+            )  # fmt: skip
+    return claims
+
+
 def load_demo(stdout) -> None:
     seeded = defaults.seed(CaseType, Holiday)
     cases = _louxing_cases(stdout)
     payments = _hengnan_hardship(stdout)
     units = _hengnan_mutual_aid()
+    claims = _hengnan_mutual_aid_claims()
     stdout.write(
         f"cases demo: {seeded} config rows, {cases} 娄星区 cases, {payments} 衡南 aid payments, "
-        f"{units} mutual-aid units added"
+        f"{units} mutual-aid units and {claims} claims added"
     )

@@ -204,15 +204,18 @@ def _audit_case(actor, action, case: Case, before: dict) -> None:
     figures.case_written(before, case)  # the cockpit's figures, same transaction
 
 
-def _locked(case: Case, expected_version: int | None) -> Case:
-    locked = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("handling_union", "member", "case_type")
-        .get(pk=case.pk)
-    )
+def lock_version(rows, pk, expected_version: int | None):
+    """The row, locked for this transaction; :class:`Conflict` if it is no longer at the version
+    the caller read (None: not checked)."""
+    locked = rows.select_for_update(of=("self",)).get(pk=pk)
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(locked.version)
     return locked
+
+
+def _locked(case: Case, expected_version: int | None) -> Case:
+    rows = Case.objects.select_related("handling_union", "member", "case_type")
+    return lock_version(rows, case.pk, expected_version)
 
 
 def submitter_channel(actor, member) -> str:

@@ -66,10 +66,13 @@ def test_missing_required_fields_are_field_errors(api, personas, yancheng_member
     assert Case.objects.count() == 0
 
 
-def test_worker_without_membership_cannot_submit(api, personas):
+def test_worker_without_membership_is_asked_who_and_where_and_nothing_is_written(api, personas):
+    # A non-member is heard (tests/test_non_member.py), once they say who they are and where
+    # they work, so that the case reaches the right union.
     response = new_case(api, personas.worker)
     assert response.status_code == 422
-    assert "member_id" in response.json()["errors"]
+    assert {"applicant_name", "work_place"} <= set(response.json()["errors"])
+    assert not Case.objects.exists()
 
 
 def test_executable_renamed_jpg_is_refused(api, personas, yancheng_member):

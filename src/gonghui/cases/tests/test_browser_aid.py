@@ -9,26 +9,9 @@ from gonghui.cases import aid, defaults
 from gonghui.cases.models import Case, CaseType, HardshipApplication, Holiday
 from gonghui.core.scoping import SYSTEM
 from gonghui.core.testing.personas import PASSWORD, build_personas
-from gonghui.members import sms
 from gonghui.members.tests.factories import make_member
 
-from .test_browser import PHONE, fits_the_phone, phone_page
-
-
-def sign_in_worker(page, base, phone, next_url=""):
-    page.goto(f"{base}/me/login{next_url}")
-    page.fill("#id_phone", phone)
-    page.click("main button[type=submit]")
-    page.wait_for_selector("#id_code")
-    page.fill("#id_code", sms.last_code(phone))
-    page.click("main button[type=submit]")
-
-
-def sign_in_officer(page, base, username, next_url):
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
+from .test_browser import PHONE, fits_the_phone, phone_page, sign_in_officer, sign_in_worker
 
 
 @pytest.mark.browser

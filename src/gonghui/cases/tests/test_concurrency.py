@@ -9,11 +9,6 @@ from gonghui.core.testing.personas import build_personas
 from gonghui.members.tests.factories import make_member
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="the in-memory shared-cache test database answers 'table is locked' instead of waiting "
-    "(busy_timeout applies to the file database only); runs on PostgreSQL",
-)
 @pytest.mark.django_db(transaction=True)
 def test_two_officers_at_once_exactly_one_wins_and_the_timeline_has_no_gap():
     defaults.seed(CaseType, Holiday)
