@@ -167,7 +167,7 @@ def start_server(port: int) -> subprocess.Popen:
          "--working-dir", str(ROOT / "src"), "gonghui.wsgi:application"],
         env=env, cwd=ROOT, stdout=log, stderr=log,
     )  # fmt: skip
-    for _ in range(200):
+    for _ in range(600):  # a loaded machine takes a while to import Django
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             conn.request("GET", "/api/health")

@@ -332,10 +332,11 @@ def _classify(job: ImportJob, actor, by_hash: dict[str, RowResult]) -> tuple[lis
 def _land_batch(job: ImportJob, actor, batch: list[RowResult]) -> tuple[int, int]:
     """Create the good rows of one batch, set-wise, in one transaction; returns (created,
     existing). Members go in by COPY into a staging table and one INSERT ... SELECT ... ON
-    CONFLICT on the ID hash (PostgreSQL; one executemany on SQLite); their history and audit
-    rows follow by COPY. Rows that turn out to belong to a member of another union are moved
-    to the errors; a row someone else inserted meanwhile loses the conflict and is classified
-    again."""
+    CONFLICT on the ID hash, whose history and audit rows are INSERT ... SELECTs from the
+    inserted rows in the same statement (PostgreSQL); one executemany and bulk creates of the
+    history and audit rows on SQLite. Rows that turn out to belong to a member of another
+    union are moved to the errors; a row someone else inserted meanwhile loses the conflict
+    and is classified again."""
     by_hash = {crypto.id_hash(r.data["id_card"]): r for r in batch}
     fresh, already = _classify(job, actor, by_hash)
     if not fresh:
@@ -364,24 +365,44 @@ def _land_batch(job: ImportJob, actor, batch: list[RowResult]) -> tuple[int, int
                     channel=JoinChannel.IMPORT,
                 )
             )
-        members = member_rows.members_insert(members, job.union.region_code)
+        history = None
+        if member_rows.is_postgres():
+            # History and audit rows go in with the members, set-wise, in the same statement;
+            # only a row whose text the log must mask (a phone or ID number typed into a name)
+            # gets its audit row built here.
+            history = member_rows.JoinRows(
+                event=MemberEvent(
+                    kind=EventKind.JOIN, union=job.union, actor=job.created_by,
+                    actor_label=label, note=note,
+                ),
+                entry=audit.build(
+                    actor=actor, action=AuditAction.CREATE, instance=members[0],
+                    org_path=job.union.path, changes={},
+                ),
+                by_caller=frozenset(
+                    m.id_card_hash for m in members
+                    if any(audit.mask_text(t) != t for t in (m.name, m.employer_name, m.work_place))
+                ),
+            )  # fmt: skip
+        members = member_rows.members_insert(members, job.union.region_code, history=history)
         figures.changes(((), figures.member_key(m, job.union.path)) for m in members)
         figures.record_many([(job.union.path, "m.joined", None, len(members))])
-        member_rows.copy_objects(
-            MemberEvent,
-            [
-                MemberEvent(
-                    member=m,
-                    kind=EventKind.JOIN,
-                    status_after=m.status,
-                    union=job.union,
-                    actor=job.created_by,
-                    actor_label=label,
-                    note=note,
-                )
-                for m in members
-            ],
-        )
+        if history is None:
+            member_rows.copy_objects(
+                MemberEvent,
+                [
+                    MemberEvent(
+                        member=m,
+                        kind=EventKind.JOIN,
+                        status_after=m.status,
+                        union=job.union,
+                        actor=job.created_by,
+                        actor_label=label,
+                        note=note,
+                    )
+                    for m in members
+                ],
+            )
         member_rows.copy_objects(
             AuditLog,
             [
@@ -393,6 +414,7 @@ def _land_batch(job: ImportJob, actor, batch: list[RowResult]) -> tuple[int, int
                     changes=audit.diff({}, audit.snapshot(m)),
                 )
                 for m in members
+                if history is None or m.id_card_hash in history.by_caller
             ],
         )
     if len(members) < len(fresh):

@@ -10,11 +10,6 @@ from gonghui.members.models import Member
 from .factories import id_card, phone
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="the in-memory shared-cache test database answers 'table is locked' instead of waiting "
-    "(busy_timeout applies to the file database only); runs on PostgreSQL",
-)
 @pytest.mark.django_db(transaction=True)
 def test_parallel_joins_of_one_person_make_one_member():
     personas = build_personas()
@@ -54,7 +49,9 @@ def _serial_last_value() -> int:
     return value if called else value - 1
 
 
-@pytest.mark.skipif(connection.vendor == "sqlite", reason="PostgreSQL: ON CONFLICT under threads")
+@pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="reads the PostgreSQL sequence that numbers members"
+)
 @pytest.mark.django_db(transaction=True)
 def test_parallel_enrolments_of_one_person_settle_on_the_id_hash_conflict():
     """Every call goes straight to the INSERT ... ON CONFLICT (no lookup first): one row lands,

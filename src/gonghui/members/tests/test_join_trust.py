@@ -196,11 +196,6 @@ def test_sign_in_code_is_spent_by_one_sign_in(client, personas):
     assert 'data-field="code"' in again.content.decode() or "验证码" in again.content.decode()
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="the in-memory shared-cache test database answers 'table is locked' under threads; "
-    "runs on PostgreSQL",
-)
 @pytest.mark.django_db(transaction=True)
 def test_one_code_in_parallel_joins_enrols_one_person():
     personas = build_personas()

@@ -1,0 +1,352 @@
+"""Joining: the public one-click join (the SMS code proves the phone and is spent by the join),
+an officer's enrolment, and coming back after leaving. One person, one record, even for parallel
+joins: the INSERT ... ON CONFLICT on the ID hash settles them."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core import audit, figures
+from gonghui.core.models import AuditAction
+from gonghui.core.scoping import SYSTEM, Action, require_in_scope
+from gonghui.core.validators import id_card_birth_date, id_card_gender, mask_id_card
+from gonghui.organizations.models import Organization
+
+from . import crypto, rows
+from .choices import HOLDING_STATUSES, EventKind, JoinChannel, MemberStatus, OccupationGroup
+from .models import Member
+from .phonecodes import CODE_MAX_ATTEMPTS, code_spend_if_valid, code_verified
+from .rules import (
+    PROFILE_FIELDS,
+    audit_member,
+    check_accepts_joins,
+    clean_id_card,
+    clean_phone,
+    event_build,
+    find_member_by_id_card,
+    history_event,
+    join_policy,
+)
+
+
+@dataclass
+class JoinResult:
+    member: Member
+    created: bool
+
+
+# What a join may carry besides the identity: where the worker lives and works, and the
+# real-name profile (all optional).
+LOCATION_FIELDS = ("home_latitude", "home_longitude", "work_latitude", "work_longitude")
+JOIN_EXTRA_FIELDS = frozenset((*LOCATION_FIELDS, *PROFILE_FIELDS))
+
+
+def _check_join_fields(name: str, extra: dict) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("请填写姓名。")})
+    unknown = set(extra) - JOIN_EXTRA_FIELDS
+    if unknown:
+        raise ValidationError({field: [_("未知字段。")] for field in sorted(unknown)})
+    return name
+
+
+def _new_member(
+    *,
+    union: Organization,
+    number: str,
+    number_hash: str,
+    phone: str,
+    channel: str,
+    approved: bool,
+    name: str,
+    occupation_group: str = OccupationGroup.OTHER,
+    employer_name: str = "",
+    work_place: str = "",
+    joined_on: datetime.date | None = None,
+    **extra,
+) -> Member:
+    """The unsaved record, every field validated (field errors as the model words them)."""
+    name = _check_join_fields(name, extra)
+    member = Member(
+        union=union,
+        name=name,
+        id_card_encrypted=crypto.encrypt_id(number),
+        id_card_hash=number_hash,
+        id_card_masked=mask_id_card(number),
+        phone=phone,
+        gender=id_card_gender(number),
+        birth_date=id_card_birth_date(number),
+        employer_name=(employer_name or "").strip(),
+        work_place=(work_place or "").strip(),
+        occupation_group=occupation_group,
+        joined_on=joined_on or timezone.localdate(),
+        status=MemberStatus.ACTIVE if approved else MemberStatus.APPLIED,
+        channel=channel,
+        **{field: value for field, value in extra.items() if value is not None},
+    )
+    try:
+        # The union is given, the ID columns derived from a checked number, the number drawn
+        # by the INSERT: none of them is the caller's to get wrong.
+        member.full_clean(exclude=["id_card_encrypted", "id_card_hash", "member_number", "union"])
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from None
+    return member
+
+
+def member_join(
+    *,
+    actor,
+    union: Organization,
+    name: str,
+    id_card: str,
+    phone: str,
+    occupation_group: str = OccupationGroup.OTHER,
+    employer_name: str = "",
+    work_place: str = "",
+    channel: str = JoinChannel.ONLINE,
+    joined_on: datetime.date | None = None,
+    **extra,
+) -> JoinResult:
+    """Join ``union`` (or come back to it). Idempotent on the ID number: the same person joining
+    twice, even in two parallel requests, gets the one existing record. Online (the worker
+    alone, ``actor=None``), that holds only when ``phone`` is the record's phone; anyone else
+    gets :func:`already_member_error`, which names nothing. An officer enrolling a person who is
+    a member elsewhere gets a field error naming that union (they need a transfer). ``extra``:
+    the locations and the real-name profile fields (``rules.PROFILE_FIELDS``), all optional."""
+    number = clean_id_card(id_card)
+    phone = clean_phone(phone)
+    name = _check_join_fields(name, extra)
+    if channel != JoinChannel.ONLINE:
+        require_in_scope(actor, union.path, Action.CHANGE)
+
+    policy = join_policy(union)
+    if not union.is_active or not policy.accepts_joins:
+        # Refused for a new person; someone with a record gets what their record says.
+        existing = find_member_by_id_card(number)
+        if existing is not None:
+            return JoinResult(
+                _rejoin(actor=actor, member=existing, union=union, channel=channel, phone=phone),
+                False,
+            )
+        check_accepts_joins(union)
+    member = _new_member(
+        union=union, number=number, number_hash=crypto.id_hash(number), name=name, phone=phone,
+        occupation_group=occupation_group, employer_name=employer_name, work_place=work_place,
+        channel=channel, approved=channel != JoinChannel.ONLINE or policy.auto_approve,
+        joined_on=joined_on, **extra,
+    )  # fmt: skip
+    # One transaction, no savepoint: the INSERT ... ON CONFLICT on the ID hash (which draws the
+    # member number inside it) settles a parallel join of the same person without an error,
+    # and the history and audit rows commit with the record.
+    with transaction.atomic(savepoint=False):
+        inserted = rows.member_insert(member)
+        if inserted:
+            # The history and audit rows in one statement (one round trip on PostgreSQL).
+            rows.insert_objects(
+                [
+                    history_event(member, EventKind.JOIN, actor=actor, before=""),
+                    audit.build(
+                        actor=actor,
+                        action=AuditAction.CREATE,
+                        instance=member,
+                        org_path=member.union.path,
+                        changes=audit.diff({}, audit.snapshot(member)),
+                    ),
+                ]
+            )
+            figures.changed((), figures.member_key(member))  # the cockpit's figures
+    if inserted:
+        return JoinResult(member, True)
+    # Someone with this ID number is on record (or a parallel request inserted them first).
+    existing = find_member_by_id_card(number)
+    return JoinResult(
+        _rejoin(actor=actor, member=existing, union=union, channel=channel, phone=phone), False
+    )
+
+
+def _join_new_in_one_statement(
+    *, union: Organization, phone: str, code: str, number: str, number_hash: str, fields: dict
+) -> JoinResult | None:
+    """The common online join, a new person with a right code, as one SQL statement in its own
+    implicit transaction (PostgreSQL): the code checked and locked, the record inserted ON
+    CONFLICT on the ID hash, the code spent only if the record went in, the history, audit and
+    figure rows with it. ``None`` for anything else (a wrong or spent code, a record with this
+    ID number, a field error, a union not taking joins): the general path answers those,
+    exactly as before, and nothing of this attempt was written."""
+    if not rows.is_postgres():
+        return None
+    policy = join_policy(union)
+    if not union.is_active or not policy.accepts_joins:
+        return None
+    fields = {name: value for name, value in fields.items() if name != "id_card"}
+    try:
+        member = _new_member(
+            union=union, number=number, number_hash=number_hash, phone=phone,
+            channel=JoinChannel.ONLINE, approved=policy.auto_approve, **fields,
+        )  # fmt: skip
+    except (ValidationError, TypeError):
+        return None
+    path = union.path
+    today = timezone.localdate()
+    figure_rows = [(path, "m.joined", today, 1)]
+    figure_rows += [(p, metric, day, 1) for p, metric, day in figures.member_key(member, path)]
+    entry = audit.build(
+        actor=None,
+        action=AuditAction.CREATE,
+        instance=member,
+        org_path=path,
+        changes=audit.diff({}, audit.snapshot(member)),
+    )
+    inserted = rows.member_join_statement(
+        member,
+        code=rows.CodeCheck(
+            phone=phone,
+            purpose="join",
+            code_hash=crypto.code_hash(phone, "join", code or ""),
+            max_attempts=CODE_MAX_ATTEMPTS,
+            used_for=number_hash,
+        ),
+        event=event_build(member, EventKind.JOIN, actor=None, before=""),
+        entry=entry,
+        repr_prefix=audit.mask_text(f"{member.name}（"),
+        figure_rows=figure_rows,
+    )
+    return JoinResult(member, True) if inserted else None
+
+
+def already_member_error() -> ValidationError:
+    """The one answer an online join gets for an ID number that already has a record, whoever
+    holds it, in whichever union and state: no name, union or card, nothing to tell apart."""
+    message = _("该身份证号码已有会籍。请用登记的手机号码登录查看，或联系您的工会。")
+    return ValidationError({"id_card": ValidationError(message, code="already_member")})
+
+
+def _rejoin(*, actor, member: Member, union: Organization, channel: str, phone: str) -> Member:
+    if channel == JoinChannel.ONLINE and member.phone != phone:
+        # Whoever typed this ID number proved only that they hold some phone: unless it is the
+        # one on record, they are told nothing about the record (the same for every union).
+        raise already_member_error()
+    if channel == JoinChannel.ONLINE and member.status in HOLDING_STATUSES:
+        # The worker themselves, again (a double submit, a second device): their own record.
+        return member
+    if member.status in HOLDING_STATUSES:
+        if member.union_id == union.pk:
+            return member
+        message = _("您已是%(union)s的会员。如需更换工会，请申请会籍转接。") % {
+            "union": member.union.name
+        }
+        raise ValidationError({"id_card": ValidationError(message, code="already_member")})
+    # A merged duplicate's person lives on in the record it was merged into: it never comes back.
+    if member.status in (MemberStatus.DECEASED, MemberStatus.MERGED):
+        if channel == JoinChannel.ONLINE:
+            raise already_member_error()
+        raise ValidationError({"id_card": _("该身份证号码无法办理入会，请联系工会。")})
+    # Withdrawn or lapsed: the same record comes back, in the union now chosen.
+    policy = check_accepts_joins(union)
+    if channel != JoinChannel.ONLINE:
+        require_in_scope(actor, union.path, Action.CHANGE)
+    with transaction.atomic():
+        member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
+        before = audit.snapshot(member)
+        previous_status, previous_union = member.status, member.union
+        member.union = union
+        approved = channel != JoinChannel.ONLINE or policy.auto_approve
+        member.status = MemberStatus.ACTIVE if approved else MemberStatus.APPLIED
+        member.joined_on = timezone.localdate()
+        member.save()
+        history_event(
+            member,
+            EventKind.REINSTATED,
+            actor=actor,
+            other_union=previous_union if previous_union.pk != union.pk else None,
+            before=previous_status,
+        ).save()
+        audit_member(actor, AuditAction.UPDATE, member, before)
+    return member
+
+
+def member_enrol(*, actor, union: Organization, **fields) -> Member:
+    """An officer enrols a worker at a site: active at once, in the officer's subtree only."""
+    require_in_scope(actor, union.path, Action.CHANGE)
+    result = member_join(actor=actor, union=union, channel=JoinChannel.OFFICER, **fields)
+    return result.member
+
+
+def is_already_member(exc: ValidationError) -> bool:
+    errors = getattr(exc, "error_dict", {}).get("id_card", [])
+    return any(error.code == "already_member" for error in errors)
+
+
+def member_join_online(*, union: Organization, phone: str, code: str, **fields) -> JoinResult:
+    """The public join: ``code`` proves ``phone``, and is spent by this one join, in the same
+    transaction (a join with another ID number, even in parallel, is refused; a join refused
+    for a field error gives the code back; the same join re-submitted, a double tap, answers
+    as the first did). An ID number that already has a record answers
+    :func:`already_member_error` unless the record's phone is the one just proved, and that
+    refusal spends the code too, so every probe of an ID number costs a fresh code."""
+    number = clean_id_card(fields.get("id_card", ""))
+    phone = clean_phone(phone)
+    number_hash = crypto.id_hash(number)
+    fast = _join_new_in_one_statement(
+        union=union, phone=phone, code=code, number=number, number_hash=number_hash, fields=fields
+    )
+    if fast is not None:
+        return fast
+    for _attempt in range(2):
+        refusal = result = None
+        with transaction.atomic():
+            # The code check is one conditional UPDATE that spends the phone's latest code if
+            # it is this one, unexpired, unspent and not worn out; a parallel request with the
+            # same code waits for this row lock and then finds it spent.
+            if code_spend_if_valid(phone=phone, code=code, purpose="join", used_for=number_hash):
+                try:
+                    result = member_join(
+                        actor=None, union=union, phone=phone, channel=JoinChannel.ONLINE, **fields
+                    )
+                except ValidationError as exc:
+                    if not is_already_member(exc):
+                        raise
+                    refusal = exc
+        if refusal is not None:
+            raise refusal
+        if result is not None:
+            return result
+        # Not spendable: say why (a wrong guess counts), or recognise the same join re-submitted.
+        code_id = code_verified(phone=phone, code=code, purpose="join", spent_for=number_hash)
+        if code_id is None:
+            existing = find_member_by_id_card(number)
+            if existing is None:
+                raise ValidationError({"code": _("验证码已失效，请重新获取。")})
+            if existing.phone != phone:
+                raise already_member_error()
+            return JoinResult(existing, False)
+        # The code became spendable in between (a parallel join with it rolled back): again.
+    raise ValidationError({"code": _("验证码已失效，请重新获取。")})
+
+
+def worker_account_for_phone(*, phone: str, member: Member | None = None):
+    """The worker account signed in by this phone (whose ownership the caller has just checked
+    with a code), created on first sign-in and linked to ``member`` or else to the newest
+    member record with that phone."""
+    from gonghui.accounts.models import User
+    from gonghui.accounts.services import user_create
+
+    phone = clean_phone(phone)
+    user = User.objects.filter(phone=phone).first()
+    if user is None:
+        user = user_create(actor=SYSTEM, username=phone, password=None, role="worker", phone=phone)
+    if member is not None and member.account_id is None and member.phone == phone:
+        Member.objects.filter(account=user).update(account=None)
+        Member.objects.filter(pk=member.pk).update(account=user)
+    elif not Member.objects.filter(account=user).exists():
+        member = Member.objects.filter(phone=phone, account__isnull=True).order_by("-id").first()
+        if member is not None:
+            Member.objects.filter(pk=member.pk).update(account=user)
+    return user
