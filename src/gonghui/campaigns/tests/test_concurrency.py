@@ -1,6 +1,6 @@
 import pytest
 
-from gonghui.core.testing.parallel import SQLITE_SKIP, run_in_parallel
+from gonghui.core.testing.parallel import run_in_parallel
 from gonghui.core.testing.personas import build_personas
 
 from .. import services
@@ -8,7 +8,6 @@ from ..models import Delivery
 from . import factories
 
 
-@SQLITE_SKIP
 @pytest.mark.django_db(transaction=True)
 def test_two_officers_scanning_one_card_at_once_make_one_delivery():
     personas = build_personas()
