@@ -100,11 +100,11 @@ class EnterpriseCreateView(_CreateView):
 
 
 class EnterpriseDetailView(OfficerViewMixin, View):
-    def get(self, request, pk, account_form=None, status=200):
+    def get(self, request, pk, forms=None, status=200):
         enterprise = selectors.enterprise_get(user=request.user, enterprise_id=pk)
         context = {
             "accounts": selectors.social_org_accounts(enterprise=enterprise),
-            "account_form": account_form or SocialAccountForm(),
+            "account_form": SocialAccountForm(),
             "enterprise": enterprise,
             "visits": selectors.visit_list(user=request.user, enterprise=enterprise),
             "cases": enterprise.founding_cases.all(),
@@ -112,29 +112,49 @@ class EnterpriseDetailView(OfficerViewMixin, View):
             "open_form": FoundingOpenForm(initial={"target": "enterprise",
                                                    "union_name": enterprise.name + "工会"}),
         }  # fmt: skip
+        context.update(forms or {})
         return render(request, "enterprises/detail.html", context, status=status)
 
 
-class VisitCreateView(OfficerViewMixin, View):
+class _EnterpriseFormView(OfficerViewMixin, View):
+    """A form on the enterprise page (``form_class``, shown as ``context_name``) posted to the
+    service ``perform(actor, enterprise, **fields)``; a refusal shows the page again with the
+    errors on the form's fields."""
+
     def post(self, request, pk):
         enterprise = selectors.enterprise_get(
             user=request.user, enterprise_id=pk, action=Action.CHANGE
         )
-        form = VisitForm(request.POST)
+        form = self.form_class(request.POST)
         if form.is_valid():
             try:
-                services.visit_record(
-                    actor=request.user, enterprise=enterprise, **form.cleaned_data
-                )
+                self.perform(request.user, enterprise, **form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                messages.success(request, _("走访记录已保存。"))
+                messages.success(request, self.done)
                 return redirect(enterprise)
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{field}: {error}")
-        return redirect(enterprise)
+        return EnterpriseDetailView().get(request, pk, forms={self.context_name: form}, status=422)
+
+
+class VisitCreateView(_EnterpriseFormView):
+    form_class = VisitForm
+    context_name = "visit_form"
+    done = gettext_lazy("走访记录已保存。")
+
+    def perform(self, actor, enterprise, **fields):
+        return services.visit_record(actor=actor, enterprise=enterprise, **fields)
+
+
+class SocialAccountCreateView(_EnterpriseFormView):
+    """An officer gives a social organisation its sign-in (its contact's phone)."""
+
+    form_class = SocialAccountForm
+    context_name = "account_form"
+    done = gettext_lazy("已开通社会组织账号，联系人可用该手机号码和验证码登录。")
+
+    def perform(self, actor, enterprise, phone):
+        return services.social_org_account_create(actor=actor, enterprise=enterprise, phone=phone)
 
 
 class FoundingOpenView(OfficerViewMixin, View):
@@ -561,29 +581,6 @@ class ServiceProjectDetailView(OfficerViewMixin, View):
             for error in exc.messages:
                 messages.error(request, error)
         return redirect("enterprises:service-detail", pk=project.pk)
-
-
-class SocialAccountCreateView(OfficerViewMixin, View):
-    """An officer gives a social organisation its sign-in (its contact's phone)."""
-
-    def post(self, request, pk):
-        enterprise = selectors.enterprise_get(
-            user=request.user, enterprise_id=pk, action=Action.CHANGE
-        )
-        form = SocialAccountForm(request.POST)
-        if form.is_valid():
-            try:
-                services.social_org_account_create(
-                    actor=request.user, enterprise=enterprise, phone=form.cleaned_data["phone"]
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("已开通社会组织账号，联系人可用该手机号码和验证码登录。")
-                )
-                return redirect(enterprise)
-        return EnterpriseDetailView().get(request, pk, account_form=form, status=422)
 
 
 class SocialProjectsView(View):

@@ -18,26 +18,10 @@ from gonghui.organizations.models import PATH_STEP
 from .choices import EventKind, MemberStatus, TransferStatus
 from .models import Member, MemberEvent, TransferRequest
 from .selectors import duplicate_reasons
+from .services import PROFILE_FIELDS
 
 # Filled on the kept record from the dropped one when the kept record has them empty.
-FILLED_FIELDS = (
-    "employer",
-    "employer_name",
-    "work_place",
-    "ethnicity",
-    "education",
-    "employment_status",
-    "skill_level",
-    "hukou_type",
-    "is_migrant_worker",
-    "political_status",
-    "job_title",
-    "work_start_year",
-    "hukou_region",
-    "residence_region",
-    "emergency_contact_name",
-    "emergency_contact_phone",
-)
+FILLED_FIELDS = ("employer", "employer_name", "work_place", *PROFILE_FIELDS)
 ID_FIELDS = ("id_card_encrypted", "id_card_hash", "id_card_masked")
 
 

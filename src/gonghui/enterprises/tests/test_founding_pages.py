@@ -117,3 +117,13 @@ def test_project_edit_page_saves_through_the_service(client, personas):
     assert bad.status_code == 422 and 'data-field="workers"' in bad.content.decode()
     client.force_login(personas.hunan_officer)
     assert client.get(f"/enterprises/projects/{site.pk}/edit/").status_code == 404
+
+
+def test_visit_form_bad_input_shows_the_field_error_on_the_page(client, personas):
+    firm = enterprise(personas.yancheng)
+    client.force_login(personas.yancheng_officer)
+    with nothing_written(but=NO_SESSION):
+        response = client.post(f"/enterprises/{firm.pk}/visits/", {"result": "nonsense"})
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert 'data-field="visited_on"' in body and 'data-field="result"' in body
