@@ -32,7 +32,7 @@ from .models import (
     MutualAidEnrolment,
     MutualAidParticipant,
 )
-from .services import county_union_for, is_case_worker, lock_version, submitter_channel
+from .services import audit_write, county_union_for, is_case_worker, lock_version, submitter_channel
 
 PERIOD_RE = re.compile(r"^20\d\d(-(0[1-9]|1[0-2]))?$")
 MONEY_CAP = Decimal("100000000")
@@ -70,12 +70,8 @@ def hardship_threshold_set(*, actor, union: Organization, amount) -> HardshipThr
     row.monthly_income_per_capita = amount
     row.full_clean()
     row.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE if before else AuditAction.CREATE,
-        instance=row,
-        org_path=union.path,
-        changes=audit.diff(before, audit.snapshot(row)),
+    audit_write(
+        actor, AuditAction.UPDATE if before else AuditAction.CREATE, row, union.path, before
     )
     return row
 
@@ -105,13 +101,7 @@ def _locked_application(application, expected_version):
 
 
 def _audit_application(actor, action, application, before) -> None:
-    audit.record(
-        actor=actor,
-        action=action,
-        instance=application,
-        org_path=application.union.path,
-        changes=audit.diff(before, audit.snapshot(application)),
-    )
+    audit_write(actor, action, application, application.union.path, before)
 
 
 def hardship_apply(
@@ -278,13 +268,7 @@ def hardship_disburse(
             )
             payment.full_clean(validate_constraints=False)
             payment.save()
-            audit.record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                instance=payment,
-                org_path=application.union.path,
-                changes=audit.diff({}, audit.snapshot(payment)),
-            )
+            audit_write(actor, AuditAction.CREATE, payment, application.union.path, {})
     except IntegrityError:
         raise ValidationError({"period": _("该会员在这一期间已领取过帮扶资金。")}) from None
     return payment
@@ -304,26 +288,10 @@ def mutual_aid_enrol(
     try:
         with transaction.atomic():
             row.save()
-            audit.record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                instance=row,
-                org_path=union.path,
-                changes=audit.diff({}, audit.snapshot(row)),
-            )
+            audit_write(actor, AuditAction.CREATE, row, union.path, {})
     except IntegrityError:
         raise ValidationError({"unit_name": _("该单位本年度已参加医疗互助。")}) from None
     return row
-
-
-def _mutual_aid_audit(actor, action, row, path: str, before: dict) -> None:
-    audit.record(
-        actor=actor,
-        action=action,
-        instance=row,
-        org_path=path,
-        changes=audit.diff(before, audit.snapshot(row)),
-    )
 
 
 def enrolments_open_to(member, year: int):
@@ -355,7 +323,7 @@ def mutual_aid_participant_add(
     try:
         with transaction.atomic():
             row.save()
-            _mutual_aid_audit(actor, AuditAction.CREATE, row, enrolment.union.path, {})
+            audit_write(actor, AuditAction.CREATE, row, enrolment.union.path, {})
     except IntegrityError:
         raise ValidationError({"member_id": _("该会员本年度已参加医疗互助。")}) from None
     return row
@@ -395,7 +363,7 @@ def mutual_aid_claim_file(
     with transaction.atomic():
         claim.save()
         path = participant.enrolment.union.path
-        _mutual_aid_audit(actor, AuditAction.CREATE, claim, path, {})
+        audit_write(actor, AuditAction.CREATE, claim, path, {})
     return claim
 
 
@@ -410,7 +378,7 @@ def _claim_saved(actor, claim: MutualAidClaim, before: dict) -> None:
     claim.version += 1
     claim.save()
     path = claim.participant.enrolment.union.path
-    _mutual_aid_audit(actor, AuditAction.UPDATE, claim, path, before)
+    audit_write(actor, AuditAction.UPDATE, claim, path, before)
 
 
 def mutual_aid_claim_decide(

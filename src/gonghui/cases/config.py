@@ -16,6 +16,7 @@ from gonghui.core.models import AuditAction
 from gonghui.core.scoping import Action, scope_for
 
 from .models import CaseType, Holiday
+from .services import audit_write
 
 CASE_TYPE_FIELDS = (
     "name",
@@ -55,12 +56,8 @@ def case_type_save(*, actor, case_type: CaseType | None = None, **fields) -> Cas
     if case_type.resolve_days < case_type.ack_days:
         raise ValidationError({"resolve_days": _("办结时限不能短于受理时限。")})
     case_type.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-        instance=case_type,
-        org_path="",
-        changes=audit.diff(before, audit.snapshot(case_type)),
+    audit_write(
+        actor, AuditAction.CREATE if creating else AuditAction.UPDATE, case_type, "", before
     )
     return case_type
 
@@ -86,11 +83,5 @@ def holiday_set(*, actor, date: datetime.date, kind: str | None, name: str = "")
     row.name = (name or "").strip()[:40]
     row.full_clean(validate_unique=False)
     row.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE if before else AuditAction.CREATE,
-        instance=row,
-        org_path="",
-        changes=audit.diff(before, audit.snapshot(row)),
-    )
+    audit_write(actor, AuditAction.UPDATE if before else AuditAction.CREATE, row, "", before)
     return row

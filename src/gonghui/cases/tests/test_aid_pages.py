@@ -158,7 +158,8 @@ def test_bad_line_and_union_outside_scope_are_field_errors_nothing_written(perso
 
 
 def test_thresholds_page_is_404_for_a_worker(personas):
-    assert signed_in(personas.worker).get("/cases/hardship/thresholds").status_code == 404
+    response = signed_in(personas.worker).get("/cases/hardship/thresholds")
+    assert response.status_code == 404 and 'id="threshold-form"' not in response.content.decode()
 
 
 def test_officer_enrols_a_unit_in_mutual_aid_and_a_duplicate_is_a_field_error(personas):

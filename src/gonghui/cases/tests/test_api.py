@@ -6,7 +6,14 @@ from django.test import Client
 
 from gonghui.accounts.services import token_issue
 from gonghui.cases import aid, services
-from gonghui.cases.models import Attachment, Case, CaseEvent, HardshipDisbursement, Notification
+from gonghui.cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseType,
+    HardshipDisbursement,
+    Notification,
+)
 from gonghui.core.scoping import SYSTEM
 
 from .conftest import EXE, PDF, png_bytes
@@ -355,7 +362,9 @@ def test_province_officer_adds_a_case_type_with_its_own_questions(api, personas)
     }
     response = api(personas.hunan_officer).post("/api/case-types", payload)
     assert response.status_code == 201, response.json()
-    assert api(personas.hunan_officer).post("/api/case-types", payload).status_code == 422
+    assert CaseType.objects.get(code="heatstroke").form_fields == payload["form_fields"]
+    again = api(personas.hunan_officer).post("/api/case-types", payload)
+    assert again.status_code == 422 and "code" in again.json()["errors"]
     assert (
         api(personas.yancheng_officer)
         .post("/api/case-types", {**payload, "code": "other_code"})

@@ -71,7 +71,8 @@ def test_non_member_without_name_or_place_gets_field_errors_and_nothing_is_writt
 def test_another_phone_cannot_see_the_non_member_case(personas, stranger):
     signed_in(stranger).post("/cases/new", APPEAL)
     case = Case.objects.get()
-    assert signed_in(personas.worker).get(case.get_absolute_url()).status_code == 404
+    response = signed_in(personas.worker).get(case.get_absolute_url())
+    assert response.status_code == 404 and "工地拖欠两个月工资" not in response.content.decode()
 
 
 def test_non_member_appeals_are_limited_per_phone(personas, stranger, settings):

@@ -106,14 +106,19 @@ def test_out_of_scope_cases_are_not_listed(api, personas, hunan_world):
 
 def test_officer_in_scope_reaches_every_read(api, personas, hunan_world):
     client = api(personas.hunan_officer)
+    member = hunan_world["case"].member.name
     for method, url, _payload in api_calls(hunan_world):
         if method == "get":
-            assert client.get(url).status_code == 200, url
+            response = client.get(url)
+            assert response.status_code == 200 and response.content, url
     browser = Client()
     browser.force_login(personas.hunan_officer, backend="django.contrib.auth.backends.ModelBackend")
     for method, url, _payload in page_calls(hunan_world):
         if method == "get":
-            assert browser.get(url).status_code == 200, url
+            response = browser.get(url)
+            assert response.status_code == 200 and response.content, url
+            if response["Content-Type"].startswith("text/html"):
+                assert member in response.content.decode(), url
 
 
 def test_anonymous_gets_401_from_the_api_and_login_from_pages(api, personas, hunan_world):

@@ -57,7 +57,8 @@ def test_page_shows_field_errors_and_writes_nothing(personas, yancheng_member):
 
 
 def test_unknown_type_on_the_page_is_404(personas, yancheng_member):
-    assert signed_in(personas.worker).get("/cases/new?type=nope").status_code == 404
+    response = signed_in(personas.worker).get("/cases/new?type=nope")
+    assert response.status_code == 404 and 'data-field="case_type"' in response.content.decode()
 
 
 def test_hall_officer_submits_by_member_number(personas, hunan_member):
@@ -122,9 +123,11 @@ def test_internal_notes_show_to_officers_not_workers(personas, types, yancheng_m
 
 def test_officer_pages_render(personas):
     client = signed_in(personas.hunan_officer)
-    for url in ("/cases/", "/cases/hardship/", "/cases/mutual-aid/", "/cases/inbox"):
+    pages = {"/cases/": "诉求", "/cases/hardship/": "困难帮扶",
+             "/cases/mutual-aid/": "职工医疗互助", "/cases/inbox": "消息"}  # fmt: skip
+    for url, heading in pages.items():
         response = client.get(url)
-        assert response.status_code == 200, url
+        assert response.status_code == 200 and heading in response.content.decode(), url
         assert_clean_html(response)
 
 
