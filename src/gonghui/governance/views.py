@@ -14,26 +14,12 @@ from django.views import View
 
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action, scope_for
-from gonghui.core.views import OfficerViewMixin
+from gonghui.core.views import OfficerViewMixin, submit
 from gonghui.organizations.choices import OrgLevel
 from gonghui.organizations.selectors import org_options
 
 from . import forms, selectors, services
 from .choices import EvaluationStatus
-
-
-def _run(request, form, call, done: str):
-    """Validate ``form``, call the service with its data and redirect where it says; on any
-    field error (the form's or the service's) answer None, and the page shows the form again."""
-    if form.is_valid():
-        try:
-            target = call(**form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(target)
-    return None
 
 
 def _may_change(user) -> bool:
@@ -82,7 +68,7 @@ class CommitteeListView(OfficerViewMixin, View):
             committee = services.committee_elect(actor=request.user, **data)
             return reverse("governance:committee", args=[committee.pk])
 
-        done = _run(request, form, elect, _("新一届委员会已记录。"))
+        done = submit(request, form, elect, _("新一届委员会已记录。"))
         return done or render(
             request, "governance/committees.html", self.context(request, form), status=422
         )
@@ -131,7 +117,7 @@ class CommitteeDetailView(OfficerViewMixin, View):
                 services.seat_add(actor=request.user, committee=committee, member=member, **data)
                 return here
 
-        done = _run(request, form, end, _("已保存。"))
+        done = submit(request, form, end, _("已保存。"))
         if done:
             return done
         context = self.context(
@@ -179,7 +165,7 @@ class PairingView(OfficerViewMixin, View):
                 services.department_create(actor=user, **data)
                 return here
 
-            done = _run(request, form, call, _("省直部门已添加。"))
+            done = submit(request, form, call, _("省直部门已添加。"))
             context = self.context(request, department_form=form)
         else:
             departments = selectors.department_list(user=user).filter(province__in=_provinces(user))
@@ -192,7 +178,7 @@ class PairingView(OfficerViewMixin, View):
                 services.pairing_set(actor=user, **data)
                 return here
 
-            done = _run(request, form, call, _("对口联系已保存。"))
+            done = submit(request, form, call, _("对口联系已保存。"))
             context = self.context(request, pairing_form=form)
         return done or render(request, "governance/pairings.html", context, status=422)
 
@@ -246,7 +232,7 @@ class SixStrongView(OfficerViewMixin, View):
                 indicator = services.indicator_create(actor=user, **data)
                 return f"{reverse('governance:six-strong')}?year={indicator.year}"
 
-            done = _run(request, form, call, _("指标已添加。"))
+            done = submit(request, form, call, _("指标已添加。"))
             context = self.context(request, indicator_form=form)
         else:
             form = forms.EvaluationOpenForm(
@@ -257,7 +243,7 @@ class SixStrongView(OfficerViewMixin, View):
                 evaluation = services.evaluation_open(actor=user, **data)
                 return reverse("governance:evaluation", args=[evaluation.pk])
 
-            done = _run(request, form, call, _("评估已建立，数据指标已自动测量。"))
+            done = submit(request, form, call, _("评估已建立，数据指标已自动测量。"))
             context = self.context(request, open_form=form)
         return done or render(request, "governance/six_strong.html", context, status=422)
 
@@ -302,7 +288,7 @@ class EvaluationView(OfficerViewMixin, View):
                                    evidence=evidence, evidence_note=evidence_note)  # fmt: skip
                 return here
 
-            done = _run(request, form, call, _("得分已保存。"))
+            done = submit(request, form, call, _("得分已保存。"))
             if done:
                 return done
             errors = {score.pk: [e for errs in form.errors.values() for e in errs]}
@@ -316,7 +302,7 @@ class EvaluationView(OfficerViewMixin, View):
                                             comment=comment)  # fmt: skip
                 return here
 
-            done = _run(request, form, call, _("已提交。"))
+            done = submit(request, form, call, _("已提交。"))
             if done:
                 return done
             evaluation = selectors.evaluation_get(user=request.user, evaluation_id=pk)
