@@ -53,35 +53,57 @@ def _clean_job(job: JobPosting) -> None:
     _full_clean(job)
 
 
-@transaction.atomic
-def job_create(*, actor, org: Organization, **fields) -> JobPosting:
-    _unknown(fields, JOB_FIELDS)
+def _create(actor, model, org: Organization, fields: dict, allowed, clean):
+    """A new row of ``model`` for ``org``: fields checked, validated, saved, audited."""
+    _unknown(fields, allowed)
     check_org(actor, org)
+    row = model(org=org, **fields)
+    clean(row)
+    row.save()
+    _record(actor, AuditAction.CREATE, row, org.path, {})
+    return row
+
+
+def _update(actor, row, fields: dict, allowed, clean, refuse):
+    """Change a row in the actor's scope; ``refuse(row)`` raises when it may no longer change."""
+    _unknown(fields, allowed)
+    require_in_scope(actor, row.org.path, Action.CHANGE)
+    row = type(row).objects.select_for_update().select_related("org").get(pk=row.pk)
+    refuse(row)
+    before = audit.snapshot(row)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    clean(row)
+    row.save()
+    _record(actor, AuditAction.UPDATE, row, row.org.path, before)
+    return row
+
+
+def _job_enterprise(actor, fields: dict) -> None:
     if fields.get("enterprise") is not None:
         check_enterprise(actor, fields["enterprise"])
-    job = JobPosting(org=org, **fields)
-    _clean_job(job)
-    job.save()
-    _record(actor, AuditAction.CREATE, job, org.path, {})
-    return job
+
+
+def _refuse_expired_job(job: JobPosting) -> None:
+    if job.is_expired:
+        raise ValidationError({"expires_on": _("该岗位已过期，不能再修改；请重新发布。")})
+
+
+def _refuse_expired_discount(discount: Discount) -> None:
+    if discount.valid_until < timezone.localdate():
+        raise ValidationError({"valid_until": _("该优惠已过期，不能再修改；请重新发布。")})
+
+
+@transaction.atomic
+def job_create(*, actor, org: Organization, **fields) -> JobPosting:
+    _job_enterprise(actor, fields)
+    return _create(actor, JobPosting, org, fields, JOB_FIELDS, _clean_job)
 
 
 @transaction.atomic
 def job_update(*, actor, job: JobPosting, **fields) -> JobPosting:
-    _unknown(fields, JOB_FIELDS)
-    require_in_scope(actor, job.org.path, Action.CHANGE)
-    job = JobPosting.objects.select_for_update().get(pk=job.pk)
-    if job.is_expired:
-        raise ValidationError({"expires_on": _("该岗位已过期，不能再修改；请重新发布。")})
-    if fields.get("enterprise") is not None:
-        check_enterprise(actor, fields["enterprise"])
-    before = audit.snapshot(job)
-    for name, value in fields.items():
-        setattr(job, name, value)
-    _clean_job(job)
-    job.save()
-    _record(actor, AuditAction.UPDATE, job, job.org.path, before)
-    return job
+    _job_enterprise(actor, fields)
+    return _update(actor, job, fields, JOB_FIELDS, _clean_job, _refuse_expired_job)
 
 
 def _clean_discount(discount: Discount) -> None:
@@ -92,26 +114,11 @@ def _clean_discount(discount: Discount) -> None:
 
 @transaction.atomic
 def discount_create(*, actor, org: Organization, **fields) -> Discount:
-    _unknown(fields, DISCOUNT_FIELDS)
-    check_org(actor, org)
-    discount = Discount(org=org, **fields)
-    _clean_discount(discount)
-    discount.save()
-    _record(actor, AuditAction.CREATE, discount, org.path, {})
-    return discount
+    return _create(actor, Discount, org, fields, DISCOUNT_FIELDS, _clean_discount)
 
 
 @transaction.atomic
 def discount_update(*, actor, discount: Discount, **fields) -> Discount:
-    _unknown(fields, DISCOUNT_FIELDS)
-    require_in_scope(actor, discount.org.path, Action.CHANGE)
-    discount = Discount.objects.select_for_update().get(pk=discount.pk)
-    if discount.valid_until < timezone.localdate():
-        raise ValidationError({"valid_until": _("该优惠已过期，不能再修改；请重新发布。")})
-    before = audit.snapshot(discount)
-    for name, value in fields.items():
-        setattr(discount, name, value)
-    _clean_discount(discount)
-    discount.save()
-    _record(actor, AuditAction.UPDATE, discount, discount.org.path, before)
-    return discount
+    return _update(
+        actor, discount, fields, DISCOUNT_FIELDS, _clean_discount, _refuse_expired_discount
+    )

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+import copy
+
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
-from gonghui.core.forms import apply_service_errors
 from gonghui.core.geo import near_context as _near_context
 from gonghui.core.geo import position_from as _position
 from gonghui.core.scoping import Action
-from gonghui.core.views import OfficerViewMixin
+from gonghui.core.views import FormPage, OfficerViewMixin
 from gonghui.organizations.selectors import org_options
 
 from . import forms, selectors, services
@@ -54,50 +52,35 @@ class JobAdminView(OfficerViewMixin, View):
         return render(request, "benefits/job_admin.html", context)
 
 
-class _EditView(OfficerViewMixin, View):
+class _EditView(FormPage):
     """Create (no pk) or edit one job posting or discount through its service."""
 
     model = None
     form_class = None
     title_new = title_edit = ""
+    done = _lazy("已保存。")
 
-    def _instance(self, request, pk, action=Action.VIEW):
+    def get_object(self, request, pk):
         if pk is None:
             return None
         return selectors.get(self.model.objects.select_related("org"), user=request.user, pk=pk,
-                             action=action)  # fmt: skip
+                             action=Action.CHANGE)  # fmt: skip
 
-    def _form(self, request, instance, data=None):
-        return self.form_class(data, instance=instance,
+    def form(self, request, obj, data=None):
+        # Validate on a detached copy: the service re-reads the row and writes it.
+        return self.form_class(data, instance=copy.copy(obj),
                                orgs=org_options(user=request.user))  # fmt: skip
 
-    def _render(self, request, form, instance, status=200):
-        title = self.title_edit if instance else self.title_new
-        return render(request, "activities/form.html", {"form": form, "title": title},
-                      status=status)  # fmt: skip
+    def render_form(self, request, form, status=200):
+        title = self.title_edit if form.instance.pk else self.title_new
+        return render(request, self.template, {"form": form, "title": title}, status=status)
 
-    def get(self, request, pk=None):
-        instance = self._instance(request, pk)
-        return self._render(request, self._form(request, instance), instance)
-
-    def post(self, request, pk=None):
-        instance = self._instance(request, pk, Action.CHANGE)
-        # Validate on a detached copy: the service re-reads the row and writes it.
-        form = self._form(request, self._instance(request, pk), request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            org = data.pop("org")
-            try:
-                if instance is None:
-                    self.create(actor=request.user, org=org, **data)
-                else:
-                    self.update(request.user, instance, data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("benefits:job-admin")
-        return self._render(request, form, instance, status=422)
+    def save(self, request, obj, org, **data):
+        if obj is None:
+            self.create(actor=request.user, org=org, **data)
+        else:
+            self.update(request.user, obj, data)
+        return "benefits:job-admin"
 
 
 class JobEditView(_EditView):

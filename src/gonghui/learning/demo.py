@@ -9,6 +9,8 @@ import zoneinfo
 from django.db import transaction
 from django.utils import timezone
 
+from gonghui.cases.calendar import exceptions as holiday_exceptions
+from gonghui.cases.calendar import is_workday
 from gonghui.core.scoping import SYSTEM
 from gonghui.organizations.models import Organization
 
@@ -27,29 +29,13 @@ CLASS_STARTS = (datetime.time(9, 0), datetime.time(14, 0))
 CLASS_HOURS = 2
 
 
-def _is_workday(day: datetime.date, days_off: dict) -> bool:
-    try:
-        from gonghui.cases.calendar import is_workday
-    except ImportError:  # no cases app: weekends only
-        return day.weekday() < 5
-    return is_workday(day, days_off)
-
-
-def _days_off(start: datetime.date) -> dict:
-    try:
-        from gonghui.cases.calendar import exceptions
-    except ImportError:
-        return {}
-    return exceptions(start)
-
-
 def working_slot(
     day: datetime.date, start: datetime.time, days_off: dict | None = None
 ) -> datetime.datetime:
     """``start`` (Beijing time) on ``day``, or on the next working day if ``day`` is a weekend
     or public holiday (make-up working days count)."""
-    days_off = _days_off(day) if days_off is None else days_off
-    while not _is_workday(day, days_off):
+    days_off = holiday_exceptions(day) if days_off is None else days_off
+    while not is_workday(day, days_off):
         day += datetime.timedelta(days=1)
     return datetime.datetime.combine(day, start, tzinfo=BEIJING)
 
@@ -59,7 +45,7 @@ def _services(stdout) -> int:
     17:00 Beijing time, whenever the demo is built."""
     created = 0
     first_day = timezone.now().astimezone(BEIJING).date() + datetime.timedelta(days=1)
-    days_off = _days_off(first_day)
+    days_off = holiday_exceptions(first_day)
     courses = [
         ("新屋岭社区工会联合会", TrainingKind.MOBILE_CLASS, "流动课堂：新就业形态劳动者权益保障",
          "浏阳市集里街道新屋岭社区职工之家", 28.1745, 113.6520, 30),

@@ -18,6 +18,7 @@ from gonghui.contests import services as contest_services
 from gonghui.contests.models import ContestScore
 from gonghui.contests.tests import factories as contest_factories
 from gonghui.core.scoping import SYSTEM
+from gonghui.core.testing.asserts import nothing_written
 from gonghui.enterprises.tests import factories as enterprise_factories
 from gonghui.learning import services as learning_services
 from gonghui.learning.models import Enrollment
@@ -112,15 +113,16 @@ def test_city_officer_writes_to_hunan_objects_are_404_and_nothing_changes(person
         (f"/api/activities/bargaining/{hunan['procedure'].pk}/letters",
          {"kind": "response", "sent_on": str(TODAY())}),
     ]  # fmt: skip
-    for url, payload in writes:
-        assert client.post(url, payload).status_code == 404, url
     patches = [
         (f"/api/activities/campaigns/{hunan['campaign'].pk}", {"name": "改名"}),
         (f"/api/activities/jobs/{hunan['job'].pk}", {"title": "改名"}),
         (f"/api/activities/agreements/{hunan['agreement'].pk}", {"title": "改名"}),
     ]
-    for url, payload in patches:
-        assert client.patch(url, payload).status_code == 404, url
+    with nothing_written():
+        for url, payload in writes:
+            assert client.post(url, payload).status_code == 404, url
+        for url, payload in patches:
+            assert client.patch(url, payload).status_code == 404, url
     assert Delivery.objects.count() == 1
     assert Campaign.objects.get().name == hunan["campaign"].name
     assert JobPosting.objects.get().title == hunan["job"].title
@@ -133,10 +135,11 @@ def test_city_officer_writes_to_hunan_objects_are_404_and_nothing_changes(person
 def test_creating_under_a_hunan_org_is_a_field_error(personas, hunan, api):
     client = api(personas.luohe_officer)
     today = str(TODAY())
-    response = client.post("/api/activities/campaigns", {
-        "organizer_id": personas.liuyang.pk, "name": "越权", "kind": "summer_cooling",
-        "starts_on": today, "ends_on": today,
-    })  # fmt: skip
+    with nothing_written():
+        response = client.post("/api/activities/campaigns", {
+            "organizer_id": personas.liuyang.pk, "name": "越权", "kind": "summer_cooling",
+            "starts_on": today, "ends_on": today,
+        })  # fmt: skip
     assert response.status_code == 422
     assert "organizer_id" in response.json()["errors"]
     assert Campaign.objects.count() == 1
@@ -145,18 +148,21 @@ def test_creating_under_a_hunan_org_is_a_field_error(personas, hunan, api):
 def test_out_of_scope_enterprise_is_a_field_error_and_nothing_written(personas, hunan, api):
     client = api(personas.luohe_officer)
     today = TODAY()
-    response = client.post("/api/activities/agreements", {
-        "org_id": personas.yancheng.pk, "enterprise_id": hunan["enterprise"].pk,
-        "level": "enterprise", "title": "越权协议", "employer_party": "甲", "worker_party": "乙",
-        "increase_pct": "3.5", "signed_on": str(today), "valid_from": str(today),
-        "valid_until": str(today + datetime.timedelta(days=365)),
-    })  # fmt: skip
+    with nothing_written():
+        response = client.post("/api/activities/agreements", {
+            "org_id": personas.yancheng.pk, "enterprise_id": hunan["enterprise"].pk,
+            "level": "enterprise", "title": "越权协议", "employer_party": "甲",
+            "worker_party": "乙",
+            "increase_pct": "3.5", "signed_on": str(today), "valid_from": str(today),
+            "valid_until": str(today + datetime.timedelta(days=365)),
+        })  # fmt: skip
     assert response.status_code == 422
     assert "enterprise_id" in response.json()["errors"]
-    response = client.post("/api/activities/congresses", {
-        "enterprise_id": hunan["enterprise"].pk, "term_number": 2,
-        "term_starts_on": str(today), "term_ends_on": str(today + datetime.timedelta(days=900)),
-    })  # fmt: skip
+    with nothing_written():
+        response = client.post("/api/activities/congresses", {
+            "enterprise_id": hunan["enterprise"].pk, "term_number": 2,
+            "term_starts_on": str(today), "term_ends_on": str(today + datetime.timedelta(days=900)),
+        })  # fmt: skip
     assert response.status_code == 422
     assert WageAgreement.objects.count() == 1 and WorkerCongress.objects.count() == 1
 
@@ -189,7 +195,8 @@ def test_double_delivery_without_override_is_422_with_first_time_and_place(perso
     payload = {"item_id": campaign.items.get().pk, "card_token": card_token_for(member),
                "site": "港航物流园"}  # fmt: skip
     assert client.post(url, payload).status_code == 201
-    response = client.post(url, payload)
+    with nothing_written():
+        response = client.post(url, payload)
     assert response.status_code == 422
     assert "港航物流园" in response.json()["errors"]["member"][0]
     assert Delivery.objects.count() == 1
@@ -214,7 +221,8 @@ def test_score_outside_the_contest_range_is_422_and_not_written(personas, api):
     client = api(personas.yancheng_officer)
     url = f"/api/activities/contests/{contest.pk}/scores"
     payload = {"round_id": contest.rounds.first().pk, "entry_id": entry.pk, "score": "100.5"}
-    response = client.post(url, payload)
+    with nothing_written():
+        response = client.post(url, payload)
     assert response.status_code == 422 and "score" in response.json()["errors"]
     assert not ContestScore.objects.exists()
     payload["score"] = "88"
@@ -224,20 +232,22 @@ def test_score_outside_the_contest_range_is_422_and_not_written(personas, api):
 def test_editing_an_expired_posting_is_refused(personas, api):
     job = benefit_factories.job(personas.yancheng)
     JobPosting.objects.filter(pk=job.pk).update(expires_on=TODAY() - datetime.timedelta(days=1))
-    response = api(personas.yancheng_officer).patch(f"/api/activities/jobs/{job.pk}",
-                                                    {"title": "新标题"})  # fmt: skip
+    with nothing_written():
+        response = api(personas.yancheng_officer).patch(f"/api/activities/jobs/{job.pk}",
+                                                        {"title": "新标题"})  # fmt: skip
     assert response.status_code == 422 and "expires_on" in response.json()["errors"]
     assert JobPosting.objects.get().title == "货车司机"
 
 
 def test_agreement_ending_before_it_starts_is_422(personas, api):
     today = TODAY()
-    response = api(personas.yancheng_officer).post("/api/activities/agreements", {
-        "org_id": personas.yancheng.pk, "level": "regional", "title": "区域协议",
-        "employer_party": "甲", "worker_party": "乙", "increase_pct": "4",
-        "signed_on": str(today), "valid_from": str(today),
-        "valid_until": str(today - datetime.timedelta(days=1)),
-    })  # fmt: skip
+    with nothing_written():
+        response = api(personas.yancheng_officer).post("/api/activities/agreements", {
+            "org_id": personas.yancheng.pk, "level": "regional", "title": "区域协议",
+            "employer_party": "甲", "worker_party": "乙", "increase_pct": "4",
+            "signed_on": str(today), "valid_from": str(today),
+            "valid_until": str(today - datetime.timedelta(days=1)),
+        })  # fmt: skip
     assert response.status_code == 422 and "valid_until" in response.json()["errors"]
     assert not WageAgreement.objects.exists()
 
@@ -271,16 +281,18 @@ def test_report_endpoint_counts_beneficiaries(personas, api):
 
 
 def test_job_post_with_missing_fields_names_each_field(personas, api):
-    response = api(personas.yancheng_officer).post("/api/activities/jobs", {
-        "org_id": personas.yancheng.pk, "title": "司机", "category": "logistics",
-        "pay_min": 5000, "pay_max": 4000, "expires_on": str(TODAY()),
-    })  # fmt: skip
+    with nothing_written():
+        response = api(personas.yancheng_officer).post("/api/activities/jobs", {
+            "org_id": personas.yancheng.pk, "title": "司机", "category": "logistics",
+            "pay_min": 5000, "pay_max": 4000, "expires_on": str(TODAY()),
+        })  # fmt: skip
     assert response.status_code == 422
     assert {"employer", "place", "contact"} <= set(response.json()["errors"])
-    response = api(personas.yancheng_officer).post("/api/activities/jobs", {
-        "org_id": personas.yancheng.pk, "title": "司机", "category": "logistics",
-        "employer": "物流", "place": "郾城", "contact": "电话",
-        "pay_min": 5000, "pay_max": 4000, "expires_on": str(TODAY()),
-    })  # fmt: skip
+    with nothing_written():
+        response = api(personas.yancheng_officer).post("/api/activities/jobs", {
+            "org_id": personas.yancheng.pk, "title": "司机", "category": "logistics",
+            "employer": "物流", "place": "郾城", "contact": "电话",
+            "pay_min": 5000, "pay_max": 4000, "expires_on": str(TODAY()),
+        })  # fmt: skip
     assert response.status_code == 422 and "pay_max" in response.json()["errors"]
     assert not JobPosting.objects.exists()

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from gonghui.core.scoping import SYSTEM
+from gonghui.core.testing.asserts import nothing_written
 
 from .. import selectors, services
 from ..models import Discount, JobPosting
@@ -31,7 +32,7 @@ def test_open_jobs_filter_by_category(personas):
 
 
 def test_job_pay_range_must_be_ordered(personas):
-    with pytest.raises(ValidationError) as exc:
+    with nothing_written(), pytest.raises(ValidationError) as exc:
         factories.job(personas.liuyang, pay_min=9000, pay_max=5000)
     assert "pay_max" in exc.value.message_dict
 
