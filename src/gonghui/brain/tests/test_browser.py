@@ -49,7 +49,7 @@ def test_province_officer_sees_charts_drills_down_and_exports(
     context = chromium.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN",
                                    accept_downloads=True)  # fmt: skip
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     sign_in(page, live_server, "henan", persona_password)
     page.goto(f"{live_server.url}/brain/")
     expect(page.locator("h1")).to_contain_text("河南省总工会")
@@ -57,6 +57,7 @@ def test_province_officer_sees_charts_drills_down_and_exports(
     for chart in ("#chart-trend", "#chart-groups", "#chart-children", "#chart-map"):
         page.wait_for_selector(f"{chart} canvas")
         assert canvas_drawn(page, chart), chart
+    expect(page.locator("#fig-circle-share")).to_be_visible()  # loaded after the page by htmx
     page.click("#children >> text=漯河市总工会")
     page.click("#children >> text=郾城区总工会")
     expect(page.locator("h1")).to_contain_text("郾城区总工会")
@@ -82,7 +83,7 @@ def test_grassroots_union_submits_its_report_and_the_county_returns_it(
     make_member(personas.yancheng_project)
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     sign_in(page, live_server, "project", persona_password)
     page.goto(f"{live_server.url}/brain/reports/")
     page.click("#draft-report")
@@ -97,7 +98,7 @@ def test_grassroots_union_submits_its_report_and_the_county_returns_it(
     assert report.year == timezone.localdate().year
 
     county = context.browser.new_context(locale="zh-CN").new_page()
-    county.set_default_timeout(15_000)
+    county.set_default_timeout(30_000)
     sign_in(county, live_server, "county", persona_password)
     county.goto(f"{live_server.url}/brain/reports/")
     county.click("#reports >> text=康养产业园智慧养老项目工会")
