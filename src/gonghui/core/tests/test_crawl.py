@@ -40,6 +40,13 @@ WRITE_URL_NAMES = {
     "campaigns:campaign-create", "campaigns:scan", "benefits:job-create",
     "benefits:job-edit", "benefits:discount-create", "benefits:discount-edit",
     "contests:craftsman-step",
+    "members:edit", "members:join-policy", "members:move-all", "members:me-profile",
+    "enterprises:project-edit", "enterprises:founding-step", "enterprises:founding-cancel",
+    "enterprises:social-account", "enterprises:social-claim",
+    "accounts:manage-create", "governance:committees", "contests:contest-create",
+    "contests:craftsman-create", "contests:studio-create", "contests:studio-edit",
+    "bargaining:procedure-open", "bargaining:congress-create", "bargaining:agreement-edit",
+    "cases:case-type-new", "cases:case-type-edit", "cases:hardship-new", "cases:claim-new",
 }  # fmt: skip
 # POST forms that change nothing in the union's data: signing out, the language, one's own
 # second factor, and the public self-service pages anyone may open (joining, phone sign-in).
