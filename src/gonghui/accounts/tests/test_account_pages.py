@@ -169,3 +169,15 @@ class TestApi:
         response = client.post(f"/api/accounts/{personas.hunan_officer.pk}/disable")
         assert response.status_code == 404
         assert User.objects.get(pk=personas.hunan_officer.pk).is_active
+
+
+@pytest.mark.django_db
+def test_set_password_posts_are_rate_limited_per_address(manager, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "set_password_address": (2, 3600)}
+    url = "/accounts/set-password/MQ/forged-token/"
+    data = {"password": "Whatever-2026-x", "password_again": "Whatever-2026-x"}
+    client = Client()
+    assert [client.post(url, data).status_code for _n in range(2)] == [404, 404]
+    limited = client.post(url, data)
+    assert limited.status_code == 429 and limited["Retry-After"]
+    assert "操作太频繁" in limited.content.decode()
