@@ -72,6 +72,8 @@ COLUMNS = [
     ("employer_name", "工作单位", False, ("单位", "单位名称")),
     ("work_place", "工作地点", False, ()),
     ("joined_on", "入会日期", False, ("入会时间",)),
+    # The registered enterprise (所在企业): by its credit code, else by the unit's exact name.
+    ("employer_credit_code", "统一社会信用代码", False, ("社会信用代码", "信用代码")),
 ]
 HEADER_OF = {name: header for name, header, _required, _aliases in COLUMNS}
 GROUP_BY_LABEL = {str(label): value for value, label in OccupationGroup.choices}
@@ -87,7 +89,7 @@ def template_xlsx() -> bytes:
     sheet.append([header for _name, header, _required, _aliases in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFG", (10, 22, 14, 14, 28, 20, 12), strict=True):
+    for letter, width in zip("ABCDEFGH", (10, 22, 14, 14, 28, 20, 12, 22), strict=True):
         sheet.column_dimensions[letter].width = width
     # ID and phone columns are text: typed into a "General" column an 18-digit number keeps
     # only 15 significant digits. The column style covers new rows; the first rows are set
@@ -111,6 +113,15 @@ def template_xlsx() -> bytes:
     notes.append([HEADER_OF["phone"], gettext("必填，11位手机号码")])
     notes.append([HEADER_OF["occupation_group"], "、".join(GROUP_BY_LABEL)])
     notes.append([HEADER_OF["joined_on"], gettext("YYYY-MM-DD，留空为导入当天")])
+    notes.append(
+        [
+            HEADER_OF["employer_credit_code"],
+            gettext(
+                "选填，18位。填写后会员关联到已登记的该企业；不填时按工作单位名称关联"
+                "（名称与登记的企业完全一致时）。"
+            ),
+        ]
+    )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -281,6 +292,7 @@ def _parse_row(
         reader.fail("joined_on", gettext("入会日期不能晚于今天。"))
     employer = reader.read("employer_name", spreadsheet.name)
     work_place = reader.read("work_place", spreadsheet.name)
+    credit_code = reader.read("employer_credit_code", spreadsheet.text).upper()
     result.errors = reader.errors
     result.data = {
         "name": name,
@@ -290,8 +302,44 @@ def _parse_row(
         "employer_name": employer[:200],
         "work_place": work_place[:200],
         "joined_on": joined,
+        "employer_credit_code": credit_code,
     }
     return result
+
+
+def _link_employers(job: ImportJob, actor, rows: list[RowResult]) -> None:
+    """Set ``data["employer"]`` on each row from its credit code (an unknown code, or one
+    outside the officer's scope, is a field error) or else from its unit's exact name (one
+    registered enterprise of that name in scope; otherwise the name stays free text). Two
+    queries per batch."""
+    from gonghui.enterprises.models import Enterprise
+
+    codes = {r.data["employer_credit_code"] for r in rows if r.data["employer_credit_code"]}
+    names = {
+        r.data["employer_name"]
+        for r in rows
+        if r.data["employer_name"] and not r.data["employer_credit_code"]
+    }
+    visible = Enterprise.objects.visible_to(actor, Action.VIEW)
+    by_code = {e.credit_code: e for e in visible.filter(credit_code__in=codes)} if codes else {}
+    by_name: dict[str, list] = {}
+    if names:
+        for enterprise in visible.filter(name__in=names):
+            by_name.setdefault(enterprise.name, []).append(enterprise)
+    for row in rows:
+        code = row.data["employer_credit_code"]
+        if code:
+            enterprise = by_code.get(code)
+            if enterprise is None:
+                row.errors["employer_credit_code"] = gettext(
+                    "没有找到该统一社会信用代码的企业，或不在您的管辖范围内。"
+                )
+                continue
+            row.data["employer"] = enterprise
+            row.data["employer_name"] = row.data["employer_name"] or enterprise.name
+        else:
+            found = by_name.get(row.data["employer_name"], [])
+            row.data["employer"] = found[0] if len(found) == 1 else None
 
 
 def _classify(job: ImportJob, actor, by_hash: dict[str, RowResult]) -> tuple[list, int]:
@@ -360,6 +408,7 @@ def _land_batch(job: ImportJob, actor, batch: list[RowResult]) -> tuple[int, int
                     employer_name=row.data["employer_name"],
                     work_place=row.data["work_place"],
                     occupation_group=row.data["occupation_group"],
+                    employer=row.data.get("employer"),
                     joined_on=row.data["joined_on"],
                     status=MemberStatus.ACTIVE,
                     channel=JoinChannel.IMPORT,
@@ -499,7 +548,9 @@ def import_rows(job: ImportJob, table: spreadsheet.Table, *, actor=SYSTEM) -> No
             else:
                 seen[id_card] = number
                 good.append(result)
-        made, already = _land_batch(job, actor, good)
+        _link_employers(job, actor, good)
+        linked = [r for r in good if not r.errors]
+        made, already = _land_batch(job, actor, linked)
         bad.extend(r for r in good if r.errors)
         created += made
         existing += already
