@@ -21,6 +21,17 @@ def _org_field(label):
     return OrgChoiceField(queryset=Organization.objects.none(), label=label)
 
 
+class CustomKindForm(forms.Form):
+    """A campaign kind of the officer's own (e.g. 送法律), for the campaigns of its subtree."""
+
+    org = _org_field(_("定义工会"))
+    name = forms.CharField(label=_("名称"), max_length=60)
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+
+
 class CampaignForm(forms.ModelForm):
     organizer = _org_field(_("主办工会"))
     target_groups = forms.MultipleChoiceField(

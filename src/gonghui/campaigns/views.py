@@ -62,6 +62,34 @@ class CampaignCreateView(OfficerViewMixin, View):
         return render(request, self.template, context, status=422)
 
 
+class CustomKindCreateView(OfficerViewMixin, View):
+    """新建活动类型: the page for ``POST /api/activities/campaign-kinds`` (same service)."""
+
+    template = "activities/form.html"
+
+    def _render(self, request, form, status=200):
+        return render(
+            request, self.template, {"form": form, "title": _("新建活动类型")}, status=status
+        )
+
+    def get(self, request):
+        return self._render(request, forms.CustomKindForm(orgs=org_options(user=request.user)))
+
+    def post(self, request):
+        form = forms.CustomKindForm(request.POST, orgs=org_options(user=request.user))
+        if form.is_valid():
+            try:
+                kind = services.custom_kind_create(
+                    actor=request.user, org=form.cleaned_data["org"], name=form.cleaned_data["name"]
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("活动类型“%(name)s”已可选用。") % {"name": kind.name})
+                return redirect("campaigns:campaign-create")
+        return self._render(request, form, status=422)
+
+
 class CampaignDetailView(OfficerViewMixin, View):
     template = "campaigns/campaign_detail.html"
 
