@@ -102,7 +102,7 @@ class ReportDetailView(OfficerViewMixin, View):
     def _render(self, request, report, errors=None, status=200, posted=None):
         scope = scope_for(request.user, Action.CHANGE)
         own = scope.covers(report.union.path) and (
-            scope.everything or scope.path == report.union.path
+            scope.everything or report.union.path in scope.paths
         )
         upper = report.union.parent is not None and scope.covers(report.union.parent.path)
         can_edit = own and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)

@@ -102,8 +102,8 @@ def home_org(user) -> Organization:
     scope = scope_for(user)
     if scope.everything:
         org = Organization.objects.filter(depth=0).order_by("path").first()
-    elif scope.path:
-        org = Organization.objects.filter(path=scope.path).first()
+    elif scope.paths:  # several roots (兼任): the first; the others through drill-down links
+        org = Organization.objects.filter(path=scope.paths[0]).first()
     else:
         org = None
     if org is None:
@@ -121,7 +121,7 @@ def breadcrumbs(*, user, org: Organization) -> list[Organization]:
     return [
         ancestor
         for ancestor in [*list(org.ancestors()), org]
-        if scope.everything or ancestor.path.startswith(scope.path or "\0")
+        if scope.everything or scope.covers(ancestor.path)
     ]
 
 

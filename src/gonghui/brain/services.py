@@ -121,7 +121,7 @@ def _review(actor, report: AnnualReport, status: str, reason: str = "") -> Annua
     if (
         parent is None
         or not scope.covers(parent.path)
-        or (not scope.everything and scope.path == report.union.path)
+        or (not scope.everything and report.union.path in scope.paths)
     ):
         raise ValidationError({"status": [_("年报由上级工会审核。")]})
     if report.status != ReportStatus.SUBMITTED:
