@@ -104,10 +104,10 @@ def transfer_list(*, user, status: str | None = None, direction: str | None = No
     scope = scope_for(user)
     transfers = TransferRequest.objects.select_related("member", "from_union", "to_union")
     if not scope.everything:
-        if scope.path is None:
+        if scope.is_empty:
             return transfers.none()
-        incoming = Q(to_union__path__subtree_of=scope.path)
-        outgoing = Q(from_union__path__subtree_of=scope.path)
+        incoming = scope.q("to_union__path")
+        outgoing = scope.q("from_union__path")
         transfers = transfers.filter(
             incoming
             if direction == "in"

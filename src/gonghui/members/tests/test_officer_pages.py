@@ -103,7 +103,11 @@ def test_worker_profile_bad_input_is_a_field_error(client, personas):
 
 def test_worker_without_a_record_gets_404_on_profile(client, personas):
     client.force_login(personas.worker)
-    assert client.get("/me/profile").status_code == 404
+    with nothing_written(but=NO_SESSION):
+        response = client.get("/me/profile")
+        refused = client.post("/me/profile", {"education": "college"})
+    assert response.status_code == 404 and 'name="education"' not in response.content.decode()
+    assert refused.status_code == 404 and not Member.objects.exists()
 
 
 def test_api_worker_updates_own_profile(api, personas):
