@@ -100,15 +100,19 @@ def by_hand(county, year):
     }
 
 
-@pytest.mark.parametrize("name", ["浏阳市总工会", "衡南县总工会", "连云区总工会"])
-def test_data_driven_indicators_match_the_figures_computed_by_hand(demo, name):
-    county = Organization.objects.get(name=name)
+COUNTIES = ["浏阳市总工会", "衡南县总工会", "连云区总工会", "郾城区总工会"]
+
+
+def test_data_driven_indicators_match_the_figures_computed_by_hand(demo):
     year = timezone.localdate().year
-    measured = measures.county_figures(county, year)
-    expected = by_hand(county, year)
-    assert measured == expected
-    # The county has data to measure: the comparison is not between empty figures.
-    assert sum(1 for value in expected.values() if value) >= 3, expected
+    measured_somewhere = set()
+    for name in COUNTIES:
+        county = Organization.objects.get(name=name)
+        expected = by_hand(county, year)
+        assert measures.county_figures(county, year) == expected, name
+        measured_somewhere |= {measure for measure, value in expected.items() if value}
+    # The demo has data behind them: the comparison is not only between empty figures.
+    assert {Measure.FORMATION_RATE, Measure.MEMBERSHIP_RATE} <= measured_somewhere
 
 
 def test_demo_pairs_every_hunan_county_and_carries_one_evaluation_through(demo):
