@@ -72,8 +72,18 @@ def embed(texts: list[str]) -> np.ndarray:
     """Unit vectors (n, 384) of the folded texts, as queries."""
     if not texts:
         return np.zeros((0, EMBED_DIM), dtype=np.float32)
+    if len(texts) == 1:
+        return _embed_one(fold(texts[0])).reshape(1, EMBED_DIM)
     vectors = np.asarray(_model().query([fold(t) for t in texts]), dtype=np.float32)
     return vectors.reshape(len(texts), EMBED_DIM)
+
+
+@lru_cache(maxsize=2048)
+def _embed_one(folded: str) -> np.ndarray:
+    # One text is embedded for the API, again when its case is triaged, again on retraining.
+    vector = np.asarray(_model().query([folded]), dtype=np.float32).reshape(EMBED_DIM)
+    vector.setflags(write=False)
+    return vector
 
 
 @dataclass

@@ -38,11 +38,11 @@ ARREARS_TYPES = ("wage_arrears",)
 
 
 def alert_threshold() -> int:
-    return int(getattr(settings, "TRIAGE_ALERT_THRESHOLD", 5))
+    return settings.TRIAGE_ALERT_THRESHOLD
 
 
 def alert_window_days() -> int:
-    return int(getattr(settings, "TRIAGE_ALERT_WINDOW_DAYS", 3))
+    return settings.TRIAGE_ALERT_WINDOW_DAYS
 
 
 # ---- Employers: one key for the variants of one name -------------------------------------------
