@@ -40,6 +40,20 @@ from .forms import (
 )
 
 
+def _submitted(request, form, perform, done) -> bool:
+    """Validate ``form`` and hand its data to ``perform`` (one service call): True once it is
+    written (with ``done`` shown), False with the refusal's field errors on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        perform(**form.cleaned_data)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return False
+    messages.success(request, done)
+    return True
+
+
 def _org_id(request) -> int | None:
     raw = request.GET.get("org")
     if raw and raw.isdigit():
@@ -126,14 +140,12 @@ class _EnterpriseFormView(OfficerViewMixin, View):
             user=request.user, enterprise_id=pk, action=Action.CHANGE
         )
         form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                self.perform(request.user, enterprise, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, self.done)
-                return redirect(enterprise)
+
+        def perform(**fields):
+            self.perform(request.user, enterprise, **fields)
+
+        if _submitted(request, form, perform, self.done):
+            return redirect(enterprise)
         return EnterpriseDetailView().get(request, pk, forms={self.context_name: form}, status=422)
 
 
@@ -223,14 +235,12 @@ class FoundingStepEditView(OfficerViewMixin, View):
         if row is None:
             raise Http404
         form = _step_form(request, case, row, request.POST)
-        if form.is_valid():
-            try:
-                services.founding_step_update(actor=request.user, step=row, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("步骤已更新。"))
-                return redirect(case)
+
+        def perform(**fields):
+            services.founding_step_update(actor=request.user, step=row, **fields)
+
+        if _submitted(request, form, perform, _("步骤已更新。")):
+            return redirect(case)
         return FoundingDetailView().get(request, pk, status=422, step_form=form)
 
 
@@ -238,16 +248,12 @@ class FoundingCancelView(OfficerViewMixin, View):
     def post(self, request, pk):
         case = selectors.founding_case_get(user=request.user, case_id=pk, action=Action.CHANGE)
         form = CancelForm(request.POST)
-        if form.is_valid():
-            try:
-                services.founding_case_cancel(
-                    actor=request.user, case=case, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("建会流程已终止。"))
-                return redirect(case)
+
+        def perform(reason):
+            services.founding_case_cancel(actor=request.user, case=case, reason=reason)
+
+        if _submitted(request, form, perform, _("建会流程已终止。")):
+            return redirect(case)
         return FoundingDetailView().get(request, pk, status=422, cancel_form=form)
 
 
