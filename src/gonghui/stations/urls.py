@@ -26,4 +26,9 @@ urlpatterns = [
         views.ExceptionCreateView.as_view(),
         name="exception-create",
     ),
+    path(
+        "stations/<int:pk>/exceptions/<int:exception_id>/delete/",
+        views.ExceptionDeleteView.as_view(),
+        name="exception-delete",
+    ),
 ]

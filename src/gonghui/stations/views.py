@@ -288,6 +288,17 @@ class ExceptionCreateView(OfficerViewMixin, View):
         return render(request, "stations/form.html", context, status=422)
 
 
+class ExceptionDeleteView(OfficerViewMixin, View):
+    """Remove one dated exception (a holiday closure that was cancelled, say)."""
+
+    def post(self, request, pk, exception_id):
+        station = selectors.station_get(user=request.user, station_id=pk, action=Action.CHANGE)
+        exception = get_object_or_404(station.exceptions.all(), pk=exception_id)
+        services.station_remove_exception(actor=request.user, exception=exception)
+        messages.success(request, _("例外安排已删除。"))
+        return redirect(station)
+
+
 class ImportView(OfficerViewMixin, View):
     def get(self, request):
         return render(request, "stations/import.html", {"form": ImportForm()})

@@ -47,6 +47,7 @@ WRITE_URL_NAMES = {
     "contests:craftsman-create", "contests:studio-create", "contests:studio-edit",
     "bargaining:procedure-open", "bargaining:congress-create", "bargaining:agreement-edit",
     "cases:case-type-new", "cases:case-type-edit", "cases:hardship-new", "cases:claim-new",
+    "stations:exception-delete", "campaigns:kind-create",
 }  # fmt: skip
 # POST forms that change nothing in the union's data: signing out, the language, one's own
 # second factor, and the public self-service pages anyone may open (joining, phone sign-in).
