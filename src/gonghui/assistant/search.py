@@ -23,6 +23,8 @@ from scipy import sparse
 
 DIM = 384
 RRF_K = 60
+# BM25 on colloquial questions is the weaker ranker (bench/assistant.py): it counts less.
+BM25_WEIGHT = 0.5
 CANDIDATES = 50
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -49,6 +51,56 @@ def fold(text: str) -> str:
 
 
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+# How workers say it -> how the statutes say it: added to a question's BM25 terms (never to a
+# document's), so "老板不给交社保" also matches "用人单位 ... 社会保险".
+COLLOQUIAL = {
+    "老板": "用人单位",
+    "公司": "用人单位",
+    "单位": "用人单位",
+    "厂里": "用人单位",
+    "包工头": "用人单位 个人",
+    "工钱": "工资 劳动报酬",
+    "薪水": "工资",
+    "欠薪": "拖欠 工资",
+    "不发工资": "拖欠 工资",
+    "社保": "社会保险",
+    "开除": "解除 劳动合同",
+    "辞退": "解除 劳动合同",
+    "炒鱿鱼": "解除 劳动合同",
+    "辞职": "解除 劳动合同 劳动者",
+    "离职": "解除 终止 劳动合同",
+    "赔": "赔偿",
+    "补偿": "经济补偿",
+    "加班": "延长 工作时间",
+    "年假": "年休假",
+    "双倍": "二倍",
+    "两倍": "二倍",
+    "合同": "劳动合同",
+    "签": "订立",
+    "告": "仲裁 诉讼",
+    "多久": "期间 时效 期限",
+    "多长时间": "期间 时效 期限",
+    "交钱": "费用 收费",
+    "费用": "收费",
+    "外卖": "新就业形态",
+    "快递": "新就业形态",
+    "骑手": "新就业形态",
+    "只要男": "性别 歧视 妇女",
+    "歧视": "平等 性别",
+    "喂奶": "哺乳",
+    "生孩子": "生育 产假",
+    "怀孕": "孕期",
+    "失业金": "失业保险金",
+    "养老金": "基本养老金",
+    "身份证": "证件",
+    "押金": "担保 财物",
+    "小时工": "非全日制",
+    "兼职": "非全日制",
+    "撤离": "停止作业",
+    "工伤保险": "工伤保险 未参加",
+}
 
 
 def tokens(text: str) -> list[str]:
@@ -127,8 +179,14 @@ def embed_passages(texts: list[str], batch: int = 16, *, use_known: bool = True)
         yield start + len(chunk), vectors
 
 
+@lru_cache(maxsize=2048)
+def _query_vector(folded: str) -> bytes:
+    return np.asarray(model().query(folded), dtype=np.float32).reshape(DIM).tobytes()
+
+
 def embed_query(text: str) -> np.ndarray:
-    return np.asarray(model().query(fold(text)), dtype=np.float32).reshape(DIM)
+    """The question's vector; the same question asked again (a common one) is not re-embedded."""
+    return np.frombuffer(_query_vector(fold(text)), dtype=np.float32)
 
 
 def to_blob(vector: np.ndarray) -> bytes:
@@ -201,6 +259,15 @@ class Index:
         scores = np.asarray(self.weights[:, columns].sum(axis=1)).ravel()
         return np.where(mask, scores, 0.0)
 
+    def coverage(self, query_tokens: list[str], rows: list[int]) -> dict[int, float]:
+        """For each row, the share of the question's distinct words that the passage contains."""
+        terms = set(query_tokens)
+        columns = sorted({self.vocabulary[t] for t in terms if t in self.vocabulary})
+        if not rows or not terms or not columns or self.weights is None:
+            return dict.fromkeys(rows, 0.0)
+        present = np.asarray((self.weights[:, columns][rows] > 0).sum(axis=1)).ravel()
+        return {row: float(n) / len(terms) for row, n in zip(rows, present, strict=True)}
+
     def dense(self, query_vector: np.ndarray, mask: np.ndarray) -> np.ndarray:
         if not len(self):
             return np.zeros(0, dtype=np.float32)
@@ -215,6 +282,7 @@ class Hit:
     bm25: float
     dense_rank: int | None
     bm25_rank: int | None
+    coverage: float = 0.0  # share of the question's words found in the passage
 
 
 def top(scores: np.ndarray, mask: np.ndarray, k: int, positive: bool = False) -> np.ndarray:
@@ -226,12 +294,21 @@ def top(scores: np.ndarray, mask: np.ndarray, k: int, positive: bool = False) ->
     return candidates[np.argsort(-scores[candidates], kind="stable")]
 
 
-def rrf(rankings: list[np.ndarray], k: int = RRF_K) -> dict[int, float]:
+def rrf(rankings: list[tuple[np.ndarray, float]], k: int = RRF_K) -> dict[int, float]:
+    """Reciprocal rank fusion of (ranking, weight) pairs."""
     fused: dict[int, float] = {}
-    for ranking in rankings:
+    for ranking, weight in rankings:
         for rank, position in enumerate(ranking.tolist()):
-            fused[position] = fused.get(position, 0.0) + 1.0 / (k + rank + 1)
+            fused[position] = fused.get(position, 0.0) + weight / (k + rank + 1)
     return fused
+
+
+def query_tokens_for(question: str) -> list[str]:
+    """A question's BM25 terms: its own words plus the statutes' words for its colloquial ones."""
+    found = tokens(question)
+    folded = fold(question)
+    extra = [t for word, terms in COLLOQUIAL.items() if word in folded for t in terms.split()]
+    return found + extra
 
 
 def search(index: Index, question: str, document_ids, *, limit: int = 5, mode: str = "fused"):
@@ -241,14 +318,16 @@ def search(index: Index, question: str, document_ids, *, limit: int = 5, mode: s
     mask = index.mask(document_ids)
     if not mask.any():
         return []
-    bm25 = index.bm25(tokens(question), mask) if mode in ("fused", "bm25") else None
+    query_tokens = query_tokens_for(question)
+    bm25 = index.bm25(query_tokens, mask) if mode in ("fused", "bm25") else None
     dense = index.dense(embed_query(question), mask) if mode in ("fused", "dense") else None
     bm25_top = top(bm25, mask, CANDIDATES, positive=True) if bm25 is not None else np.zeros(0, int)
     dense_top = top(dense, mask, CANDIDATES) if dense is not None else np.zeros(0, int)
-    fused = rrf([r for r in (bm25_top, dense_top) if len(r)])
+    fused = rrf([(bm25_top, BM25_WEIGHT), (dense_top, 1.0)])
     bm25_rank = {p: r for r, p in enumerate(bm25_top.tolist())}
     dense_rank = {p: r for r, p in enumerate(dense_top.tolist())}
     best = sorted(fused.items(), key=lambda item: -item[1])[:limit]
+    coverage = index.coverage(query_tokens, [position for position, _score in best])
     return [
         Hit(
             passage_id=int(index.passage_ids[position]),
@@ -257,6 +336,7 @@ def search(index: Index, question: str, document_ids, *, limit: int = 5, mode: s
             bm25=float(bm25[position]) if bm25 is not None else math.nan,
             dense_rank=dense_rank.get(position),
             bm25_rank=bm25_rank.get(position),
+            coverage=coverage[position],
         )
         for position, score in best
     ]
