@@ -24,7 +24,8 @@ from gonghui.core.scoping import SYSTEM
 from gonghui.core.templatetags.gonghui import can_change, can_write, keypad_for, mask_name
 from gonghui.members import services as member_services
 from gonghui.members import sms
-from gonghui.members.choices import JoinChannel, MemberStatus
+from gonghui.members.choices import JoinChannel, JoinReview, MemberStatus
+from gonghui.members.review import join_policy_update
 from gonghui.members.tests.factories import id_card, make_member
 from gonghui.organizations.autocomplete import OrgAutocompleteField
 from gonghui.organizations.models import Organization
@@ -101,9 +102,7 @@ class TestControlsFollowScope:
 def queue_world(personas):
     """郾城区 has one online join waiting, one transfer coming in from 湖南, one overdue case."""
     defaults.seed(CaseType, Holiday)
-    member_services.join_policy_set(
-        actor=SYSTEM, union=personas.yancheng_project, accepts_joins=True, auto_approve=False
-    )
+    join_policy_update(actor=SYSTEM, union=personas.yancheng_project, review=JoinReview.REVIEW)
     applied = member_services.member_join(
         actor=SYSTEM, union=personas.yancheng_project, channel=JoinChannel.ONLINE,
         name="待审会员", id_card=id_card("411103"), phone="13900000001",
