@@ -111,7 +111,10 @@ def test_anonymous_asks_are_rate_limited(personas, api):
 def test_signed_in_asks_are_not_rate_limited(personas, api):
     client = api(personas.worker)
     for _ in range(3):
-        assert client.post("/api/assistant/ask", {"question": "年休假有几天"}).status_code == 200
+        response = client.post("/api/assistant/ask", {"question": "年休假有几天"})
+        assert response.status_code == 200
+        assert response.json()["hotline"] == "12351"
+    assert not RateLimitCounter.objects.exists()
 
 
 def test_officer_uploads_through_the_api(personas, api, django_capture_on_commit_callbacks):

@@ -91,9 +91,12 @@ def test_scanned_pdf_on_the_page_says_so_and_writes_nothing(personas, client):
     assert "没有文字层" in response.content.decode()
 
 
-def test_knowledge_base_page_is_404_for_workers(personas, client):
+def test_knowledge_base_page_is_404_for_workers(personas, upload, client):
+    upload(personas.hunan_officer, personas.hunan)
     client.force_login(personas.worker)
-    assert client.get("/assistant/documents/").status_code == 404
+    response = client.get("/assistant/documents/")
+    assert response.status_code == 404
+    assert "工资支付规定" not in response.content.decode()
 
 
 def test_officer_withdraws_and_deletes_on_the_document_page(personas, upload, client):
