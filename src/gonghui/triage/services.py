@@ -118,9 +118,10 @@ def names_in_text(text: str) -> list[str]:
 def employer_mentions(case: Case, county: Organization) -> dict[str, str]:
     """{key: label} for the employer(s) a case names: the credit code, the employer field of
     the appeal form or a company name in the text, and the workplace (the member's grassroots
-    union), each a separate key."""
+    union, or a non-member's stated work place), each a separate key."""
     keys: dict[str, str] = {}
     form_name = str((case.form_data or {}).get("employer") or "").strip()
+    form_name = form_name or (getattr(case, "employer_name", "") or "").strip()
     texts = [form_name, case.title or "", case.description or ""]
     for text in texts:
         for code in CREDIT_CODE_IN_TEXT.findall(classifier.fold(text).upper()):
@@ -136,6 +137,9 @@ def employer_mentions(case: Case, county: Organization) -> dict[str, str]:
     union = case.member.union if case.member_id else None
     if union is not None and union.level == OrgLevel.GRASSROOTS:
         keys.setdefault(f"org:{union.pk}", union.name[:200])
+    place = " ".join(classifier.fold(getattr(case, "work_place", "") or "").split())
+    if len(place) >= 4:
+        keys.setdefault(f"place:{place[:100]}", place[:200])
     return keys
 
 
