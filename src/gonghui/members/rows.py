@@ -132,15 +132,24 @@ def member_insert(member: Member) -> bool:
             "ON CONFLICT (id_card_hash) DO NOTHING RETURNING id, member_number"
         )
         params = _values(member, fields)
+    return _insert_one(member, sql, params)
+
+
+def _insert_one(member: Member, sql: str, params: list) -> bool:
+    """Run an INSERT that returns (id, member_number) or nothing; mark ``member`` saved."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return False
-    member.pk, member.member_number = row
+    _mark_saved(member, *row)
+    return True
+
+
+def _mark_saved(member: Member, pk: int, number: str) -> None:
+    member.pk, member.member_number = pk, number
     member._state.adding = False
     member._state.db = connection.alias
-    return True
 
 
 @dataclass(frozen=True)
@@ -222,9 +231,7 @@ def members_insert(
     inserted = []
     for pk, digest, number in returned:
         member = by_hash[digest]
-        member.pk, member.member_number = pk, number
-        member._state.adding = False
-        member._state.db = connection.alias
+        _mark_saved(member, pk, number)
         inserted.append(member)
     return inserted
 
@@ -468,12 +475,4 @@ def member_join_statement(
         _json_row(entry, _columns(AuditLog, skip=["object_id", "object_repr", "changes"]), now),
         repr_prefix, json.dumps(entry.changes, ensure_ascii=False), json.dumps(figures),
     ]  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(_join_sql(), params)
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    member.pk, member.member_number = row
-    member._state.adding = False
-    member._state.db = connection.alias
-    return True
+    return _insert_one(member, _join_sql(), params)

@@ -10,30 +10,37 @@ from gonghui.members.models import Member
 from .factories import id_card, phone
 
 
-@pytest.mark.django_db(transaction=True)
-def test_parallel_joins_of_one_person_make_one_member():
-    personas = build_personas()
-    number, mobile = id_card(), phone()
-    barrier = threading.Barrier(4)
+def in_parallel(call, threads: int = 4) -> tuple[list, list]:
+    """Run ``call`` in ``threads`` threads released together; (results, exceptions)."""
+    barrier = threading.Barrier(threads)
     results, errors = [], []
 
     def worker():
         try:
             barrier.wait()
-            result = services.member_join(
-                actor=None, union=personas.xinwuling, name="并发", id_card=number, phone=mobile
-            )
-            results.append(result)
-        except Exception as exc:  # recorded, asserted below
+            results.append(call())
+        except Exception as exc:  # recorded, asserted by the caller
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
+    running = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in running:
         thread.start()
-    for thread in threads:
+    for thread in running:
         thread.join()
+    return results, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_joins_of_one_person_make_one_member():
+    personas = build_personas()
+    number, mobile = id_card(), phone()
+    results, errors = in_parallel(
+        lambda: services.member_join(
+            actor=None, union=personas.xinwuling, name="并发", id_card=number, phone=mobile
+        )
+    )
     assert errors == []
     assert Member.objects.count() == 1
     assert len({r.member.pk for r in results}) == 1

@@ -166,4 +166,4 @@ def test_template_has_chinese_headers(client, personas, persona_password):
     client.force_login(personas.luohe_officer)
     response = client.get("/members/import/template.xlsx")
     book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
-    assert book.get_sheet_by_index(0).to_python()[0] == HEADERS
+    assert book.get_sheet_by_index(0).to_python()[0] == [*HEADERS, "统一社会信用代码"]

@@ -3,7 +3,6 @@ writes: the same member columns, history row, audit row and figure deltas; and p
 of one person still make one member."""
 
 import datetime
-import threading
 
 import pytest
 from django.db import connection
@@ -16,6 +15,7 @@ from gonghui.members.choices import JoinChannel
 from gonghui.members.models import Member, MemberEvent, PhoneCode
 
 from .factories import id_card, phone
+from .test_concurrency import in_parallel
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the one-statement join is PostgreSQL's"
@@ -126,24 +126,10 @@ def test_parallel_online_joins_of_one_person_make_one_member():
     personas = build_personas()
     number, mobile = id_card(), phone()
     give_code(mobile)
-    barrier = threading.Barrier(4)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            data = fields(personas.xinwuling, number, mobile)
-            results.append(joining.member_join_online(union=personas.xinwuling, code=CODE, **data))
-        except Exception as exc:  # recorded, asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    data = fields(personas.xinwuling, number, mobile)
+    results, errors = in_parallel(
+        lambda: joining.member_join_online(union=personas.xinwuling, code=CODE, **data)
+    )
     assert errors == []
     assert Member.objects.count() == 1
     assert {r.member.pk for r in results} == {Member.objects.get().pk}
