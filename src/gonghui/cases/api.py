@@ -16,6 +16,7 @@ from gonghui.core.api import ErrorOut, ObjectId
 from gonghui.core.scoping import Action, get_visible_or_404
 from gonghui.members.models import Member
 from gonghui.organizations.models import Organization
+from gonghui.organizations.selectors import org_for_field
 
 from . import aid, config, selectors, services
 from .choices import (
@@ -99,10 +100,7 @@ def _member_for(user, member_id, field="member_id"):
 
 
 def _union_for_write(user, union_id, field="union_id"):
-    try:
-        return get_visible_or_404(Organization.objects.all(), user, Action.CHANGE, pk=union_id)
-    except Http404:
-        raise ValidationError({field: _("该工会不存在或不在您的管辖范围内。")}) from None
+    return org_for_field(user=user, org_id=union_id, field=field)
 
 
 # ---- Case types --------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from gonghui.accounts.models import User
 from gonghui.core.api import HistoryEventOut
 from gonghui.core.scoping import Action
-from gonghui.organizations.selectors import org_get
+from gonghui.organizations.selectors import org_for_field, org_get
 
 from . import importing, selectors, services
 from .choices import (
@@ -35,21 +35,13 @@ router = Router(tags=["enterprises"])
 
 def _org_for_write(user, org_id: int | None, field: str):
     """An org the caller may write under; missing and out of scope are the same field error."""
-    if org_id is None:
-        return None
-    try:
-        return org_get(user=user, org_id=org_id, action=Action.CHANGE)
-    except Http404:
-        raise ValidationError({field: _("工会不存在或不在您的管辖范围内。")}) from None
+    return None if org_id is None else org_for_field(user=user, org_id=org_id, field=field)
 
 
 def _org_for_read(user, org_id: int | None, field: str):
     if org_id is None:
         return None
-    try:
-        return org_get(user=user, org_id=org_id)
-    except Http404:
-        raise ValidationError({field: _("工会不存在或不在您的管辖范围内。")}) from None
+    return org_for_field(user=user, org_id=org_id, field=field, action=Action.VIEW)
 
 
 def _default_org_id(request, org_id: int | None) -> int:

@@ -18,6 +18,7 @@ from gonghui.core.scoping import Action, get_visible_or_404, scope_for
 from gonghui.core.validators import mask_phone
 from gonghui.enterprises.selectors import enterprise_get
 from gonghui.organizations.models import Organization
+from gonghui.organizations.selectors import org_for_field
 
 from . import card, merge, profile, review, selectors, services
 from .choices import (
@@ -372,10 +373,7 @@ def _target_union(union_id: int, field: str) -> Organization:
 
 
 def _union_for_write(user, union_id: int) -> Organization:
-    try:
-        return get_visible_or_404(Organization.objects.active(), user, Action.CHANGE, pk=union_id)
-    except Http404:
-        raise ValidationError({"union_id": _("工会不存在或不在您的管辖范围内。")}) from None
+    return org_for_field(user=user, org_id=union_id, field="union_id", active=True)
 
 
 def card_out(request, member) -> dict | None:

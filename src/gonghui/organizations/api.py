@@ -3,8 +3,6 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -93,10 +91,9 @@ class OrgDissolveIn(Schema):
 
 def _parent_for_write(user, parent_id: int, field: str = "parent_id"):
     """A parent the user may write under; a missing or out-of-scope one is the same field error."""
-    try:
-        return selectors.org_get(user=user, org_id=parent_id, action=Action.CHANGE)
-    except Http404:
-        raise ValidationError({field: _("上级工会不存在或不在您的管辖范围内。")}) from None
+    return selectors.org_for_field(
+        user=user, org_id=parent_id, field=field, message=_("上级工会不存在或不在您的管辖范围内。")
+    )
 
 
 @router.get("/orgs", response=list[OrgOut])

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from gonghui.core.scoping import Action, get_visible_or_404, scope_for
 from gonghui.core.text import search_key
@@ -37,6 +40,18 @@ def org_get(*, user, org_id, action: Action = Action.VIEW) -> Organization:
     return get_visible_or_404(
         Organization.objects.select_related("parent"), user, action, pk=org_id
     )
+
+
+def org_for_field(
+    *, user, org_id, field: str, action: Action = Action.CHANGE, active=False, message=None
+) -> Organization:
+    """The org a write or filter names in ``field``; a missing one and one outside the user's
+    scope are the same field error (an API body or a form field, not a 404 for the whole call)."""
+    organizations = Organization.objects.active() if active else Organization.objects
+    try:
+        return get_visible_or_404(organizations.select_related("parent"), user, action, pk=org_id)
+    except Http404:
+        raise ValidationError({field: message or _("工会不存在或不在您的管辖范围内。")}) from None
 
 
 def org_roots_for(*, user):

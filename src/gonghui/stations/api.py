@@ -4,7 +4,6 @@ Officers: scoped list, detail, create, update, exceptions, usage, coverage."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from ninja.pagination import paginate
 from gonghui.accounts.services import token_user
 from gonghui.core import ratelimit
 from gonghui.core.scoping import Action
-from gonghui.organizations.selectors import org_get
+from gonghui.organizations.selectors import org_for_field, org_get
 
 from . import hours as hours_lib
 from . import selectors, services
@@ -510,10 +509,12 @@ def _hours_value(value):
 
 
 def _operator_for_write(user, operator_id: int):
-    try:
-        return org_get(user=user, org_id=operator_id, action=Action.CHANGE)
-    except Http404:
-        raise ValidationError({"operator_id": _("运营工会不存在或不在您的管辖范围内。")}) from None
+    return org_for_field(
+        user=user,
+        org_id=operator_id,
+        field="operator_id",
+        message=_("运营工会不存在或不在您的管辖范围内。"),
+    )
 
 
 @router.get("/stations", response=list[StationOut])
