@@ -7,12 +7,12 @@ import json
 import pytest
 from django.test import Client
 
-from gonghui.portal.management.commands.demo import Command as DemoCommand
 from gonghui.core.testing.asserts import nothing_written
 from gonghui.members import selectors
 from gonghui.members.models import UnionJoinPolicy
 from gonghui.organizations.demo_tree import TREE
 from gonghui.organizations.models import Organization
+from gonghui.portal.management.commands.demo import Command as DemoCommand
 
 from .factories import id_card, phone
 
