@@ -128,7 +128,8 @@ def member_merge(*, actor, keep: Member, drop: Member, note: str = "") -> Member
     if note:
         text = f"{text}：{note}"
     if left:
-        text = f"{text}（{_('未能转移')!s}：{'、'.join(left)}）"
+        not_moved = _("未能转移：%(what)s") % {"what": "、".join(left)}
+        text = f"{text}（{not_moved}）"
     MemberEvent.record(
         actor=actor, member=keep, kind=EventKind.MERGED, note=text[:2000],
         status_before=keep.status, status_after=keep.status, union=keep.union,
