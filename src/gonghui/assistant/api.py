@@ -136,7 +136,7 @@ def ask(request, payload: AskIn):
     return _ask_out(answer)
 
 
-class DocumentOut(Schema):
+class KnowledgeDocumentOut(Schema):
     id: int
     org_id: int
     union: str = Field(..., alias="org.name")
@@ -156,7 +156,7 @@ class DocumentOut(Schema):
 
 
 class UploadOut(Schema):
-    document: DocumentOut
+    document: KnowledgeDocumentOut
     reindexed: bool
 
 
@@ -168,7 +168,7 @@ class PassageRowOut(Schema):
     text: str
 
 
-class DocumentDetailOut(DocumentOut):
+class DocumentDetailOut(KnowledgeDocumentOut):
     passages: list[PassageRowOut]
 
     @staticmethod
@@ -180,7 +180,7 @@ class PublishIn(Schema):
     published: bool
 
 
-@router.get("/assistant/documents", response=list[DocumentOut])
+@router.get("/assistant/documents", response=list[KnowledgeDocumentOut])
 @paginate
 def list_documents(request):
     return selectors.document_list(user=request.user)
@@ -210,7 +210,7 @@ def get_document(request, document_id: ObjectId):
     return selectors.document_get(user=request.user, document_id=document_id)
 
 
-@router.post("/assistant/documents/{document_id}/publish", response=DocumentOut)
+@router.post("/assistant/documents/{document_id}/publish", response=KnowledgeDocumentOut)
 def publish_document(request, document_id: ObjectId, payload: PublishIn):
     document = selectors.document_get(
         user=request.user, document_id=document_id, action=Action.CHANGE

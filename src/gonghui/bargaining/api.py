@@ -121,13 +121,13 @@ class CongressOut(Schema):
     delegates: int
 
 
-class SessionIn(Schema):
+class CongressSessionIn(Schema):
     held_on: datetime.date
     attendees: int = Field(0, ge=0, le=100000)
     resolutions: str = Field("", max_length=4000)
 
 
-class SessionOut(Schema):
+class CongressSessionOut(Schema):
     id: int
     congress_id: int
     held_on: datetime.date
@@ -219,15 +219,15 @@ def create_congress(request, payload: CongressIn):
     return Status(201, services.congress_create(actor=request.user, enterprise=enterprise, **data))
 
 
-@router.get("/activities/congresses/{congress_id}/sessions", response=list[SessionOut])
+@router.get("/activities/congresses/{congress_id}/sessions", response=list[CongressSessionOut])
 @paginate
 def list_sessions(request, congress_id: ObjectId):
     congress = selectors.get(WorkerCongress, user=request.user, pk=congress_id)
     return selectors.congress_sessions(congress=congress)
 
 
-@router.post("/activities/congresses/{congress_id}/sessions", response={201: SessionOut})
-def add_session(request, congress_id: ObjectId, payload: SessionIn):
+@router.post("/activities/congresses/{congress_id}/sessions", response={201: CongressSessionOut})
+def add_session(request, congress_id: ObjectId, payload: CongressSessionIn):
     congress = selectors.get(WorkerCongress, user=request.user, pk=congress_id,
                              action=Action.CHANGE)  # fmt: skip
     session = services.congress_session_add(actor=request.user, congress=congress,

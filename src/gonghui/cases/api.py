@@ -26,6 +26,8 @@ from .choices import (
 )
 from .models import CaseType, MutualAidClaim, MutualAidEnrolment
 from .schemas import (
+    AidClaimIn,
+    AidClaimOut,
     ApproveIn,
     AttachmentOut,
     CaseEventOut,
@@ -35,8 +37,6 @@ from .schemas import (
     CaseTypeCreateIn,
     CaseTypeIn,
     CaseTypeOut,
-    ClaimIn,
-    ClaimOut,
     ClaimPayIn,
     DisburseIn,
     DisbursementOut,
@@ -453,7 +453,7 @@ def add_participant(request, enrolment_id: ObjectId, payload: ParticipantIn):
     return Status(201, row)
 
 
-@router.get("/mutual-aid/claims", response=list[ClaimOut], tags=["mutual-aid"])
+@router.get("/mutual-aid/claims", response=list[AidClaimOut], tags=["mutual-aid"])
 @paginate
 def list_claims(request, status: ClaimStatus | None = None):
     if selectors.is_officer_view(request.user):
@@ -463,8 +463,8 @@ def list_claims(request, status: ClaimStatus | None = None):
     ).select_related("participant__member")
 
 
-@router.post("/mutual-aid/claims", response={201: ClaimOut}, tags=["mutual-aid"])
-def file_claim(request, payload: ClaimIn):
+@router.post("/mutual-aid/claims", response={201: AidClaimOut}, tags=["mutual-aid"])
+def file_claim(request, payload: AidClaimIn):
     participant = _participant_for(request.user, payload.participant_id)
     claim = aid.mutual_aid_claim_file(
         actor=request.user,
@@ -477,7 +477,7 @@ def file_claim(request, payload: ClaimIn):
     return Status(201, claim)
 
 
-@router.get("/mutual-aid/claims/{claim_id}", response=ClaimOut, tags=["mutual-aid"])
+@router.get("/mutual-aid/claims/{claim_id}", response=AidClaimOut, tags=["mutual-aid"])
 def get_claim(request, claim_id: ObjectId):
     return selectors.claim_get(user=request.user, claim_id=claim_id)
 
@@ -490,7 +490,7 @@ def _decide_claim(request, claim_id, payload, *, approve: bool):
 
 @router.post(
     "/mutual-aid/claims/{claim_id}/approve",
-    response={200: ClaimOut, **CONFLICT},
+    response={200: AidClaimOut, **CONFLICT},
     tags=["mutual-aid"],
 )
 def approve_claim(request, claim_id: ObjectId, payload: ApproveIn):
@@ -499,14 +499,14 @@ def approve_claim(request, claim_id: ObjectId, payload: ApproveIn):
 
 @router.post(
     "/mutual-aid/claims/{claim_id}/reject",
-    response={200: ClaimOut, **CONFLICT},
+    response={200: AidClaimOut, **CONFLICT},
     tags=["mutual-aid"],
 )
 def reject_claim(request, claim_id: ObjectId, payload: RejectIn):
     return _decide_claim(request, claim_id, payload, approve=False)
 
 
-@router.post("/mutual-aid/claims/{claim_id}/pay", response=ClaimOut, tags=["mutual-aid"])
+@router.post("/mutual-aid/claims/{claim_id}/pay", response=AidClaimOut, tags=["mutual-aid"])
 def pay_claim(request, claim_id: ObjectId, payload: ClaimPayIn):
     claim = selectors.claim_get(user=request.user, claim_id=claim_id)
     return aid.mutual_aid_claim_pay(

@@ -321,7 +321,7 @@ class ParticipantOut(Schema):
         return obj.member.name
 
 
-class ClaimIn(Schema):
+class AidClaimIn(Schema):
     participant_id: ObjectId
     illness: str = Field(..., max_length=200)
     hospital: str = Field(..., max_length=200)
@@ -329,7 +329,7 @@ class ClaimIn(Schema):
     claimed_amount: Decimal = Field(..., gt=0, le=10**8)
 
 
-class ClaimOut(Schema):
+class AidClaimOut(Schema):
     id: int
     participant_id: int
     member_name: str

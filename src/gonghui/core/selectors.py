@@ -100,9 +100,12 @@ def _field(model, name):
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        model_field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # A change recorded under a reverse relation's name (a station's "exceptions") is described
+    # by its key, like any name that is no concrete field.
+    return None if model_field.auto_created and not model_field.concrete else model_field
 
 
 @functools.lru_cache(maxsize=2048)

@@ -169,7 +169,7 @@ class UnpairedOut(Schema):
     name: str
 
 
-class CoverageOut(Schema):
+class PairingCoverageOut(Schema):
     province_id: int
     counties: int
     paired: int
@@ -200,7 +200,7 @@ def set_pairing(request, payload: PairingIn):
                                 since=payload.since)  # fmt: skip
 
 
-@router.get("/governance/pairings/coverage/{province_id}", response=CoverageOut)
+@router.get("/governance/pairings/coverage/{province_id}", response=PairingCoverageOut)
 def pairing_coverage(request, province_id: ObjectId):
     province = resolve(Organization, request.user, province_id, "province_id")
     coverage = selectors.pairing_coverage(user=request.user, province=province)
@@ -233,7 +233,7 @@ class IndicatorOut(Schema):
     target: Decimal | None
 
 
-class ScoreOut(Schema):
+class IndicatorScoreOut(Schema):
     id: int
     indicator: IndicatorOut
     measured: Decimal | None
@@ -260,7 +260,7 @@ class EvaluationOut(Schema):
 
 
 class EvaluationDetailOut(EvaluationOut):
-    scores: list[ScoreOut]
+    scores: list[IndicatorScoreOut]
 
     @staticmethod
     def resolve_scores(obj):
@@ -272,12 +272,12 @@ class EvaluationIn(Schema):
     year: int = Field(..., ge=2000, le=2100)
 
 
-class ScoreIn(Schema):
+class IndicatorScoreIn(Schema):
     value: Decimal = Field(..., max_digits=5, decimal_places=2)
     evidence_note: str | None = Field(None, max_length=300)
 
 
-class AdvanceIn(Schema):
+class EvaluationAdvanceIn(Schema):
     comment: str = Field("", max_length=4000)
 
 
@@ -327,15 +327,15 @@ def get_evaluation(request, evaluation_id: ObjectId):
     return selectors.evaluation_get(user=request.user, evaluation_id=evaluation_id)
 
 
-@router.post("/governance/scores/{score_id}", response=ScoreOut)
-def set_score(request, score_id: ObjectId, payload: ScoreIn):
+@router.post("/governance/scores/{score_id}", response=IndicatorScoreOut)
+def set_score(request, score_id: ObjectId, payload: IndicatorScoreIn):
     score = selectors.score_get(user=request.user, score_id=score_id)
     return services.score_set(actor=request.user, score=score, value=payload.value,
                               evidence_note=payload.evidence_note)  # fmt: skip
 
 
 @router.post("/governance/evaluations/{evaluation_id}/advance", response=EvaluationOut)
-def advance_evaluation(request, evaluation_id: ObjectId, payload: AdvanceIn):
+def advance_evaluation(request, evaluation_id: ObjectId, payload: EvaluationAdvanceIn):
     evaluation = selectors.evaluation_get(user=request.user, evaluation_id=evaluation_id,
                                           action=Action.CHANGE)  # fmt: skip
     return services.evaluation_advance(actor=request.user, evaluation=evaluation,

@@ -70,7 +70,7 @@ class AlertOut(Schema):
         return sorted(obj.cases.values_list("pk", flat=True))
 
 
-class MergeIn(Schema):
+class AlertMergeIn(Schema):
     lead_case_id: ObjectId
     note: str = Field("", max_length=500)
 
@@ -137,7 +137,7 @@ def list_alerts(request, status: AlertStatus | None = AlertStatus.OPEN):
 
 
 @router.post("/triage/alerts/{alert_id}/merge", response=AlertOut)
-def merge_alert(request, alert_id: ObjectId, payload: MergeIn):
+def merge_alert(request, alert_id: ObjectId, payload: AlertMergeIn):
     alert = selectors.alert_detail(request.user, alert_id)
     return services.alert_merge(
         actor=request.user, alert=alert, lead_case_id=payload.lead_case_id, note=payload.note

@@ -41,7 +41,7 @@ def test_worker_sees_review_step_and_completes_profile_on_phone(page, live_serve
     assert stage.get_attribute("data-stage") == "2" and "浏阳市总工会" in stage.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
-    page.click("text=完善实名制信息")
+    page.click('a[href="/me/profile"]')
     page.select_option("#id_education", "college")
     page.fill("#id_job_title", "快递分拣员")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
