@@ -43,7 +43,7 @@ WRITE_URL_NAMES = {
     "members:edit", "members:join-policy", "members:move-all", "members:me-profile",
     "enterprises:project-edit", "enterprises:founding-step", "enterprises:founding-cancel",
     "enterprises:social-account", "enterprises:social-claim",
-    "accounts:manage-create", "governance:committees", "contests:contest-create",
+    "accounts:manage-create", "contests:contest-create",
     "contests:craftsman-create", "contests:studio-create", "contests:studio-edit",
     "bargaining:procedure-open", "bargaining:congress-create", "bargaining:agreement-edit",
     "cases:case-type-new", "cases:case-type-edit", "cases:hardship-new", "cases:claim-new",
