@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from gonghui.core import ratelimit
-from gonghui.core.api import ObjectId
+from gonghui.core.api import ObjectId, public_caller
 from gonghui.core.payload import resolve_org
 from gonghui.core.scoping import Action
 
@@ -104,18 +104,6 @@ def _ask_out(answer: selectors.Answer) -> dict:
     }
 
 
-def caller(request):
-    """The signed-in user on a public endpoint: a session, or a bearer token if one is sent."""
-    if getattr(request.user, "is_authenticated", False):
-        return request.user
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        from gonghui.accounts.services import token_user
-
-        return token_user(header[7:].strip())
-    return None
-
-
 def limit_anonymous(request, user) -> None:
     """Anonymous questions are counted per address and device; raises RateLimited."""
     if user is None:
@@ -124,7 +112,7 @@ def limit_anonymous(request, user) -> None:
 
 @router.post("/assistant/ask", auth=None, response={200: AskOut})
 def ask(request, payload: AskIn):
-    user = caller(request)
+    user = public_caller(request)
     try:
         limit_anonymous(request, user)
     except ratelimit.RateLimited as exc:

@@ -47,6 +47,17 @@ def _token_user():
     return import_string(settings.API_TOKEN_USER)
 
 
+def public_caller(request):
+    """The signed-in user on a public endpoint: a session, or a bearer token if one is sent
+    (public endpoints skip authentication, so the token is read here); None if anonymous."""
+    if getattr(request.user, "is_authenticated", False):
+        return request.user
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return _token_user()(header[7:].strip())
+    return None
+
+
 class SessionCookie(SessionAuth):
     """The browser UI calling its own API: a signed-in session, CSRF-checked.
 

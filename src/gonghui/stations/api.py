@@ -11,8 +11,8 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from gonghui.accounts.services import token_user
 from gonghui.core import ratelimit
+from gonghui.core.api import public_caller
 from gonghui.core.scoping import Action
 from gonghui.organizations.selectors import org_for_field, org_get
 
@@ -307,21 +307,10 @@ class CheckInOut(Schema):
     member: bool
 
 
-def _caller(request):
-    """The signed-in user on a public endpoint: a session, or a bearer token if one is sent
-    (public endpoints skip authentication, so the token is read here)."""
-    if getattr(request.user, "is_authenticated", False):
-        return request.user
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return token_user(header[7:].strip())
-    return None
-
-
 @router.post("/stations/checkin/{token}", auth=None, response={201: CheckInOut})
 def station_checkin(request, token: str):
     station = get_object_or_404(Station, checkin_token=token, is_active=True)
-    caller = _caller(request)
+    caller = public_caller(request)
     if caller is None:
         try:
             ratelimit.hit_caller(
