@@ -138,17 +138,9 @@ class EnrolIn(LocationIn):
     joined_on: datetime.date | None = None
 
 
-class MemberUpdateIn(Schema):
-    name: str | None = Field(None, min_length=1, max_length=60)
-    phone: str | None = Field(None, max_length=11)
-    employer_name: str | None = Field(None, max_length=200)
-    employer_id: int | None = Field(None, ge=1, le=2**63 - 1, description="登记在册的所在企业")
-    work_place: str | None = Field(None, max_length=200)
-    occupation_group: OccupationGroup | None = None
-    work_latitude: float | None = Field(None, ge=-90, le=90)
-    work_longitude: float | None = Field(None, ge=-180, le=180)
-    home_latitude: float | None = Field(None, ge=-90, le=90)
-    home_longitude: float | None = Field(None, ge=-180, le=180)
+class ProfileFieldsIn(Schema):
+    """The real-name profile (rules.PROFILE_FIELDS), every field optional."""
+
     ethnicity: str | None = Field(None, max_length=20)
     education: Education | None = None
     employment_status: EmploymentStatus | None = None
@@ -162,6 +154,19 @@ class MemberUpdateIn(Schema):
     residence_region: str | None = Field(None, max_length=6)
     emergency_contact_name: str | None = Field(None, max_length=60)
     emergency_contact_phone: str | None = Field(None, max_length=11)
+
+
+class MemberUpdateIn(LocationIn, ProfileFieldsIn):
+    name: str | None = Field(None, min_length=1, max_length=60)
+    phone: str | None = Field(None, max_length=11)
+    employer_name: str | None = Field(None, max_length=200)
+    employer_id: int | None = Field(None, ge=1, le=2**63 - 1, description="登记在册的所在企业")
+    work_place: str | None = Field(None, max_length=200)
+    occupation_group: OccupationGroup | None = None
+
+
+class ProfileIn(ProfileFieldsIn):
+    work_place: str | None = Field(None, max_length=200)
 
 
 class StatusIn(Schema):
@@ -237,23 +242,6 @@ class DuplicateOut(Schema):
     reasons: list[str]
 
 
-class ProfileIn(Schema):
-    work_place: str | None = Field(None, max_length=200)
-    ethnicity: str | None = Field(None, max_length=20)
-    education: Education | None = None
-    employment_status: EmploymentStatus | None = None
-    skill_level: SkillLevel | None = None
-    hukou_type: HukouType | None = None
-    is_migrant_worker: bool | None = None
-    political_status: PoliticalStatus | None = None
-    job_title: str | None = Field(None, max_length=60)
-    work_start_year: int | None = None
-    hukou_region: str | None = Field(None, max_length=6)
-    residence_region: str | None = Field(None, max_length=6)
-    emergency_contact_name: str | None = Field(None, max_length=60)
-    emergency_contact_phone: str | None = Field(None, max_length=11)
-
-
 class MoveAllOut(Schema):
     moved: int
 
@@ -290,7 +278,7 @@ class ProposalOut(Schema):
     auto_approve: bool
 
 
-class JoinIn(LocationIn):
+class JoinIn(LocationIn, ProfileFieldsIn):
     name: str = Field(..., min_length=1, max_length=60)
     id_card: str = Field(..., max_length=18)
     phone: str = Field(..., max_length=11)
@@ -450,7 +438,12 @@ def join(request, payload: JoinIn):
     """One-click join: the code proves the phone and is spent by this join. An ID number that
     already has a record answers 409 with one message that names no one and no union, the same
     for every union; only the worker whose phone is on the record gets their own card (200)."""
-    data = payload.dict()
+    # A profile field left out (or null) is blank, as the model stores it.
+    data = {
+        name: value
+        for name, value in payload.dict().items()
+        if value is not None or name not in services.PROFILE_FIELDS
+    }
     code = data.pop("code")
     union = _target_union(data.pop("union_id"), "union_id")
     try:

@@ -47,6 +47,23 @@ class JoinDetailsForm(forms.Form):
     )
 
     PREFILLED = ("name", "phone", "employer_name", "work_place")
+    # The real-name profile, all optional: behind "more details" on the page, so a worker in a
+    # hurry joins with the fields above and completes the rest later on their card page.
+    PROFILE = services.PROFILE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's own fields, so the join refuses what the profile page refuses.
+        self.fields.update(forms.fields_for_model(Member, fields=self.PROFILE))
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if name not in self.PROFILE]
+
+    def profile_fields(self):
+        return [self[name] for name in self.PROFILE if name in self.fields]
+
+    def profile_has_errors(self) -> bool:
+        return any(name in self.errors for name in self.PROFILE)
 
     @classmethod
     def initial_from(cls, query) -> dict:
@@ -74,6 +91,15 @@ class JoinDetailsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # A form field does not carry its model field's validators (a ModelForm runs them on
+        # the instance): the region codes, the contact's mobile and the year are checked here.
+        for name in self.PROFILE:
+            value = data.get(name)
+            if value not in (None, ""):
+                try:
+                    Member._meta.get_field(name).run_validators(value)
+                except ValidationError as exc:
+                    self.add_error(name, exc)
         if not data.get("employer_name") and not data.get("work_place"):
             self.add_error("work_place", _("请填写工作单位或工作地点，以便为您推荐工会。"))
         return data
@@ -93,7 +119,7 @@ class JoinConfirmForm(JoinDetailsForm):
         self.fields["union_id"].widget = forms.RadioSelect(
             choices=[(p.union.pk, p.union.name) for p in proposals]
         )
-        for name in JoinDetailsForm.base_fields:
+        for name in (*JoinDetailsForm.base_fields, *self.PROFILE):
             self.fields[name].widget = forms.HiddenInput()
 
 

@@ -51,6 +51,7 @@ from .choices import (
     MemberStatus,
     OccupationGroup,
 )
+from .import_profile import PROFILE_COLUMNS, choice_hint, read_profile
 from .models import ImportJob, Member, MemberEvent
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
@@ -74,6 +75,8 @@ COLUMNS = [
     ("joined_on", "入会日期", False, ("入会时间",)),
     # The registered enterprise (所在企业): by its credit code, else by the unit's exact name.
     ("employer_credit_code", "统一社会信用代码", False, ("社会信用代码", "信用代码")),
+    # The real-name profile, all optional (import_profile reads them).
+    *((name, header, False, aliases) for name, header, aliases in PROFILE_COLUMNS),
 ]
 HEADER_OF = {name: header for name, header, _required, _aliases in COLUMNS}
 GROUP_BY_LABEL = {str(label): value for value, label in OccupationGroup.choices}
@@ -82,6 +85,7 @@ GROUP_BY_LABEL = {str(label): value for value, label in OccupationGroup.choices}
 def template_xlsx() -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
@@ -89,12 +93,17 @@ def template_xlsx() -> bytes:
     sheet.append([header for _name, header, _required, _aliases in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFGH", (10, 22, 14, 14, 28, 20, 12, 22), strict=True):
-        sheet.column_dimensions[letter].width = width
+    widths = (10, 22, 14, 14, 28, 20, 12, 22)
+    for index, (_name, header, _required, _aliases) in enumerate(COLUMNS):
+        width = widths[index] if index < len(widths) else max(10, 2 * len(header) + 2)
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
     # ID and phone columns are text: typed into a "General" column an 18-digit number keeps
     # only 15 significant digits. The column style covers new rows; the first rows are set
     # too, for programs that only honour cell styles.
-    for letter in "BC":
+    phone_column = get_column_letter(
+        [name for name, *_rest in COLUMNS].index("emergency_contact_phone") + 1
+    )
+    for letter in ("B", "C", phone_column):
         sheet.column_dimensions[letter].number_format = "@"
         for row in range(2, TEMPLATE_ROWS + 2):
             sheet[f"{letter}{row}"].number_format = "@"
@@ -122,6 +131,15 @@ def template_xlsx() -> bytes:
             ),
         ]
     )
+    notes.append([gettext("以下各列"), gettext("实名制信息，均为选填，可留空")])
+    for name in ("education", "employment_status", "skill_level", "hukou_type"):
+        notes.append([HEADER_OF[name], choice_hint(name)])
+    notes.append([HEADER_OF["political_status"], choice_hint("political_status")])
+    notes.append([HEADER_OF["is_migrant_worker"], gettext("是 或 否")])
+    notes.append([HEADER_OF["work_start_year"], gettext("四位年份，例如2015")])
+    for name in ("hukou_region", "residence_region"):
+        notes.append([HEADER_OF[name], gettext("6位行政区划代码，例如411102")])
+    notes.append([HEADER_OF["emergency_contact_phone"], gettext("11位手机号码")])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -293,6 +311,7 @@ def _parse_row(
     employer = reader.read("employer_name", spreadsheet.name)
     work_place = reader.read("work_place", spreadsheet.name)
     credit_code = reader.read("employer_credit_code", spreadsheet.text).upper()
+    profile = read_profile(reader)
     result.errors = reader.errors
     result.data = {
         "name": name,
@@ -303,6 +322,7 @@ def _parse_row(
         "work_place": work_place[:200],
         "joined_on": joined,
         "employer_credit_code": credit_code,
+        "profile": profile,
     }
     return result
 
@@ -377,6 +397,14 @@ def _classify(job: ImportJob, actor, by_hash: dict[str, RowResult]) -> tuple[lis
     return fresh, already
 
 
+def _free_text(member: Member) -> tuple[str, ...]:
+    """The typed-in text a clerk could have put a phone or ID number into."""
+    return (
+        member.name, member.employer_name, member.work_place, member.ethnicity,
+        member.job_title, member.emergency_contact_name,
+    )  # fmt: skip
+
+
 def _land_batch(job: ImportJob, actor, batch: list[RowResult]) -> tuple[int, int]:
     """Create the good rows of one batch, set-wise, in one transaction; returns (created,
     existing). Members go in by COPY into a staging table and one INSERT ... SELECT ... ON
@@ -412,6 +440,7 @@ def _land_batch(job: ImportJob, actor, batch: list[RowResult]) -> tuple[int, int
                     joined_on=row.data["joined_on"],
                     status=MemberStatus.ACTIVE,
                     channel=JoinChannel.IMPORT,
+                    **row.data["profile"],
                 )
             )
         history = None
@@ -430,7 +459,7 @@ def _land_batch(job: ImportJob, actor, batch: list[RowResult]) -> tuple[int, int
                 ),
                 by_caller=frozenset(
                     m.id_card_hash for m in members
-                    if any(audit.mask_text(t) != t for t in (m.name, m.employer_name, m.work_place))
+                    if any(audit.mask_text(t) != t for t in _free_text(m))
                 ),
             )  # fmt: skip
         members = member_rows.members_insert(members, job.union.region_code, history=history)
