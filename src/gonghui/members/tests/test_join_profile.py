@@ -116,7 +116,7 @@ def test_import_reads_the_profile_columns_by_label(
     assert bad[0] not in members
     with job.error_report.open("rb") as handle:
         sheet = load_workbook(handle).worksheets[0]
-    reason = [row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)][0]
+    reason = next(row[-1] for row in sheet.iter_rows(min_row=2, values_only=True))
     for header in ("学历", "是否农民工", "参加工作年份", "户籍地行政区划代码"):
         assert f"{header}：" in reason
 
