@@ -1,5 +1,6 @@
 from gonghui.accounts.api import router as accounts_router
 from gonghui.activityreports.api import router as activityreports_router
+from gonghui.aid.api import router as aid_router
 from gonghui.assistant.api import router as assistant_router
 from gonghui.bargaining.api import router as bargaining_router
 from gonghui.benefits.api import router as benefits_router
@@ -10,6 +11,7 @@ from gonghui.contests.api import router as contests_router
 from gonghui.core.api import build_api, core_router
 from gonghui.enterprises.api import router as enterprises_router
 from gonghui.governance.api import router as governance_router
+from gonghui.joining.api import router as joining_router
 from gonghui.learning.api import router as learning_router
 from gonghui.members.api import router as members_router
 from gonghui.organizations.api import router as organizations_router
@@ -22,8 +24,10 @@ api.add_router("/", accounts_router)
 api.add_router("/", organizations_router)
 api.add_router("/", enterprises_router)
 api.add_router("/", members_router)
+api.add_router("/", joining_router)
 api.add_router("/", stations_router)
 api.add_router("/", cases_router)
+api.add_router("/", aid_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", learning_router)
 api.add_router("/", benefits_router)
