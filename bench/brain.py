@@ -41,7 +41,7 @@ os.environ.setdefault("MEMBER_ID_HASH_KEY", "bench-hash-key-" + "z" * 40)
 os.environ.setdefault("TASKS_BACKEND", "database")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
 # No message leaves the bench: the base classes (no console logging of codes or phones).
-os.environ.setdefault("MEMBER_SMS_BACKEND", "gonghui.members.sms.SmsBackend")
+os.environ.setdefault("MEMBER_SMS_BACKEND", "gonghui.joining.sms.SmsBackend")
 os.environ.setdefault("CASES_NOTIFY_BACKEND", "gonghui.cases.notify.MemoryBackend")
 
 MEMBERS = int(os.environ.get("BENCH_MEMBERS", "10000000"))

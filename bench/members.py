@@ -51,7 +51,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "bench-only-secret-" + "b" * 60,
     "ALLOWED_HOSTS": "127.0.0.1",
     "SECURE_COOKIES": "0",
-    "MEMBER_SMS_BACKEND": "gonghui.members.sms.SmsBackend",
+    "MEMBER_SMS_BACKEND": "gonghui.joining.sms.SmsBackend",
     "CASES_NOTIFY_BACKEND": "gonghui.cases.notify.NotifyBackend",
     "TASKS_BACKEND": "database",
     "MEMBER_ID_KEYS": "k1:bench-only-id-key-" + "i" * 40,

@@ -14,7 +14,7 @@ BENCH_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(64),
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "MEMBER_SMS_BACKEND": "gonghui.members.sms.SmsBackend",
+    "MEMBER_SMS_BACKEND": "gonghui.joining.sms.SmsBackend",
     "CASES_NOTIFY_BACKEND": "gonghui.cases.notify.NotifyBackend",
     "TASKS_BACKEND": "database",
     "MEMBER_ID_KEYS": f"k1:{secrets.token_urlsafe(40)}",

@@ -233,7 +233,7 @@ def production_env(**extra) -> dict:
             "SECRET_KEY": secrets.token_urlsafe(60),
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_COOKIES": "0",
-            "MEMBER_SMS_BACKEND": "gonghui.members.sms.SmsBackend",
+            "MEMBER_SMS_BACKEND": "gonghui.joining.sms.SmsBackend",
             "CASES_NOTIFY_BACKEND": "gonghui.cases.notify.NotifyBackend",
             "TASKS_BACKEND": "database",
             "MEMBER_ID_KEYS": f"k1:{secrets.token_urlsafe(48)}",

@@ -273,8 +273,8 @@ MEMBER_CARD_KEYS = env_keyring("MEMBER_CARD_KEYS")
 MEMBER_CARD_ACTIVE_KEY = os.environ.get("MEMBER_CARD_ACTIVE_KEY", "").strip() or None
 
 # One-time codes go out through a provider's backend (a subclass of
-# gonghui.members.sms.SmsBackend); the console backend writes codes to the log (development).
-CONSOLE_SMS_BACKEND = "gonghui.members.sms.ConsoleSmsBackend"
+# gonghui.joining.sms.SmsBackend); the console backend writes codes to the log (development).
+CONSOLE_SMS_BACKEND = "gonghui.joining.sms.ConsoleSmsBackend"
 MEMBER_SMS_BACKEND = os.environ.get("MEMBER_SMS_BACKEND", "").strip() or CONSOLE_SMS_BACKEND
 
 # Rate limits: {name: (hits, seconds)} per caller, counted in the database so that every

@@ -230,4 +230,4 @@ class Delivery(models.Model):
         if self.member_id:
             return None
         query = urlencode({"name": self.beneficiary_name, "phone": self.beneficiary_phone})
-        return f"{reverse('members:join')}?{query}"
+        return f"{reverse('joining:join')}?{query}"

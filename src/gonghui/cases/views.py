@@ -78,7 +78,7 @@ class SignedInMixin:
         if not request.user.is_authenticated:
             # The whole address, so a link that pre-fills a form still does after signing in.
             target = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('members:me-login')}?{target}")
+            return redirect(f"{reverse('joining:me-login')}?{target}")
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -332,7 +332,7 @@ def _join_url(case) -> str:
     """The join page, filled in with what a non-member's appeal already says."""
     fields = {"name": case.applicant_name, "phone": case.applicant_phone,
               "employer_name": case.employer_name, "work_place": case.work_place}  # fmt: skip
-    return f"{reverse('members:join')}?{urlencode({k: v for k, v in fields.items() if v})}"
+    return f"{reverse('joining:join')}?{urlencode({k: v for k, v in fields.items() if v})}"
 
 
 def attachment_response(attachment) -> FileResponse:

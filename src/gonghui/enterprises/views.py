@@ -606,7 +606,7 @@ class SocialProjectsView(View):
     def get(self, request, forms=None, status=200):
         social_org = self._social_org(request)
         if social_org is None:
-            login = reverse("members:me-login")
+            login = reverse("joining:me-login")
             return redirect(f"{login}?{urlencode({'next': request.path})}")
         forms = forms or {}
         projects = [

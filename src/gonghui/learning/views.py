@@ -149,13 +149,13 @@ class OpenTrainingDetailView(View):
             "position": selectors.waitlist_position(enrollment) if enrollment else None,
             "seats_left": max(0, session.capacity - session.enrolled),
             "errors": errors or [],
-            "login_url": f"{reverse('members:me-login')}?{urlencode({'next': request.path})}",
+            "login_url": f"{reverse('joining:me-login')}?{urlencode({'next': request.path})}",
         }
         return render(request, self.template, context, status=status)
 
     def post(self, request, pk):
         if not request.user.is_authenticated:
-            return redirect(f"{reverse('members:me-login')}?{urlencode({'next': request.path})}")
+            return redirect(f"{reverse('joining:me-login')}?{urlencode({'next': request.path})}")
         session = selectors.open_session_get(session_id=pk)
         member = selectors.member_of_user(request.user)
         if member is None:

@@ -1,7 +1,7 @@
 """Member endpoints: parse, call a selector or service, serialise. Scope and rules live below.
 
-Public (no login): the join flow and card verification. Everything else is officer API,
-filtered to the caller's subtree; out of scope is 404."""
+Officer API, filtered to the caller's subtree; out of scope is 404. The public join, card
+verification and the worker's own profile are ``gonghui.joining.api``."""
 
 import datetime
 
@@ -12,7 +12,6 @@ from ninja import Field, File, FilterSchema, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from gonghui.core import ratelimit
 from gonghui.core.api import ErrorOut, HistoryEventOut
 from gonghui.core.scoping import Action, get_visible_or_404, scope_for
 from gonghui.core.validators import mask_phone
@@ -20,7 +19,7 @@ from gonghui.enterprises.selectors import enterprise_get
 from gonghui.organizations.models import Organization
 from gonghui.organizations.selectors import org_for_field
 
-from . import card, merge, profile, review, selectors, services
+from . import card, merge, review, selectors, services
 from .choices import (
     Education,
     EmploymentStatus,
@@ -165,10 +164,6 @@ class MemberUpdateIn(LocationIn, ProfileFieldsIn):
     occupation_group: OccupationGroup | None = None
 
 
-class ProfileIn(ProfileFieldsIn):
-    work_place: str | None = Field(None, max_length=200)
-
-
 class StatusIn(Schema):
     status: MemberStatus
     reason: EventReason = EventReason.NONE
@@ -253,67 +248,6 @@ class CardOut(Schema):
     page_url: str
 
 
-class CodeIn(Schema):
-    phone: str = Field(..., max_length=11)
-
-
-class DetailOut(Schema):
-    detail: str
-
-
-class ProposeIn(Schema):
-    occupation_group: OccupationGroup
-    employer_name: str = Field("", max_length=200)
-    work_place: str = Field("", max_length=200)
-    work_latitude: float | None = Field(None, ge=-90, le=90)
-    work_longitude: float | None = Field(None, ge=-180, le=180)
-
-
-class ProposalOut(Schema):
-    id: int
-    name: str
-    reason: str = Field(..., description="employer | industry | regional | nearby")
-    local: bool = Field(..., description="在职工所在县区内：只有这样的工会会被预先选中")
-    distance_km: float | None
-    auto_approve: bool
-
-
-class JoinIn(LocationIn, ProfileFieldsIn):
-    name: str = Field(..., min_length=1, max_length=60)
-    id_card: str = Field(..., max_length=18)
-    phone: str = Field(..., max_length=11)
-    code: str = Field(..., max_length=6)
-    occupation_group: OccupationGroup
-    employer_name: str = Field("", max_length=200)
-    work_place: str = Field("", max_length=200)
-    union_id: int
-
-
-class JoinOut(Schema):
-    member_id: int
-    member_number: str
-    name: str
-    id_card_masked: str
-    union: UnionRef
-    status: MemberStatus
-    joined_on: datetime.date
-    created: bool
-    card: CardOut | None
-
-
-class JoinConflictOut(ErrorOut):
-    sign_in_url: str
-
-
-class VerifyOut(Schema):
-    result: str
-    member_number: str | None = None
-    name: str | None = None
-    union: str | None = None
-    joined_on: datetime.date | None = None
-    status: str | None = None
-
-
 class ImportJobOut(Schema):
     id: int
     union: UnionRef
@@ -350,7 +284,7 @@ class ImportJobOut(Schema):
 # ---- Helpers ----------------------------------------------------------------------------------
 
 
-def _target_union(union_id: int, field: str) -> Organization:
+def target_union(union_id: int, field: str) -> Organization:
     """Any active union may receive a member (a transfer crosses provinces); a missing or
     dissolved one is a field error."""
     # The join policy comes along (one query): the join reads it next.
@@ -362,135 +296,6 @@ def _target_union(union_id: int, field: str) -> Organization:
 
 def _union_for_write(user, union_id: int) -> Organization:
     return org_for_field(user=user, org_id=union_id, field="union_id", active=True)
-
-
-def card_out(request, member) -> dict | None:
-    if member.status != MemberStatus.ACTIVE:
-        return None
-    from django.urls import reverse
-
-    token = card.card_token_for(member)
-    return {
-        "token": token,
-        "verify_url": card.verify_url(request, token),
-        "png_url": reverse("members:card-png", args=[token]),
-        "page_url": reverse("members:card", args=[token]),
-    }
-
-
-def mask_name(name: str) -> str:
-    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
-
-
-# ---- Public: join and verify ------------------------------------------------------------------
-
-
-@router.post(
-    "/members/join/code", auth=None, response={202: DetailOut, 422: ErrorOut, 429: ErrorOut}
-)
-def join_send_code(request, payload: CodeIn):
-    """Send a one-time code to the phone. Limited per phone, per address and per device (the
-    ``gh_device`` cookie or an ``X-Device-Id`` header): over a limit answers 429 with
-    Retry-After."""
-    try:
-        services.phone_code_send(
-            phone=payload.phone,
-            purpose="join",
-            address=ratelimit.address(request),
-            device=ratelimit.device(request),
-        )
-    except ratelimit.RateLimited as exc:
-        return ratelimit.api_response(exc)
-    return Status(202, {"detail": _("验证码已发送。")})
-
-
-@router.post("/members/join/propose", auth=None, response=list[ProposalOut])
-def join_propose(request, payload: ProposeIn):
-    """The unions this worker may join, best first (employer, industry, regional), all in the
-    worker's county (``local``); outside it, only the nearest regional union, never first
-    choice. An empty list means no union near: call the 12351 hotline."""
-    proposals = selectors.propose_unions(
-        occupation_group=payload.occupation_group,
-        employer_name=payload.employer_name,
-        work_place=payload.work_place,
-        latitude=payload.work_latitude,
-        longitude=payload.work_longitude,
-    )
-    return [
-        {
-            "id": p.union.pk,
-            "name": p.union.name,
-            "reason": p.reason,
-            "local": p.local,
-            "distance_km": p.distance_km,
-            "auto_approve": services.join_policy(p.union).auto_approve,
-        }
-        for p in proposals
-    ]
-
-
-@router.post(
-    "/members/join",
-    auth=None,
-    response={200: JoinOut, 201: JoinOut, 409: JoinConflictOut, 422: ErrorOut},
-)
-def join(request, payload: JoinIn):
-    """One-click join: the code proves the phone and is spent by this join. An ID number that
-    already has a record answers 409 with one message that names no one and no union, the same
-    for every union; only the worker whose phone is on the record gets their own card (200)."""
-    # A profile field left out (or null) is blank, as the model stores it.
-    data = {
-        name: value
-        for name, value in payload.dict().items()
-        if value is not None or name not in services.PROFILE_FIELDS
-    }
-    code = data.pop("code")
-    union = _target_union(data.pop("union_id"), "union_id")
-    try:
-        result = services.member_join_online(union=union, code=code, **data)
-    except ValidationError as exc:
-        if services.is_already_member(exc):
-            from django.urls import reverse
-
-            message = exc.message_dict["id_card"][0]
-            return Status(
-                409,
-                {
-                    "detail": message,
-                    "errors": {"id_card": [message]},
-                    "sign_in_url": reverse("members:me-login"),
-                },
-            )
-        raise
-    member = result.member
-    body = {
-        "member_id": member.pk,
-        "member_number": member.member_number,
-        "name": member.name,
-        "id_card_masked": member.id_card_masked,
-        "union": member.union,
-        "status": member.status,
-        "joined_on": member.joined_on,
-        "created": result.created,
-        "card": card_out(request, member),
-    }
-    return Status(201 if result.created else 200, body)
-
-
-@router.get("/cards/verify", auth=None, response=VerifyOut, tags=["cards"])
-def verify_card(request, token: str = Query(..., max_length=200)):
-    """valid / expired / revoked / forged. Shows the card's face, never the ID number."""
-    check = selectors.card_check(token)
-    body = {"result": check.result}
-    if check.member is not None and check.result != "forged":
-        body.update(
-            member_number=check.member.member_number,
-            name=mask_name(check.member.name),
-            union=check.member.union.name,
-            joined_on=check.member.joined_on,
-            status=check.member.status,
-        )
-    return body
 
 
 # ---- Officer API ------------------------------------------------------------------------------
@@ -627,20 +432,10 @@ def merge_member(request, member_id: int, payload: MergeIn):
     return merge.member_merge(actor=request.user, keep=keep, drop=drop, note=payload.note)
 
 
-@router.patch("/me/member", response=MemberOut)
-def update_own_profile(request, payload: ProfileIn):
-    """The signed-in worker completes their own real-name profile."""
-    member = selectors.own_member(user=request.user)
-    if member is None:
-        raise Http404
-    fields = payload.dict(exclude_unset=True)
-    return profile.member_profile_update_own(actor=request.user, member=member, **fields)
-
-
 @router.post("/members/{member_id}/transfer", response={201: TransferOut})
 def request_transfer(request, member_id: int, payload: TransferIn):
     member = selectors.member_get(user=request.user, member_id=member_id, action=Action.CHANGE)
-    to_union = _target_union(payload.to_union_id, "to_union_id")
+    to_union = target_union(payload.to_union_id, "to_union_id")
     transfer = services.member_transfer_request(
         actor=request.user, member=member, to_union=to_union,
         reason=payload.reason, note=payload.note,
@@ -651,7 +446,7 @@ def request_transfer(request, member_id: int, payload: TransferIn):
 @router.get("/members/{member_id}/card", response={200: CardOut, 404: ErrorOut})
 def member_card(request, member_id: int):
     member = selectors.member_get(user=request.user, member_id=member_id)
-    body = card_out(request, member)
+    body = card.card_links(request, member)
     if body is None:
         raise Http404
     return body

@@ -1,24 +1,15 @@
-"""The e-membership card: its signed token, QR code and PNG rendering."""
+"""The e-membership card: its signed token, the address that verifies it and its QR code, for
+the worker's own card page and the officer's member page alike. The pages that show and verify
+a card, and its PNG, are ``gonghui.joining`` (the URL names below are that app's)."""
 
 from __future__ import annotations
 
-import io
-from functools import lru_cache
-from pathlib import Path
-
 import segno
-from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from PIL import Image, ImageDraw, ImageFont
 
 from . import crypto
+from .choices import MemberStatus
 from .models import Member
-
-FONT_CANDIDATES = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-)
 
 
 def card_token_for(member: Member) -> str:
@@ -26,7 +17,7 @@ def card_token_for(member: Member) -> str:
 
 
 def verify_url(request, token: str) -> str:
-    path = reverse("members:verify", args=[token])
+    path = reverse("joining:verify", args=[token])
     return request.build_absolute_uri(path) if request is not None else path
 
 
@@ -34,42 +25,21 @@ def qr_svg_data_uri(data: str) -> str:
     return segno.make(data, error="m").svg_data_uri(scale=4, border=2)
 
 
-def qr_png(data: str, scale: int = 8) -> bytes:
-    out = io.BytesIO()
-    segno.make(data, error="m").save(out, kind="png", scale=scale, border=2)
-    return out.getvalue()
+def card_context(request, member: Member) -> dict:
+    """What the card partial (members/_card.html) shows."""
+    token = card_token_for(member)
+    url = verify_url(request, token)
+    return {"member": member, "token": token, "verify_url": url, "qr": qr_svg_data_uri(url)}
 
 
-@lru_cache(maxsize=4)
-def _font(size: int):
-    configured = getattr(settings, "MEMBER_CARD_FONT", None)
-    for candidate in (configured, *FONT_CANDIDATES):
-        if candidate and Path(candidate).exists():
-            return ImageFont.truetype(candidate, size)
-    return ImageFont.load_default()
-
-
-def card_png(member: Member, url: str) -> bytes:
-    """A 900×540 card: title, name, number, union, join date on the left; QR on the right."""
-    width, height = 900, 540
-    image = Image.new("RGB", (width, height), "#ffffff")
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, width, 96), fill="#c8161d")
-    draw.text((32, 22), _("中华全国总工会会员卡"), fill="#ffffff", font=_font(40))
-    lines = [
-        (_("姓名"), member.name),
-        (_("会员编号"), member.member_number),
-        (_("所属工会"), member.union.name),
-        (_("入会日期"), member.joined_on.isoformat()),
-    ]
-    y = 130
-    for label, value in lines:
-        draw.text((32, y), label, fill="#6b7280", font=_font(22))
-        draw.text((32, y + 28), value[:16], fill="#1f2328", font=_font(30))
-        y += 86
-    qr = Image.open(io.BytesIO(qr_png(url, scale=6))).convert("RGB")
-    qr = qr.resize((340, 340))
-    image.paste(qr, (width - 340 - 32, 140))
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+def card_links(request, member: Member) -> dict | None:
+    """The API's view of an active member's card; ``None`` for anyone not active."""
+    if member.status != MemberStatus.ACTIVE:
+        return None
+    token = card_token_for(member)
+    return {
+        "token": token,
+        "verify_url": verify_url(request, token),
+        "png_url": reverse("joining:card-png", args=[token]),
+        "page_url": reverse("joining:card", args=[token]),
+    }

@@ -1,6 +1,7 @@
-"""Joining: the public one-click join (the SMS code proves the phone and is spent by the join),
-an officer's enrolment, and coming back after leaving. One person, one record, even for parallel
-joins: the INSERT ... ON CONFLICT on the ID hash settles them."""
+"""Joining a union: the join every channel shares (online, an officer's enrolment, an import),
+and coming back after leaving. One person, one record, even for parallel joins: the
+INSERT ... ON CONFLICT on the ID hash settles them. The worker's own online join (the SMS code
+that proves the phone and is spent by the join) is ``gonghui.joining.services``."""
 
 from __future__ import annotations
 
@@ -14,21 +15,19 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import audit, figures
 from gonghui.core.models import AuditAction
-from gonghui.core.scoping import SYSTEM, Action, require_in_scope
+from gonghui.core.scoping import Action, require_in_scope
 from gonghui.core.validators import id_card_birth_date, id_card_gender, mask_id_card
 from gonghui.organizations.models import Organization
 
 from . import crypto, rows
 from .choices import HOLDING_STATUSES, EventKind, JoinChannel, MemberStatus, OccupationGroup
 from .models import Member
-from .phonecodes import CODE_MAX_ATTEMPTS, code_spend_if_valid, code_verified
 from .rules import (
     PROFILE_FIELDS,
     audit_member,
     check_accepts_joins,
     clean_id_card,
     clean_phone,
-    event_build,
     find_member_by_id_card,
     history_event,
     join_policy,
@@ -57,7 +56,7 @@ def _check_join_fields(name: str, extra: dict) -> str:
     return name
 
 
-def _new_member(
+def new_member(
     *,
     union: Organization,
     number: str,
@@ -72,7 +71,8 @@ def _new_member(
     joined_on: datetime.date | None = None,
     **extra,
 ) -> Member:
-    """The unsaved record, every field validated (field errors as the model words them)."""
+    """The unsaved record, every field validated (field errors as the model words them); the
+    online join's one-statement path inserts it itself."""
     name = _check_join_fields(name, extra)
     member = Member(
         union=union,
@@ -136,7 +136,7 @@ def member_join(
                 False,
             )
         check_accepts_joins(union)
-    member = _new_member(
+    member = new_member(
         union=union, number=number, number_hash=crypto.id_hash(number), name=name, phone=phone,
         occupation_group=occupation_group, employer_name=employer_name, work_place=work_place,
         channel=channel, approved=channel != JoinChannel.ONLINE or policy.auto_approve,
@@ -169,56 +169,6 @@ def member_join(
     return JoinResult(
         _rejoin(actor=actor, member=existing, union=union, channel=channel, phone=phone), False
     )
-
-
-def _join_new_in_one_statement(
-    *, union: Organization, phone: str, code: str, number: str, number_hash: str, fields: dict
-) -> JoinResult | None:
-    """The common online join, a new person with a right code, as one SQL statement in its own
-    implicit transaction (PostgreSQL): the code checked and locked, the record inserted ON
-    CONFLICT on the ID hash, the code spent only if the record went in, the history, audit and
-    figure rows with it. ``None`` for anything else (a wrong or spent code, a record with this
-    ID number, a field error, a union not taking joins): the general path answers those,
-    exactly as before, and nothing of this attempt was written."""
-    if not rows.is_postgres():
-        return None
-    policy = join_policy(union)
-    if not union.is_active or not policy.accepts_joins:
-        return None
-    fields = {name: value for name, value in fields.items() if name != "id_card"}
-    try:
-        member = _new_member(
-            union=union, number=number, number_hash=number_hash, phone=phone,
-            channel=JoinChannel.ONLINE, approved=policy.auto_approve, **fields,
-        )  # fmt: skip
-    except (ValidationError, TypeError):
-        return None
-    path = union.path
-    today = timezone.localdate()
-    figure_rows = [(path, "m.joined", today, 1)]
-    figure_rows += [(p, metric, day, 1) for p, metric, day in figures.member_key(member, path)]
-    entry = audit.build(
-        actor=None,
-        action=AuditAction.CREATE,
-        instance=member,
-        org_path=path,
-        changes=audit.diff({}, audit.snapshot(member)),
-    )
-    inserted = rows.member_join_statement(
-        member,
-        code=rows.CodeCheck(
-            phone=phone,
-            purpose="join",
-            code_hash=crypto.code_hash(phone, "join", code or ""),
-            max_attempts=CODE_MAX_ATTEMPTS,
-            used_for=number_hash,
-        ),
-        event=event_build(member, EventKind.JOIN, actor=None, before=""),
-        entry=entry,
-        repr_prefix=audit.mask_text(f"{member.name}（"),
-        figure_rows=figure_rows,
-    )
-    return JoinResult(member, True) if inserted else None
 
 
 def already_member_error() -> ValidationError:
@@ -277,76 +227,3 @@ def member_enrol(*, actor, union: Organization, **fields) -> Member:
     require_in_scope(actor, union.path, Action.CHANGE)
     result = member_join(actor=actor, union=union, channel=JoinChannel.OFFICER, **fields)
     return result.member
-
-
-def is_already_member(exc: ValidationError) -> bool:
-    errors = getattr(exc, "error_dict", {}).get("id_card", [])
-    return any(error.code == "already_member" for error in errors)
-
-
-def member_join_online(*, union: Organization, phone: str, code: str, **fields) -> JoinResult:
-    """The public join: ``code`` proves ``phone``, and is spent by this one join, in the same
-    transaction (a join with another ID number, even in parallel, is refused; a join refused
-    for a field error gives the code back; the same join re-submitted, a double tap, answers
-    as the first did). An ID number that already has a record answers
-    :func:`already_member_error` unless the record's phone is the one just proved, and that
-    refusal spends the code too, so every probe of an ID number costs a fresh code."""
-    number = clean_id_card(fields.get("id_card", ""))
-    phone = clean_phone(phone)
-    number_hash = crypto.id_hash(number)
-    fast = _join_new_in_one_statement(
-        union=union, phone=phone, code=code, number=number, number_hash=number_hash, fields=fields
-    )
-    if fast is not None:
-        return fast
-    for _attempt in range(2):
-        refusal = result = None
-        with transaction.atomic():
-            # The code check is one conditional UPDATE that spends the phone's latest code if
-            # it is this one, unexpired, unspent and not worn out; a parallel request with the
-            # same code waits for this row lock and then finds it spent.
-            if code_spend_if_valid(phone=phone, code=code, purpose="join", used_for=number_hash):
-                try:
-                    result = member_join(
-                        actor=None, union=union, phone=phone, channel=JoinChannel.ONLINE, **fields
-                    )
-                except ValidationError as exc:
-                    if not is_already_member(exc):
-                        raise
-                    refusal = exc
-        if refusal is not None:
-            raise refusal
-        if result is not None:
-            return result
-        # Not spendable: say why (a wrong guess counts), or recognise the same join re-submitted.
-        code_id = code_verified(phone=phone, code=code, purpose="join", spent_for=number_hash)
-        if code_id is None:
-            existing = find_member_by_id_card(number)
-            if existing is None:
-                raise ValidationError({"code": _("验证码已失效，请重新获取。")})
-            if existing.phone != phone:
-                raise already_member_error()
-            return JoinResult(existing, False)
-        # The code became spendable in between (a parallel join with it rolled back): again.
-    raise ValidationError({"code": _("验证码已失效，请重新获取。")})
-
-
-def worker_account_for_phone(*, phone: str, member: Member | None = None):
-    """The worker account signed in by this phone (whose ownership the caller has just checked
-    with a code), created on first sign-in and linked to ``member`` or else to the newest
-    member record with that phone."""
-    from gonghui.accounts.models import User
-    from gonghui.accounts.services import user_create
-
-    phone = clean_phone(phone)
-    user = User.objects.filter(phone=phone).first()
-    if user is None:
-        user = user_create(actor=SYSTEM, username=phone, password=None, role="worker", phone=phone)
-    if member is not None and member.account_id is None and member.phone == phone:
-        Member.objects.filter(account=user).update(account=None)
-        Member.objects.filter(pk=member.pk).update(account=user)
-    elif not Member.objects.filter(account=user).exists():
-        member = Member.objects.filter(phone=phone, account__isnull=True).order_by("-id").first()
-        if member is not None:
-            Member.objects.filter(pk=member.pk).update(account=user)
-    return user

@@ -1,8 +1,9 @@
 """Every write to a membership. Each takes ``actor=``, checks scope, validates, writes, and
 records a history row (``MemberEvent``) and an audit row in the same transaction.
 
-Joining lives in :mod:`.joining`, one-time codes in :mod:`.phonecodes`, what they share in
-:mod:`.rules`; their public names are importable from here as well."""
+Joining lives in :mod:`.joining`, what the writes share in :mod:`.rules`; their public names
+are importable from here as well. The worker's own online join, phone codes and profile are
+in ``gonghui.joining``."""
 
 from __future__ import annotations
 
@@ -22,19 +23,10 @@ from .choices import HOLDING_STATUSES, EventKind, EventReason, MemberStatus, Tra
 from .joining import (  # noqa: F401 (the join's public names, importable from services)
     JoinResult,
     already_member_error,
-    is_already_member,
     member_enrol,
     member_join,
-    member_join_online,
-    worker_account_for_phone,
 )
 from .models import Member, MemberEvent, TransferRequest, UnionJoinPolicy
-from .phonecodes import (  # noqa: F401
-    CODE_LIFETIME,
-    CODE_MAX_ATTEMPTS,
-    phone_code_check,
-    phone_code_send,
-)
 from .rules import (  # noqa: F401
     EDITABLE_FIELDS,
     MINIMUM_AGE,

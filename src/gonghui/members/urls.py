@@ -6,14 +6,6 @@ from . import views
 
 app_name = "members"
 urlpatterns = [
-    path("join", views.JoinView.as_view(), name="join"),
-    path("join/code", views.JoinCodeView.as_view(), name="join-code"),
-    path("card/<str:token>/", views.CardView.as_view(), name="card"),
-    path("card/<str:token>/card.png", views.CardPngView.as_view(), name="card-png"),
-    path("verify/<str:token>", views.VerifyView.as_view(), name="verify"),
-    path("me/", views.MeView.as_view(), name="me"),
-    path("me/login", views.MeLoginView.as_view(), name="me-login"),
-    path("me/profile", views.MeProfileView.as_view(), name="me-profile"),
     path("members/", views.MemberListView.as_view(), name="list"),
     path("members/export.xlsx", views.MemberExportView.as_view(), name="export"),
     path("members/new/", views.MemberEnrolView.as_view(), name="enrol"),

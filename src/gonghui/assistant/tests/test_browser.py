@@ -5,7 +5,7 @@ from gonghui.assistant.tests.conftest import WAGE_RULES, text_file
 from gonghui.cases import defaults
 from gonghui.cases.models import CaseType, Holiday
 from gonghui.core.testing.personas import build_personas
-from gonghui.members import sms
+from gonghui.joining import sms
 from gonghui.members.tests.factories import make_member
 
 PHONE = "13800138000"

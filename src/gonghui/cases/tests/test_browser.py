@@ -5,7 +5,7 @@ import pytest
 from gonghui.cases import defaults
 from gonghui.cases.models import Case, CaseType, Holiday
 from gonghui.core.testing.personas import PASSWORD, build_personas
-from gonghui.members import sms
+from gonghui.joining import sms
 from gonghui.members.tests.factories import make_member
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -32,8 +32,8 @@ from gonghui.core.text import (
     validate_no_control_characters,
 )
 from gonghui.enterprises.models import GridAssignment
+from gonghui.joining import sms
 from gonghui.learning.models import TrainingCourse, TrainingSession
-from gonghui.members import sms
 from gonghui.members.models import Member
 from gonghui.members.tests.factories import id_card, make_member, phone
 from gonghui.organizations.models import Organization

@@ -22,8 +22,8 @@ from gonghui.cases.models import CaseType, Holiday
 from gonghui.cases.services import case_submit
 from gonghui.core.scoping import SYSTEM
 from gonghui.core.templatetags.gonghui import can_change, can_write, keypad_for, mask_name
+from gonghui.joining import sms
 from gonghui.members import services as member_services
-from gonghui.members import sms
 from gonghui.members.choices import JoinChannel, JoinReview, MemberStatus
 from gonghui.members.review import join_policy_update
 from gonghui.members.tests.factories import id_card, make_member

@@ -17,9 +17,9 @@ from gonghui.campaigns import services as campaigns
 from gonghui.campaigns.choices import CampaignKind
 from gonghui.core.scoping import SYSTEM
 from gonghui.core.testing.personas import org
+from gonghui.joining import sms
 from gonghui.learning import services as learning
 from gonghui.learning.choices import TrainingKind
-from gonghui.members import sms
 from gonghui.members.tests.factories import make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -73,7 +73,7 @@ def production_env(**extra) -> dict:
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_COOKIES": "0",
             "DATABASE_URL": database_url(),
-            "MEMBER_SMS_BACKEND": "gonghui.members.sms.SmsBackend",
+            "MEMBER_SMS_BACKEND": "gonghui.joining.sms.SmsBackend",
             "CASES_NOTIFY_BACKEND": "gonghui.cases.notify.NotifyBackend",
             "TASKS_BACKEND": "database",
             "MEMBER_ID_KEYS": f"k1:{KEYS[0]}",

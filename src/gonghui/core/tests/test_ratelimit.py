@@ -11,7 +11,7 @@ from django.test.utils import override_settings
 
 from gonghui.core import ratelimit
 from gonghui.core.models import RateLimitCounter
-from gonghui.members import sms
+from gonghui.joining import sms
 from gonghui.members.models import PhoneCode
 from gonghui.members.tests.factories import phone
 from gonghui.stations.models import CheckIn

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gonghui.core.scoping import SYSTEM
-from gonghui.members import sms
+from gonghui.joining import sms
 
 from .. import services
 from ..models import Enrollment

@@ -6,7 +6,7 @@ import pytest
 from gonghui.core.models import AuditLog
 from gonghui.core.testing.asserts import nothing_written
 from gonghui.enterprises.tests.factories import enterprise
-from gonghui.members import services
+from gonghui.joining.services import worker_account_for_phone
 from gonghui.members.choices import EventKind, MemberStatus
 from gonghui.members.models import Member, MemberEvent
 from gonghui.members.tests.factories import make_member
@@ -73,7 +73,7 @@ def test_edit_page_outside_scope_is_404(client, personas):
 
 def test_worker_completes_own_profile_on_the_phone(client, personas):
     member = make_member(personas.xinwuling)
-    worker = services.worker_account_for_phone(phone=member.phone, member=member)
+    worker = worker_account_for_phone(phone=member.phone, member=member)
     client.force_login(worker)
     page = client.get("/me/profile").content.decode()
     assert 'name="education"' in page and 'name="name"' not in page
@@ -91,7 +91,7 @@ def test_worker_completes_own_profile_on_the_phone(client, personas):
 
 def test_worker_profile_bad_input_is_a_field_error(client, personas):
     member = make_member(personas.xinwuling)
-    client.force_login(services.worker_account_for_phone(phone=member.phone, member=member))
+    client.force_login(worker_account_for_phone(phone=member.phone, member=member))
     with nothing_written(but=NO_SESSION):
         response = client.post(
             "/me/profile", {"emergency_contact_phone": "123", "hukou_region": "x"}
@@ -112,7 +112,7 @@ def test_worker_without_a_record_gets_404_on_profile(client, personas):
 
 def test_api_worker_updates_own_profile(api, personas):
     member = make_member(personas.xinwuling)
-    worker = services.worker_account_for_phone(phone=member.phone, member=member)
+    worker = worker_account_for_phone(phone=member.phone, member=member)
     response = api(worker).patch("/api/me/member", {"skill_level": "senior"})
     assert response.status_code == 200
     assert Member.objects.get(pk=member.pk).skill_level == "senior"

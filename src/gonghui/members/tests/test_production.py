@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[4]
 # What a production box sets (besides ALLOWED_HOSTS): every key and backend explicit.
 PRODUCTION_ENV = {
     "SECRET_KEY": "s" * 64,
-    "MEMBER_SMS_BACKEND": "gonghui.members.sms.SmsBackend",
+    "MEMBER_SMS_BACKEND": "gonghui.joining.sms.SmsBackend",
     "CASES_NOTIFY_BACKEND": "gonghui.cases.notify.NotifyBackend",
     "TASKS_BACKEND": "database",
     "MEMBER_ID_KEYS": f"k1:{'a' * 40}",
@@ -57,7 +57,7 @@ def test_production_starts_with_every_key_and_backend_set():
 def test_production_refuses_the_console_sms_backend():
     unset = start(without("MEMBER_SMS_BACKEND"))
     console = start(
-        {**PRODUCTION_ENV, "MEMBER_SMS_BACKEND": "gonghui.members.sms.ConsoleSmsBackend"}
+        {**PRODUCTION_ENV, "MEMBER_SMS_BACKEND": "gonghui.joining.sms.ConsoleSmsBackend"}
     )
     for result in (unset, console):
         assert result.returncode != 0 and "MEMBER_SMS_BACKEND" in result.stderr
@@ -116,7 +116,7 @@ def test_keys_are_read_from_the_environment():
              "PYTHONPATH": str(ROOT / "src"), **env},
         capture_output=True, text=True, check=False,
     )  # fmt: skip
-    assert result.stdout.split() == ["['k1',", "'k2']", "k2", "gonghui.members.sms.SmsBackend"]
+    assert result.stdout.split() == ["['k1',", "'k2']", "k2", "gonghui.joining.sms.SmsBackend"]
 
 
 key_id = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=1, max_size=8)

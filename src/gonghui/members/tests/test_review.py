@@ -8,6 +8,7 @@ from gonghui.core.models import AuditLog
 from gonghui.core.scoping import SYSTEM
 from gonghui.core.testing.asserts import nothing_written
 from gonghui.core.testing.personas import PASSWORD
+from gonghui.joining.services import worker_account_for_phone
 from gonghui.members import review, services
 from gonghui.members.choices import EventKind, JoinChannel, JoinReview, MemberStatus
 from gonghui.members.models import Member, UnionJoinPolicy
@@ -114,7 +115,7 @@ def test_reviews_page_lists_what_the_officer_may_decide(client, two_level, count
 
 
 def test_worker_sees_where_the_application_stands(client, two_level, unit_officer):
-    worker = services.worker_account_for_phone(phone=two_level.phone, member=two_level)
+    worker = worker_account_for_phone(phone=two_level.phone, member=two_level)
     review.member_review_approve(actor=unit_officer, member=two_level)
     client.force_login(worker)
     body = client.get("/me/").content.decode()

@@ -1,11 +1,10 @@
 import pytest
 
 from gonghui.core.testing.asserts import nothing_written
-from gonghui.members import sms
+from gonghui.joining import sms
 from gonghui.members.models import Member, UnionJoinPolicy
+from gonghui.members.tests.factories import id_card, phone
 from gonghui.organizations.services import org_create
-
-from .factories import id_card, phone
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,10 @@ import os
 import pytest
 
 from gonghui.core.testing.personas import build_personas
-from gonghui.members import sms
+from gonghui.joining import sms
 from gonghui.members.card import qr_svg_data_uri
 from gonghui.members.models import Member
-
-from .factories import id_card, phone
+from gonghui.members.tests.factories import id_card, phone
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -10,10 +10,10 @@ from django.test import Client
 from gonghui.core.scoping import SYSTEM
 from gonghui.core.testing.asserts import nothing_written
 from gonghui.core.testing.personas import build_personas
-from gonghui.members import services, sms
+from gonghui.joining import sms
+from gonghui.members import services
 from gonghui.members.models import Member, MemberEvent, PhoneCode
-
-from .factories import id_card, make_member, phone
+from gonghui.members.tests.factories import id_card, make_member, phone
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from gonghui.core.scoping import SYSTEM
 from gonghui.members import crypto, services
 from gonghui.members.card import card_token_for
 from gonghui.members.selectors import card_check
-
-from .factories import make_member
+from gonghui.members.tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ import pytest
 import time_machine
 from django.db import connections
 
-from gonghui.members import sms
+from gonghui.joining import sms
 from gonghui.members.models import Member
+from gonghui.members.tests.factories import id_card, phone
 from gonghui.organizations.models import Organization
 
-from .factories import id_card, phone
 from .test_proposals import load_demo_tree
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -10,11 +10,10 @@ from django.test import Client
 from gonghui.core.testing.asserts import nothing_written
 from gonghui.members import selectors
 from gonghui.members.models import UnionJoinPolicy
+from gonghui.members.tests.factories import id_card, phone
 from gonghui.organizations.demo_tree import TREE
 from gonghui.organizations.models import Organization
 from gonghui.portal.management.commands.demo import Command as DemoCommand
-
-from .factories import id_card, phone
 
 pytestmark = pytest.mark.django_db
 

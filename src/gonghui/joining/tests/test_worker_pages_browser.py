@@ -6,11 +6,12 @@ import pytest
 from gonghui.accounts.services import user_create
 from gonghui.core.scoping import SYSTEM
 from gonghui.core.testing.personas import PASSWORD, build_personas
-from gonghui.members import review, services, sms
+from gonghui.joining import sms
+from gonghui.members import review, services
 from gonghui.members.choices import JoinChannel, JoinReview
 from gonghui.members.models import Member
+from gonghui.members.tests.factories import id_card, phone
 
-from .factories import id_card, phone
 from .test_browser import page  # noqa: F401 (the phone-sized chromium page fixture)
 
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import ratelimit
+from gonghui.members import crypto
+from gonghui.members.models import PhoneCode
+from gonghui.members.rules import clean_phone
 
-from . import crypto, sms
-from .models import PhoneCode
-from .rules import clean_phone
+from . import sms
 
 CODE_LIFETIME = datetime.timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-logger = logging.getLogger("gonghui.members.sms")
+logger = logging.getLogger("gonghui.joining.sms")
 
 
 @dataclass(frozen=True)
@@ -65,5 +65,5 @@ def last_code(phone: str) -> str | None:
 
 
 def get_backend() -> SmsBackend:
-    path = getattr(settings, "MEMBER_SMS_BACKEND", "gonghui.members.sms.ConsoleSmsBackend")
+    path = getattr(settings, "MEMBER_SMS_BACKEND", "gonghui.joining.sms.ConsoleSmsBackend")
     return import_string(path)()

@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from gonghui.core.models import AuditLog, FigureDelta
 from gonghui.core.testing.personas import build_personas
-from gonghui.members import crypto, joining
+from gonghui.joining import services as joining
+from gonghui.members import crypto
 from gonghui.members.choices import JoinChannel
 from gonghui.members.models import Member, MemberEvent, PhoneCode
-
-from .factories import id_card, phone
-from .test_concurrency import in_parallel
+from gonghui.members.tests.factories import id_card, phone
+from gonghui.members.tests.test_concurrency import in_parallel
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the one-statement join is PostgreSQL's"
@@ -141,8 +141,7 @@ def test_parallel_online_joins_of_one_person_make_one_member():
 @pytest.mark.django_db
 def test_a_merged_record_never_comes_back_by_joining(personas):
     from gonghui.members.choices import MemberStatus
-
-    from .factories import make_member
+    from gonghui.members.tests.factories import make_member
 
     member = make_member(personas.xinwuling)
     Member.objects.filter(pk=member.pk).update(status=MemberStatus.MERGED)
@@ -161,8 +160,7 @@ def test_a_merged_record_never_comes_back_by_joining(personas):
 def test_a_merged_record_cannot_be_reinstated(personas):
     from gonghui.members import services
     from gonghui.members.choices import MemberStatus
-
-    from .factories import make_member
+    from gonghui.members.tests.factories import make_member
 
     member = make_member(personas.xinwuling)
     Member.objects.filter(pk=member.pk).update(status=MemberStatus.MERGED)
