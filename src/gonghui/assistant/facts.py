@@ -99,7 +99,7 @@ def _triage_suggestion(question: str) -> str | None:
 
 
 def _hardship(org) -> Fact | None:
-    from gonghui.cases.models import HardshipThreshold
+    from gonghui.aid.models import HardshipThreshold
 
     if org is None:
         return None

@@ -18,11 +18,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.aid.models import HardshipDisbursement, MutualAidEnrolment
 from gonghui.bargaining.models import CongressSession, WageAgreement, WorkerCongress
 from gonghui.campaigns.choices import CampaignKind
 from gonghui.campaigns.models import Delivery
 from gonghui.cases.choices import OPEN_STATUSES
-from gonghui.cases.models import Case, HardshipDisbursement, MutualAidEnrolment
+from gonghui.cases.models import Case
 from gonghui.contests.models import ContestEntry
 from gonghui.core import figures as core_figures
 from gonghui.core.scoping import SYSTEM, get_visible_or_404, scope_for

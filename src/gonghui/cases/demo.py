@@ -1,43 +1,27 @@
-"""Demo data for the service hall and aid, on the real places of the reports: cases at 娄星区's
-one-stop hall, 衡南县's hardship aid (184万元 paid out) and its medical mutual aid (205 units,
-18,566 workers). People are clearly synthetic (names start with 演示). Idempotent: every row is
-looked up before it is made, so running twice adds nothing."""
+"""Demo data for the service hall, on the real places of the reports: cases at 娄星区's one-stop
+hall (衡南县's aid is in ``gonghui.aid.demo``). People are clearly synthetic (names start with
+演示). Idempotent: every row is looked up before it is made, so running twice adds nothing."""
 
 from __future__ import annotations
 
 import datetime
 import random
-from decimal import Decimal
 
 from django.utils import timezone
 
-from gonghui.accounts.models import User
 from gonghui.core.scoping import SYSTEM
+from gonghui.joining.services import worker_account_for_phone
 from gonghui.members import services as member_services
-from gonghui.members.choices import JoinChannel, MemberStatus, OccupationGroup
+from gonghui.members.choices import JoinChannel, OccupationGroup
 from gonghui.members.ids import synthetic_id_card
-from gonghui.members.models import Member
 from gonghui.organizations.models import Organization
 
-from . import aid, defaults, services
-from .choices import AidStatus, CaseStatus
-from .models import (
-    Case,
-    CaseType,
-    HardshipApplication,
-    HardshipDisbursement,
-    Holiday,
-    MutualAidEnrolment,
-)
+from . import defaults, services
+from .choices import CaseStatus
+from .models import Case, CaseType, Holiday
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰文辉鹏红建飞波斌宇浩凯健俊帆"
-
-HENGNAN_AID_TOTAL = Decimal("1840000")
-HENGNAN_AID_PEOPLE = 230  # 115 x 6,000 + 115 x 10,000 = 1,840,000
-HENGNAN_UNITS, HENGNAN_WORKERS = 205, 18566
-AID_PERIOD = "2025"
-MUTUAL_AID_YEAR = 2026
 
 # (type code, title, description, answers, final status, days ago submitted, rating)
 LOUXING_CASES = [
@@ -84,7 +68,7 @@ def _person(rng: random.Random, region: str, serial: int, birth_year: int):
     return name, number, phone
 
 
-def _member(union, rng, region, serial, birth_year, group=OccupationGroup.OTHER):
+def demo_member(union, rng, region, serial, birth_year, group=OccupationGroup.OTHER):
     name, number, phone = _person(rng, region, serial, birth_year)
     return member_services.member_join(
         actor=SYSTEM, union=union, name=name, id_card=number, phone=phone,
@@ -102,10 +86,10 @@ def _louxing_cases(stdout) -> int:
     created = 0
     today = timezone.localdate()
     for serial, (code, title, text, answers, target, ago, rating) in enumerate(LOUXING_CASES):
-        member = _member(street, rng, "431302", 900 + serial, 1979)
+        member = demo_member(street, rng, "431302", 900 + serial, 1979)
         if Case.objects.filter(member=member, title=title).exists():
             continue
-        worker = member_services.worker_account_for_phone(phone=member.phone, member=member)
+        worker = worker_account_for_phone(phone=member.phone, member=member)
         case = services.case_submit(
             actor=worker, member=member, case_type=types[code], title=title, description=text,
             form_data=answers, today=today - datetime.timedelta(days=ago),
@@ -131,124 +115,7 @@ def _louxing_cases(stdout) -> int:
     return created
 
 
-def _hengnan_hardship(stdout) -> int:
-    county = Organization.objects.filter(name="衡南县总工会").first()
-    park = Organization.objects.filter(name="衡南县工业园区工会").first()
-    if county is None or park is None:
-        stdout.write("cases demo: 衡南县 unions not in the tree, skipped")
-        return 0
-    approver = User.objects.filter(username="hengnan", organization=county).first() or SYSTEM
-    aid.hardship_threshold_set(actor=SYSTEM, union=county, amount="1000")
-    rng = random.Random("gonghui-demo-hengnan-aid")
-    paid = 0
-    for serial in range(HENGNAN_AID_PEOPLE):
-        member = _member(park, rng, "430422", serial, 1972 + serial // 365)
-        amount = Decimal(6000 if serial % 2 else 10000)
-        if HardshipDisbursement.objects.filter(member=member, period=AID_PERIOD).exists():
-            continue
-        application = HardshipApplication.objects.filter(member=member, period=AID_PERIOD).first()
-        if application is None:
-            income = rng.randrange(0, 1500)
-            application = aid.hardship_apply(
-                actor=SYSTEM, member=member, period=AID_PERIOD,
-                reason=rng.choice(["因病致困", "因灾致困", "因学致困", "单亲家庭"]),
-                household=[
-                    {"name": member.name, "relation": "本人", "monthly_income": income},
-                    {"name": "演示家属", "relation": "配偶", "monthly_income": 0},
-                    {"name": "演示子女", "relation": "子女", "monthly_income": 0},
-                ],
-                requested_amount=amount,
-            )  # fmt: skip
-        if application.status == AidStatus.SUBMITTED:
-            application = aid.hardship_approve(
-                actor=SYSTEM, application=application, expected_version=application.version
-            )
-        if application.status == AidStatus.GRASSROOTS_APPROVED:
-            application = aid.hardship_approve(
-                actor=approver, application=application, expected_version=application.version,
-                approved_amount=amount,
-            )  # fmt: skip
-        aid.hardship_disburse(
-            actor=approver, application=application, amount=amount,
-            paid_on=datetime.date(2025, 1, 10) + datetime.timedelta(days=serial % 300),
-            method="bank",
-        )  # fmt: skip
-        paid += 1
-    return paid
-
-
-def _unit_sizes(rng: random.Random) -> list[int]:
-    weights = [rng.randint(20, 160) for _ in range(HENGNAN_UNITS)]
-    scale = HENGNAN_WORKERS / sum(weights)
-    sizes = [max(1, int(w * scale)) for w in weights]
-    sizes[sizes.index(max(sizes))] += HENGNAN_WORKERS - sum(sizes)
-    return sizes
-
-
-def _hengnan_mutual_aid() -> int:
-    county = Organization.objects.filter(name="衡南县总工会").first()
-    if county is None:
-        return 0
-    rng = random.Random("gonghui-demo-hengnan-mutual-aid")
-    added = 0
-    for number, size in enumerate(_unit_sizes(rng), start=1):
-        name = f"衡南县演示参保单位{number:03d}"
-        if MutualAidEnrolment.objects.filter(
-            union=county, unit_name=name, year=MUTUAL_AID_YEAR
-        ).exists():
-            continue
-        aid.mutual_aid_enrol(
-            actor=SYSTEM, union=county, unit_name=name, year=MUTUAL_AID_YEAR, participants=size
-        )
-        added += 1
-    return added
-
-
-def _hengnan_mutual_aid_claims() -> int:
-    """A dozen of the park's members take part through the first unit; every fourth files a
-    claim: paid, approved, refused, and one waiting."""
-    unit = (
-        MutualAidEnrolment.objects.filter(union__name="衡南县总工会", year=MUTUAL_AID_YEAR)
-        .order_by("unit_name")
-        .first()
-    )
-    park = Organization.objects.filter(name="衡南县工业园区工会").first()
-    if unit is None or park is None or unit.members.exists():
-        return 0
-    members = Member.objects.filter(union=park, status=MemberStatus.ACTIVE).order_by("id")[:12]
-    claims = 0
-    for number, member in enumerate(members):
-        participant = aid.mutual_aid_participant_add(actor=SYSTEM, enrolment=unit, member=member)
-        if number % 3:
-            continue
-        claim = aid.mutual_aid_claim_file(
-            actor=SYSTEM, participant=participant, illness="住院治疗", hospital="衡南县人民医院",
-            medical_cost=Decimal(6000 + 500 * number), claimed_amount=Decimal(2000),
-        )  # fmt: skip
-        claims += 1
-        if number == 9:
-            continue  # waits for the officer
-        approve = number != 6
-        aid.mutual_aid_claim_decide(
-            actor=SYSTEM, claim=claim, expected_version=None, approve=approve,
-            approved_amount=Decimal(1500) if approve else None,
-            note="" if approve else "不在互助保障范围内",
-        )  # fmt: skip
-        if number == 0:
-            aid.mutual_aid_claim_pay(
-                actor=SYSTEM, claim=claim, paid_on=datetime.date(MUTUAL_AID_YEAR, 6, 30),
-                method="bank",
-            )  # fmt: skip
-    return claims
-
-
 def load_demo(stdout) -> None:
     seeded = defaults.seed(CaseType, Holiday)
     cases = _louxing_cases(stdout)
-    payments = _hengnan_hardship(stdout)
-    units = _hengnan_mutual_aid()
-    claims = _hengnan_mutual_aid_claims()
-    stdout.write(
-        f"cases demo: {seeded} config rows, {cases} 娄星区 cases, {payments} 衡南 aid payments, "
-        f"{units} mutual-aid units and {claims} claims added"
-    )
+    stdout.write(f"cases demo: {seeded} config rows, {cases} 娄星区 cases added")

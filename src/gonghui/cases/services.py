@@ -1,4 +1,4 @@
-"""Every write to cases and aid. Each takes ``actor=``, checks who may do it, validates, writes,
+"""Every write to cases. Each takes ``actor=``, checks who may do it, validates, writes,
 and records a timeline row (``CaseEvent``) and an audit row in the same transaction.
 
 Optimistic locking: a state change names the ``expected_version`` of the case it was based on;

@@ -30,8 +30,9 @@ def year_day(year: int) -> datetime.date:
 
 
 def county_figures(county, year: int) -> dict[str, float | int | None]:
+    from gonghui.aid.selectors import disbursement_list
     from gonghui.bargaining.selectors import congress_rate
-    from gonghui.cases.selectors import case_list, disbursement_list
+    from gonghui.cases.selectors import case_list
     from gonghui.enterprises.selectors import coverage_for
     from gonghui.stations.selectors import coverage_for_org, station_list
 

@@ -7,10 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from gonghui.accounts.services import token_issue
-from gonghui.cases import aid, services
-from gonghui.cases.models import Attachment, Case, CaseEvent, HardshipApplication
+from gonghui.cases import services
+from gonghui.cases.models import Attachment, Case, CaseEvent
 from gonghui.core.models import AuditLog
-from gonghui.core.scoping import SYSTEM
 
 from .conftest import png_bytes
 
@@ -24,18 +23,12 @@ def hunan_world(personas, types, hunan_member):
         description="工伤认定", form_data={"matter": "工伤认定"},
         files=[SimpleUploadedFile("x.png", png_bytes())],
     )  # fmt: skip
-    aid.hardship_threshold_set(actor=SYSTEM, union=personas.hunan, amount="800")
-    application = aid.hardship_apply(
-        actor=SYSTEM, member=hunan_member, period="2026", reason="因病",
-        household=[{"name": "本人", "relation": "本人", "monthly_income": 500}],
-        requested_amount=1000,
-    )  # fmt: skip
-    return {"case": case, "attachment": case.attachments.get(), "application": application}
+    return {"case": case, "attachment": case.attachments.get()}
 
 
 def api_calls(world):
-    case, attachment, application = world["case"], world["attachment"], world["application"]
-    c, a = case.pk, application.pk
+    case, attachment = world["case"], world["attachment"]
+    c = case.pk
     return [
         ("get", f"/api/cases/{c}", None),
         ("get", f"/api/cases/{c}/events", None),
@@ -44,24 +37,17 @@ def api_calls(world):
         ("post", f"/api/cases/{c}/reassign",
          {"union_id": case.handling_union_id, "expected_version": 1}),
         ("post", f"/api/cases/{c}/replies", {"body": "越权答复"}),
-        ("get", f"/api/hardship/applications/{a}", None),
-        ("post", f"/api/hardship/applications/{a}/approve", {"expected_version": 1}),
-        ("post", f"/api/hardship/applications/{a}/reject", {"expected_version": 1, "note": "x"}),
-        ("post", f"/api/hardship/applications/{a}/disbursements",
-         {"amount": "1", "paid_on": "2026-11-01", "method": "cash"}),
         ("get", f"/api/cases/{c}/attachments/{attachment.pk}/file", None),
     ]  # fmt: skip
 
 
 def page_calls(world):
-    c, a = world["case"].pk, world["application"].pk
+    c = world["case"].pk
     return [
         ("get", f"/cases/{c}/", None),
         ("post", f"/cases/{c}/", {"action": "transition", "to_status": "accepted", "version": 1}),
         ("post", f"/cases/{c}/", {"action": "reply", "body": "越权"}),
         ("get", world["attachment"].get_absolute_url(), None),
-        ("get", f"/cases/hardship/{a}/", None),
-        ("post", f"/cases/hardship/{a}/", {"action": "approve", "version": 1}),
     ]
 
 
@@ -70,7 +56,6 @@ def snapshot():
         list(Case.objects.values_list("pk", "status", "version", "handling_union_id")),
         CaseEvent.objects.count(),
         Attachment.objects.count(),
-        list(HardshipApplication.objects.values_list("pk", "status", "version")),
         AuditLog.objects.count(),
     )
 
@@ -99,7 +84,6 @@ def test_officer_outside_scope_gets_404_everywhere_and_nothing_is_written(
 
 def test_out_of_scope_cases_are_not_listed(api, personas, hunan_world):
     assert api(personas.luohe_officer).get("/api/cases").json()["items"] == []
-    assert api(personas.luohe_officer).get("/api/hardship/applications").json()["items"] == []
     listed = api(personas.hunan_officer).get("/api/cases").json()["items"]
     assert [c["id"] for c in listed] == [hunan_world["case"].pk]
 
@@ -138,7 +122,7 @@ def test_anonymous_gets_401_from_the_api_and_login_from_pages(api, personas, hun
     for method, url, payload in page_calls(hunan_world):
         response = getattr(Client(), method)(url, payload or {})
         assert response.status_code == 302, url
-    for url in ("/cases/", "/cases/new", "/cases/mine", "/cases/hardship/"):
+    for url in ("/cases/", "/cases/new", "/cases/mine"):
         assert Client().get(url).status_code == 302, url
     assert snapshot() == before
 
@@ -159,7 +143,6 @@ def test_worker_sees_only_their_own_cases(api, personas, hunan_world, yancheng_m
     assert browser.get(f"/cases/{own.pk}/").status_code == 200
     # Workers have no officer pages.
     assert browser.get("/cases/").status_code == 404
-    assert browser.get("/cases/hardship/").status_code == 404
 
 
 def test_auditor_reads_but_cannot_change(api, personas, hunan_world):

@@ -46,7 +46,7 @@ WRITE_URL_NAMES = {
     "accounts:manage-create", "contests:contest-create",
     "contests:craftsman-create", "contests:studio-create", "contests:studio-edit",
     "bargaining:procedure-open", "bargaining:congress-create", "bargaining:agreement-edit",
-    "cases:case-type-new", "cases:case-type-edit", "cases:hardship-new", "cases:claim-new",
+    "cases:case-type-new", "cases:case-type-edit", "aid:hardship-new", "aid:claim-new",
     "stations:exception-delete", "campaigns:kind-create",
 }  # fmt: skip
 # POST forms that change nothing in the union's data: signing out, the language, one's own

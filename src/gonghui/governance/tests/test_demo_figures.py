@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
+from gonghui.aid.models import HardshipDisbursement
 from gonghui.bargaining.models import WorkerCongress
-from gonghui.cases.models import Case, HardshipDisbursement
+from gonghui.cases.models import Case
 from gonghui.core.geometry import haversine_many
 from gonghui.enterprises.models import CoverageRule, Enterprise
 from gonghui.governance import measures

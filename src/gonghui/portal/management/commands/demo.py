@@ -17,7 +17,7 @@ from gonghui.organizations.services import org_create
 
 # Each app's demo.load_demo(stdout), in dependency order; each is idempotent on its own.
 DEMO_APPS = [
-    "enterprises", "members", "stations", "cases",
+    "enterprises", "members", "stations", "cases", "aid",
     "campaigns", "learning", "benefits", "contests", "bargaining",
     "governance", "assistant", "triage", "brain",
 ]  # fmt: skip

@@ -5,13 +5,20 @@ a wage-arrears appeal and is offered to join."""
 import pytest
 
 from gonghui.accounts.services import user_create
-from gonghui.cases import aid, defaults
-from gonghui.cases.models import Case, CaseType, HardshipApplication, Holiday
+from gonghui.aid import services
+from gonghui.aid.models import HardshipApplication
+from gonghui.cases import defaults
+from gonghui.cases.models import Case, CaseType, Holiday
+from gonghui.cases.tests.test_browser import (
+    PHONE,
+    fits_the_phone,
+    phone_page,
+    sign_in_officer,
+    sign_in_worker,
+)
 from gonghui.core.scoping import SYSTEM
 from gonghui.core.testing.personas import PASSWORD, build_personas
 from gonghui.members.tests.factories import make_member
-
-from .test_browser import PHONE, fits_the_phone, phone_page, sign_in_officer, sign_in_worker
 
 
 @pytest.mark.browser
@@ -22,7 +29,7 @@ def test_worker_applies_grassroots_and_county_approve_county_pays_worker_sees_it
     defaults.seed(CaseType, Holiday)
     personas = build_personas()
     make_member(personas.yancheng_project, name="郾城职工", phone=PHONE)
-    aid.hardship_threshold_set(actor=SYSTEM, union=personas.yancheng, amount="1000")
+    services.hardship_threshold_set(actor=SYSTEM, union=personas.yancheng, amount="1000")
     user_create(actor=SYSTEM, username="project_officer", password=PASSWORD,
                 role="grassroots_officer", organization=personas.yancheng_project)  # fmt: skip
     base = live_server.url

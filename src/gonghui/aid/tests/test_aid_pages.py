@@ -8,13 +8,17 @@ from decimal import Decimal
 import pytest
 
 from gonghui.accounts.services import user_create
-from gonghui.cases import aid
-from gonghui.cases.models import HardshipApplication, HardshipThreshold, MutualAidEnrolment
+from gonghui.aid import services
+from gonghui.aid.models import (
+    HardshipApplication,
+    HardshipDisbursement,
+    HardshipThreshold,
+    MutualAidEnrolment,
+)
+from gonghui.cases.tests.test_views import assert_clean_html, signed_in
 from gonghui.core.models import AuditLog
 from gonghui.core.scoping import SYSTEM
 from gonghui.core.testing.asserts import nothing_written
-
-from .test_views import assert_clean_html, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +30,7 @@ HOUSEHOLD = {
 
 @pytest.fixture
 def line(personas):
-    return aid.hardship_threshold_set(actor=SYSTEM, union=personas.yancheng, amount="1000")
+    return services.hardship_threshold_set(actor=SYSTEM, union=personas.yancheng, amount="1000")
 
 
 def apply_form(**extra):
@@ -95,7 +99,7 @@ def test_grassroots_then_county_approve_and_pay_the_worker_sees_the_payment(
         actor=SYSTEM, username="project_officer", password=None,
         role="grassroots_officer", organization=personas.yancheng_project,
     )  # fmt: skip
-    application = aid.hardship_apply(
+    application = services.hardship_apply(
         actor=personas.worker, member=yancheng_member, period="2026", reason="重病",
         household=[{"name": "郾城职工", "relation": "本人", "monthly_income": "800"}],
         requested_amount="3000",
@@ -115,7 +119,7 @@ def test_grassroots_then_county_approve_and_pay_the_worker_sees_the_payment(
 
 
 def test_hardship_detail_outside_scope_is_404(personas, yancheng_member):
-    application = aid.hardship_apply(
+    application = services.hardship_apply(
         actor=SYSTEM, member=yancheng_member, period="2026", reason="重病",
         household=[{"name": "郾城职工", "relation": "本人", "monthly_income": "800"}],
         requested_amount="3000",
@@ -176,3 +180,42 @@ def test_officer_enrols_a_unit_in_mutual_aid_and_a_duplicate_is_a_field_error(pe
     assert again.status_code == 422 and 'data-field="unit_name"' in again.content.decode()
     assert 'data-field="union_id"' in outside.content.decode()
     assert datetime.date.today().year >= 2026
+
+
+def test_officer_aid_pages_render(personas):
+    client = signed_in(personas.hunan_officer)
+    pages = {"/cases/hardship/": "困难帮扶", "/cases/mutual-aid/": "职工医疗互助"}
+    for url, heading in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200 and heading in response.content.decode(), url
+        assert_clean_html(response)
+
+
+def test_hardship_chain_and_ledger_on_the_pages(personas, hunan_member):
+    services.hardship_threshold_set(actor=SYSTEM, union=personas.hunan, amount="800")
+    application = services.hardship_apply(
+        actor=SYSTEM, member=hunan_member, period="2026", reason="因病致困",
+        household=[{"name": "本人", "relation": "本人", "monthly_income": 300}],
+        requested_amount=5000,
+    )  # fmt: skip
+    services.hardship_approve(actor=SYSTEM, application=application, expected_version=1)
+    client = signed_in(personas.hunan_officer)
+    url = f"/cases/hardship/{application.pk}/"
+    approved = client.post(url, {"action": "approve", "version": 2, "approved_amount": "3000"})
+    assert approved.status_code == 302
+    over = client.post(
+        url, {"action": "disburse", "amount": "3500", "paid_on": "2026-11-20", "method": "bank"}
+    )
+    assert over.status_code == 422
+    assert 'data-field="amount"' in over.content.decode()
+    paid = client.post(
+        url, {"action": "disburse", "amount": "3000", "paid_on": "2026-11-20", "method": "bank"}
+    )
+    assert paid.status_code == 302
+    again = client.post(
+        url, {"action": "disburse", "amount": "1", "paid_on": "2026-11-21", "method": "cash"}
+    )
+    assert again.status_code == 422
+    assert HardshipDisbursement.objects.get().amount == 3000
+    listing = client.get("/cases/hardship/").content.decode()
+    assert hunan_member.name in listing and "3000" in listing

@@ -15,9 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from gonghui.cases.forms import YearFilterForm
+from gonghui.cases.selectors import is_officer_view, member_for_hall, members_of
+from gonghui.cases.services import Conflict
+from gonghui.cases.views import SignedInMixin, apply_errors, error_dict, hall_member, saved
 from gonghui.core.views import OfficerViewMixin
 
-from . import aid, selectors, services
+from . import selectors, services
 from .choices import AidStatus, ClaimStatus
 from .forms import (
     AidFilterForm,
@@ -30,9 +34,7 @@ from .forms import (
     ParticipantForm,
     SelfEnrolForm,
     ThresholdForm,
-    YearFilterForm,
 )
-from .views import SignedInMixin, apply_errors, error_dict, hall_member, saved
 
 # ---- Hardship aid and mutual aid (officers) ----------------------------------------------------
 
@@ -50,13 +52,13 @@ class HardshipListView(OfficerViewMixin, View):
         totals = selectors.disbursement_total(user=request.user)
         return render(
             request,
-            "cases/hardship_list.html",
+            "aid/hardship_list.html",
             {"page": page, "totals": totals, "statuses": AidStatus.choices},
         )
 
 
 class HardshipDetailView(OfficerViewMixin, View):
-    template = "cases/hardship_detail.html"
+    template = "aid/hardship_detail.html"
     forms = {"approve": DecisionForm, "reject": DecisionForm, "disburse": DisburseForm}
 
     def _render(self, request, application, status=200, **extra):
@@ -86,7 +88,7 @@ class HardshipDetailView(OfficerViewMixin, View):
         data = form.cleaned_data
         try:
             if action == "approve":
-                aid.hardship_approve(
+                services.hardship_approve(
                     actor=request.user,
                     application=application,
                     expected_version=data["version"],
@@ -94,15 +96,15 @@ class HardshipDetailView(OfficerViewMixin, View):
                     note=data["note"],
                 )
             elif action == "reject":
-                aid.hardship_reject(
+                services.hardship_reject(
                     actor=request.user,
                     application=application,
                     expected_version=data["version"],
                     note=data["note"],
                 )
             else:
-                aid.hardship_disburse(actor=request.user, application=application, **data)
-        except services.Conflict as conflict:
+                services.hardship_disburse(actor=request.user, application=application, **data)
+        except Conflict as conflict:
             application = selectors.hardship_get(user=request.user, application_id=pk)
             return self._render(request, application, 409, conflict=conflict.message)
         except ValidationError as exc:
@@ -110,7 +112,7 @@ class HardshipDetailView(OfficerViewMixin, View):
             keep = {"form": form} if action == "disburse" else {}
             return self._render(request, application, 422, errors=error_dict(exc), **keep)
         messages.success(request, _("已保存。"))
-        return redirect("cases:hardship-detail", pk=pk)
+        return redirect("aid:hardship-detail", pk=pk)
 
 
 class MutualAidView(OfficerViewMixin, View):
@@ -123,7 +125,7 @@ class MutualAidView(OfficerViewMixin, View):
             "rows": selectors.mutual_aid_list(user=request.user, year=year)[:200],
             "form": form,
         }
-        return render(request, "cases/mutual_aid.html", context, status=status)
+        return render(request, "aid/mutual_aid.html", context, status=status)
 
     def get(self, request):
         initial = {"year": timezone.localdate().year}
@@ -134,9 +136,9 @@ class MutualAidView(OfficerViewMixin, View):
 
         def write(data):
             data = dict(data)
-            aid.mutual_aid_enrol(actor=request.user, union=data.pop("union_id"), **data)
+            services.mutual_aid_enrol(actor=request.user, union=data.pop("union_id"), **data)
 
-        done = saved(request, form, write, _("参保单位已登记。"), "cases:mutual-aid")
+        done = saved(request, form, write, _("参保单位已登记。"), "aid:mutual-aid")
         return done or self._render(request, form, status=422)
 
 
@@ -144,28 +146,28 @@ class HardshipNewView(SignedInMixin, View):
     """A hardship application: a worker on the phone for themselves, or a service-hall officer
     for a member in their scope (by member number)."""
 
-    template = "cases/hardship_new.html"
+    template = "aid/hardship_new.html"
 
     def _render(self, request, form, status=200):
-        officer = selectors.is_officer_view(request.user)
-        members = list(selectors.members_of(user=request.user)[:1])
+        officer = is_officer_view(request.user)
+        members = list(members_of(user=request.user)[:1])
         context = {"form": form, "officer": officer, "member": members[0] if members else None}
         return render(request, self.template, context, status=status)
 
     def get(self, request):
-        officer = selectors.is_officer_view(request.user)
+        officer = is_officer_view(request.user)
         initial = {"period": str(timezone.localdate().year)}
         return self._render(request, HardshipForm(for_officer=officer, initial=initial))
 
     def post(self, request):
-        officer = selectors.is_officer_view(request.user)
-        members = list(selectors.members_of(user=request.user)[:1])
+        officer = is_officer_view(request.user)
+        members = list(members_of(user=request.user)[:1])
         form = HardshipForm(request.POST, for_officer=officer)
         if form.is_valid():
             member = hall_member(request, form, officer, members)
             if member is not None:
                 try:
-                    application = aid.hardship_apply(
+                    application = services.hardship_apply(
                         actor=request.user,
                         member=member,
                         period=form.cleaned_data["period"],
@@ -181,7 +183,7 @@ class HardshipNewView(SignedInMixin, View):
                     messages.success(request, _("帮扶申请已提交。"))
                     if officer:
                         return redirect(application.get_absolute_url())
-                    return redirect("cases:hardship-mine")
+                    return redirect("aid:hardship-mine")
         return self._render(request, form, status=422)
 
 
@@ -191,10 +193,10 @@ class HardshipMineView(SignedInMixin, View):
     def get(self, request):
         return render(
             request,
-            "cases/hardship_mine.html",
+            "aid/hardship_mine.html",
             {
                 "applications": selectors.hardship_of_worker(user=request.user)[:20],
-                "has_member": selectors.members_of(user=request.user).exists(),
+                "has_member": members_of(user=request.user).exists(),
             },
         )
 
@@ -202,7 +204,7 @@ class HardshipMineView(SignedInMixin, View):
 class ThresholdView(OfficerViewMixin, View):
     """The local means-test lines in the officer's scope, and setting one."""
 
-    template = "cases/thresholds.html"
+    template = "aid/thresholds.html"
 
     def _render(self, request, form, status=200):
         rows = selectors.threshold_list(user=request.user)[:200]
@@ -216,12 +218,12 @@ class ThresholdView(OfficerViewMixin, View):
         form = ThresholdForm(request.POST, user=request.user)
         done = saved(
             request, form,
-            lambda data: aid.hardship_threshold_set(
+            lambda data: services.hardship_threshold_set(
                 actor=request.user, union=data["union_id"],
                 amount=data["monthly_income_per_capita"],
             ),
             _("认定标准已保存。"),
-            "cases:thresholds",
+            "aid:thresholds",
         )  # fmt: skip
         return done or self._render(request, form, status=422)
 
@@ -232,7 +234,7 @@ class ThresholdView(OfficerViewMixin, View):
 class EnrolmentView(OfficerViewMixin, View):
     """One enrolled unit: its registered participants, and registering one by member number."""
 
-    template = "cases/enrolment.html"
+    template = "aid/enrolment.html"
 
     def _render(self, request, enrolment, form, status=200):
         context = {
@@ -250,21 +252,21 @@ class EnrolmentView(OfficerViewMixin, View):
         enrolment = selectors.enrolment_get(user=request.user, enrolment_id=pk)
         form = ParticipantForm(request.POST)
         if form.is_valid():
-            member = selectors.member_for_hall(
+            member = member_for_hall(
                 user=request.user, member_number=form.cleaned_data["member_number"]
             )
             if member is None:
                 form.add_error("member_number", _("没有找到这个会员编号。"))
             else:
                 try:
-                    aid.mutual_aid_participant_add(
+                    services.mutual_aid_participant_add(
                         actor=request.user, enrolment=enrolment, member=member
                     )
                 except ValidationError as exc:
                     apply_errors(form, exc, rename={"member_id": "member_number"})
                 else:
                     messages.success(request, _("已登记参加职工。"))
-                    return redirect("cases:enrolment-detail", pk=pk)
+                    return redirect("aid:enrolment-detail", pk=pk)
         return self._render(request, enrolment, form, status=422)
 
 
@@ -272,12 +274,12 @@ class MutualAidMineView(SignedInMixin, View):
     """A worker's own mutual aid: the years they take part, their claims, and taking part this
     year through a unit their union enrolled."""
 
-    template = "cases/mutual_aid_mine.html"
+    template = "aid/mutual_aid_mine.html"
 
     def _render(self, request, form=None, status=200):
-        members = list(selectors.members_of(user=request.user)[:1])
+        members = list(members_of(user=request.user)[:1])
         year = timezone.localdate().year
-        open_rows = list(aid.enrolments_open_to(members[0], year)) if members else []
+        open_rows = list(services.enrolments_open_to(members[0], year)) if members else []
         taken = selectors.mutual_aid_of_worker(user=request.user)
         context = {
             "member": members[0] if members else None,
@@ -292,22 +294,22 @@ class MutualAidMineView(SignedInMixin, View):
         return self._render(request)
 
     def post(self, request):
-        members = list(selectors.members_of(user=request.user)[:1])
+        members = list(members_of(user=request.user)[:1])
         if not members:
             raise Http404
-        open_rows = list(aid.enrolments_open_to(members[0], timezone.localdate().year))
+        open_rows = list(services.enrolments_open_to(members[0], timezone.localdate().year))
         form = SelfEnrolForm(request.POST, enrolments=open_rows)
         if form.is_valid():
             enrolment = next(r for r in open_rows if r.pk == form.cleaned_data["enrolment"])
             try:
-                aid.mutual_aid_participant_add(
+                services.mutual_aid_participant_add(
                     actor=request.user, enrolment=enrolment, member=members[0]
                 )
             except ValidationError as exc:
                 apply_errors(form, exc, rename={"member_id": "enrolment"})
             else:
                 messages.success(request, _("已参加本年度医疗互助。"))
-                return redirect("cases:mutual-aid-mine")
+                return redirect("aid:mutual-aid-mine")
         return self._render(request, form, status=422)
 
 
@@ -317,14 +319,14 @@ class ClaimListView(OfficerViewMixin, View):
         rows = selectors.claim_list(user=request.user, status=status).order_by("-created_at")
         page = Paginator(rows, 50).get_page(request.GET.get("page"))
         context = {"page": page, "statuses": ClaimStatus.choices, "status": status}
-        return render(request, "cases/claims.html", context)
+        return render(request, "aid/claims.html", context)
 
 
 class ClaimNewView(SignedInMixin, View):
     """A claim for one participation (``?participant=``): the worker's own, or one in the
     officer's scope at the hall."""
 
-    template = "cases/claim_new.html"
+    template = "aid/claim_new.html"
 
     def _participant(self, request):
         return selectors.participant_get(
@@ -341,7 +343,7 @@ class ClaimNewView(SignedInMixin, View):
         form = ClaimForm(request.POST)
         if form.is_valid():
             try:
-                claim = aid.mutual_aid_claim_file(
+                claim = services.mutual_aid_claim_file(
                     actor=request.user, participant=participant, **form.cleaned_data
                 )
             except ValidationError as exc:
@@ -357,11 +359,11 @@ class ClaimView(SignedInMixin, View):
     """One claim: where it stands (the worker's own, or in the officer's scope); the officer
     approves or refuses it and records the payment."""
 
-    template = "cases/claim.html"
+    template = "aid/claim.html"
     forms = {"approve": DecisionForm, "reject": DecisionForm, "pay": ClaimPayForm}
 
     def _render(self, request, claim, status=200, **extra):
-        officer = selectors.is_officer_view(request.user)
+        officer = is_officer_view(request.user)
         context = {"claim": claim, "officer": officer, "errors": {},
                    "pay_form": extra.pop("pay_form", None) or ClaimPayForm(), **extra}  # fmt: skip
         return render(request, self.template, context, status=status)
@@ -382,18 +384,18 @@ class ClaimView(SignedInMixin, View):
         data = form.cleaned_data
         try:
             if action == "pay":
-                aid.mutual_aid_claim_pay(actor=request.user, claim=claim, **data)
+                services.mutual_aid_claim_pay(actor=request.user, claim=claim, **data)
             else:
-                aid.mutual_aid_claim_decide(
+                services.mutual_aid_claim_decide(
                     actor=request.user, claim=claim, expected_version=data["version"],
                     approve=action == "approve", approved_amount=data["approved_amount"],
                     note=data["note"],
                 )  # fmt: skip
-        except services.Conflict as conflict:
+        except Conflict as conflict:
             claim = selectors.claim_get(user=request.user, claim_id=pk)
             return self._render(request, claim, 409, conflict=conflict.message)
         except ValidationError as exc:
             claim = selectors.claim_get(user=request.user, claim_id=pk)
             return self._render(request, claim, 422, errors=error_dict(exc), **keep)
         messages.success(request, _("已保存。"))
-        return redirect("cases:claim-detail", pk=pk)
+        return redirect("aid:claim-detail", pk=pk)

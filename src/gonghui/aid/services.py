@@ -1,6 +1,7 @@
 """Writes to hardship aid (困难帮扶: the local means-test line, applications, the two approvals
-and payments) and medical mutual aid (职工医疗互助: units enrolled per year). Same habits as
-:mod:`.services`: keyword-only, ``actor=``, validated, audited, optimistic locking by version."""
+and payments) and medical mutual aid (职工医疗互助: units enrolled per year, participants,
+claims). Same habits as :mod:`gonghui.cases.services`: keyword-only, ``actor=``, validated,
+audited, optimistic locking by version."""
 
 from __future__ import annotations
 
@@ -15,6 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.cases.models import Case
+from gonghui.cases.services import (
+    audit_write,
+    county_union_for,
+    is_case_worker,
+    lock_version,
+    submitter_channel,
+)
 from gonghui.core import audit
 from gonghui.core.audit import actor_fk, actor_label
 from gonghui.core.models import AuditAction
@@ -24,7 +33,6 @@ from gonghui.organizations.models import Organization
 
 from .choices import AidStatus, ClaimStatus, PaymentMethod
 from .models import (
-    Case,
     HardshipApplication,
     HardshipDisbursement,
     HardshipThreshold,
@@ -32,7 +40,6 @@ from .models import (
     MutualAidEnrolment,
     MutualAidParticipant,
 )
-from .services import audit_write, county_union_for, is_case_worker, lock_version, submitter_channel
 
 PERIOD_RE = re.compile(r"^20\d\d(-(0[1-9]|1[0-2]))?$")
 MONEY_CAP = Decimal("100000000")

@@ -3,13 +3,12 @@ officer or the worker's own enrolment), claims, the decision and the payout; pag
 
 import pytest
 
-from gonghui.cases import aid
-from gonghui.cases.models import MutualAidClaim, MutualAidParticipant
+from gonghui.aid import services
+from gonghui.aid.models import MutualAidClaim, MutualAidParticipant
+from gonghui.cases.tests.test_views import signed_in
 from gonghui.core.models import AuditLog
 from gonghui.core.scoping import SYSTEM
 from gonghui.core.testing.asserts import nothing_written
-
-from .test_views import signed_in
 
 pytestmark = pytest.mark.django_db
 BUT = ("sessions.Session",)
@@ -17,7 +16,7 @@ BUT = ("sessions.Session",)
 
 @pytest.fixture
 def unit(personas):
-    return aid.mutual_aid_enrol(
+    return services.mutual_aid_enrol(
         actor=SYSTEM, union=personas.yancheng, unit_name="郾城康养集团", year=2026, participants=80
     )
 
@@ -64,7 +63,7 @@ def test_worker_takes_part_files_a_claim_officer_approves_and_pays_worker_sees_i
 
 
 def test_bad_claim_shows_field_errors_and_writes_nothing(personas, yancheng_member, unit):
-    participant = aid.mutual_aid_participant_add(
+    participant = services.mutual_aid_participant_add(
         actor=personas.yancheng_officer, enrolment=unit, member=yancheng_member
     )
     worker = signed_in(personas.worker)
@@ -94,10 +93,10 @@ def test_officer_registers_a_participant_once_a_year(personas, yancheng_member, 
 
 
 def test_mutual_aid_pages_outside_scope_are_404(personas, yancheng_member, unit):
-    participant = aid.mutual_aid_participant_add(
+    participant = services.mutual_aid_participant_add(
         actor=SYSTEM, enrolment=unit, member=yancheng_member
     )
-    claim = aid.mutual_aid_claim_file(
+    claim = services.mutual_aid_claim_file(
         actor=SYSTEM, participant=participant, illness="骨折", hospital="医院",
         medical_cost="100", claimed_amount="50",
     )  # fmt: skip
