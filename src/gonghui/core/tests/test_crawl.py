@@ -40,7 +40,7 @@ WRITE_URL_NAMES = {
     "campaigns:campaign-create", "campaigns:scan", "benefits:job-create",
     "benefits:job-edit", "benefits:discount-create", "benefits:discount-edit",
     "contests:craftsman-step",
-    "members:edit", "members:join-policy", "members:move-all", "members:me-profile",
+    "members:edit", "members:join-policy", "members:move-all", "joining:me-profile",
     "enterprises:project-edit", "enterprises:founding-step", "enterprises:founding-cancel",
     "enterprises:social-account", "enterprises:social-claim",
     "accounts:manage-create", "contests:contest-create",
