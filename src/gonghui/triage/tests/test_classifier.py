@@ -50,3 +50,36 @@ def test_a_stored_model_predicts_as_the_trained_one():
         a, b = model.predict(text), loaded.predict(text)
         assert a[0].label == b[0].label and a[0].score == pytest.approx(b[0].score)
         assert a[1].label == b[1].label
+
+
+def test_the_stored_base_model_is_current_and_loaded_not_trained(monkeypatch):
+    """A fresh process's first suggestion loads the stored base model; it trains none."""
+    assert classifier.stored_fingerprint() == classifier.base_fingerprint(), (
+        "data/base_model.npz is stale: run manage.py triage_base_model"
+    )
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("the base model was trained on first use")
+
+    classifier.base_model.cache_clear()
+    monkeypatch.setattr(classifier.Model, "train", no_training)
+    try:
+        model = classifier.base_model()
+        case_type, _urgency, near = model.predict("老板拖欠工资两个月了怎么办")
+    finally:
+        classifier.base_model.cache_clear()
+    assert case_type.label == "wage_arrears"
+    assert len(model.pool) == len(classifier.read_examples()) and near
+
+
+def test_a_stale_base_model_is_trained_instead(monkeypatch, tmp_path):
+    stale = tmp_path / "base_model.npz"
+    stale.write_bytes(classifier.Model.loads(classifier.BASE_MODEL.read_bytes()).dumps())
+    monkeypatch.setattr(classifier, "BASE_MODEL", stale)
+    assert classifier.stored_fingerprint(stale) is None
+    classifier.base_model.cache_clear()
+    try:
+        model = classifier.base_model()
+    finally:
+        classifier.base_model.cache_clear()
+    assert model.predict("老板拖欠工资两个月了怎么办")[0].label == "wage_arrears"

@@ -1,0 +1,90 @@
+"""The process's one embedder (gonghui.core.embedding), as the assistant and triage use it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from gonghui.assistant import search, selectors
+from gonghui.core import embedding
+from gonghui.triage import classifier
+from gonghui.triage import selectors as triage_selectors
+
+
+class CountingModel:
+    """The real model, counting the texts it embeds."""
+
+    def __init__(self, model):
+        self.model = model
+        self.queries: list[str] = []
+
+    def query(self, texts):
+        self.queries.extend([texts] if isinstance(texts, str) else texts)
+        return self.model.query(texts)
+
+    def passage(self, texts):
+        return self.model.passage(texts)
+
+
+def test_one_model_per_process():
+    assert embedding.model() is embedding.model()
+
+
+def test_traditional_and_full_width_questions_share_one_vector():
+    embedding.clear_query_cache()
+    simplified = embedding.query("老板拖欠工资 2个月怎么办")
+    assert embedding.query("老闆拖欠工資\u3000２個月怎麼辦") is simplified
+    assert simplified.shape == (embedding.DIM,) and not simplified.flags.writeable
+    assert abs(float(np.linalg.norm(simplified)) - 1) < 1e-3
+
+
+def test_an_ask_embeds_its_question_once_for_search_and_triage(db, monkeypatch):
+    counting = CountingModel(embedding.model())
+    monkeypatch.setattr(embedding, "_model", counting)
+    embedding.clear_query_cache()
+    question = "公司三个月没发工资了，老板也联系不上"
+    selectors.ask(user=None, question=question)
+    triage_selectors.suggest(question)
+    classifier.base_model().predict(question)
+    search.embed_query(question)
+    assert counting.queries == [embedding.canonical(question)]
+
+
+def test_queries_embed_only_the_uncached_ones(monkeypatch):
+    counting = CountingModel(embedding.model())
+    monkeypatch.setattr(embedding, "_model", counting)
+    embedding.clear_query_cache()
+    embedding.query("加班费怎么算")
+    vectors = embedding.queries(["加班费怎么算", "年假有几天", "加班費怎麼算"])
+    assert counting.queries == ["加班费怎么算", "年假有几天"]
+    assert vectors.shape == (3, embedding.DIM)
+    assert np.array_equal(vectors[0], vectors[2])
+
+
+def engine_threads(configured: str) -> tuple[list[str], int]:
+    """In a fresh process (OpenMP reads its settings once, when the engine loads): the settings
+    the engine was loaded with, and the threads one question added to the process."""
+    code = (
+        "import os\n"
+        "from gonghui.core import embedding\n"
+        "before = len(os.listdir('/proc/self/task'))\n"
+        "embedding.query('工会')\n"
+        "print(os.environ['OMP_NUM_THREADS'], os.environ['OMP_WAIT_POLICY'],"
+        " len(os.listdir('/proc/self/task')) - before)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMP_", "EMBEDDING_"))}
+    env["EMBEDDING_THREADS"] = configured
+    env["PYTHONPATH"] = str(Path(embedding.__file__).resolve().parents[2])
+    env.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.test_settings")
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    return out[:2], int(out[2])
+
+
+def test_the_thread_count_and_wait_policy_are_set_before_the_engine_loads():
+    # The calling thread is one of the OpenMP threads: n threads start n - 1 more.
+    assert engine_threads("1") == (["1", "PASSIVE"], 0)
+    assert engine_threads("2") == (["2", "PASSIVE"], 1)
