@@ -46,7 +46,7 @@ class ManagedOrgField(OrgAutocompleteField):
     """The searchable org picker, limited to the orgs the user manages accounts for."""
 
     def __init__(self, **kwargs):
-        super().__init__(purpose="view", **kwargs)
+        super().__init__(purpose="manage_accounts", **kwargs)
 
 
 PRIMARY_ROLE_CHOICES = [

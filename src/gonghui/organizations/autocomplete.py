@@ -36,7 +36,8 @@ def org_choices(user, purpose: str):
     parent: orgs the user may create or move a union under (active, not grassroots);
     change: active orgs the user may change; view: active orgs the user may see (filters and
     reports); union: any active union (a transfer's target lies anywhere in the country, and
-    the receiving union decides)."""
+    the receiving union decides); manage_accounts: active orgs the user may create accounts and
+    grant roles on (an account manager's grant can be narrower than what they see)."""
     if purpose == "parent":
         return (
             Organization.objects.visible_to(user, Action.CHANGE)
@@ -49,6 +50,8 @@ def org_choices(user, purpose: str):
         return Organization.objects.visible_to(user, Action.VIEW).active()
     if purpose == "union":
         return Organization.objects.active()
+    if purpose == "manage_accounts":
+        return Organization.objects.visible_to(user, Action.MANAGE_ACCOUNTS).active()
     return None
 
 

@@ -181,3 +181,28 @@ def test_set_password_posts_are_rate_limited_per_address(manager, settings):
     limited = client.post(url, data)
     assert limited.status_code == 429 and limited["Retry-After"]
     assert "操作太频繁" in limited.content.decode()
+
+
+def test_org_picker_offers_only_orgs_the_manager_may_manage(personas):
+    """A 长沙 officer who manages accounts only for 浏阳 sees 长沙 but is offered only 浏阳 and
+    below as the new account's union (the form would refuse 长沙 anyway)."""
+    user = services.officer_account_create(
+        actor=SYSTEM, username="cs_ly_mgr", display_name="长", organization=personas.changsha
+    )
+    services.role_grant_add(
+        actor=SYSTEM, user=user, organization=personas.liuyang, role=GrantRole.ACCOUNT_MANAGER
+    )
+    client = signed_in(User.objects.get(pk=user.pk))
+    page = client.get("/accounts/manage/new/").content.decode()
+    assert "purpose=manage_accounts" in page
+
+    def offered(purpose, q):
+        response = client.get(
+            "/orgs/autocomplete/", {"purpose": purpose, "field": "organization", "organization": q}
+        )
+        assert response.status_code == 200
+        return response.content.decode()
+
+    assert personas.changsha.name in offered("view", personas.changsha.name)
+    assert personas.changsha.name not in offered("manage_accounts", personas.changsha.name)
+    assert personas.liuyang.name in offered("manage_accounts", personas.liuyang.name)
