@@ -253,7 +253,8 @@ def main():
     from django.utils import timezone
 
     from gonghui.core.testing.personas import build_personas
-    from gonghui.members import crypto, importing
+    from gonghui.members import crypto
+    from gonghui.rosters import importing
     from gonghui.members.ids import synthetic_id_card
     from gonghui.members.models import ImportJob, Member, PhoneCode
     from gonghui.organizations.models import Organization

@@ -15,6 +15,7 @@ from gonghui.joining.api import router as joining_router
 from gonghui.learning.api import router as learning_router
 from gonghui.members.api import router as members_router
 from gonghui.organizations.api import router as organizations_router
+from gonghui.rosters.api import router as rosters_router
 from gonghui.stations.api import router as stations_router
 from gonghui.triage.api import router as triage_router
 
@@ -23,8 +24,10 @@ api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/", organizations_router)
 api.add_router("/", enterprises_router)
-# Before members: its "/members/{member_id}" would otherwise take "/members/join" (and answer 405).
+# Before members: its "/members/{member_id}" would otherwise take "/members/join" and
+# "/members/imports" (and answer 405).
 api.add_router("/", joining_router)
+api.add_router("/", rosters_router)
 api.add_router("/", members_router)
 api.add_router("/", stations_router)
 api.add_router("/", cases_router)

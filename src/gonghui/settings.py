@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "gonghui.enterprises",
     "gonghui.members",
     "gonghui.joining",
+    "gonghui.rosters",
     "gonghui.stations",
     "gonghui.cases",
     "gonghui.aid",

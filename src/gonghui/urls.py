@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("gonghui.enterprises.urls")),
     path("", include("gonghui.members.urls")),
     path("", include("gonghui.joining.urls")),
+    path("", include("gonghui.rosters.urls")),
     path("", include("gonghui.stations.urls")),
     path("", include("gonghui.cases.urls")),
     path("", include("gonghui.aid.urls")),

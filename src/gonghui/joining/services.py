@@ -16,7 +16,8 @@ from gonghui.accounts.services import user_create
 from gonghui.core import audit, figures
 from gonghui.core.models import AuditAction
 from gonghui.core.scoping import SYSTEM
-from gonghui.members import crypto, rows
+from gonghui.members import crypto
+from gonghui.members import rows as member_rows
 from gonghui.members.choices import EventKind, JoinChannel, MemberStatus
 from gonghui.members.joining import (
     JoinResult,
@@ -35,6 +36,7 @@ from gonghui.members.rules import (
 )
 from gonghui.organizations.models import Organization
 
+from . import rows
 from .phonecodes import CODE_MAX_ATTEMPTS, code_spend_if_valid, code_verified
 
 
@@ -47,7 +49,7 @@ def _join_new_in_one_statement(
     figure rows with it. ``None`` for anything else (a wrong or spent code, a record with this
     ID number, a field error, a union not taking joins): the general path answers those,
     exactly as before, and nothing of this attempt was written."""
-    if not rows.is_postgres():
+    if not member_rows.is_postgres():
         return None
     policy = join_policy(union)
     if not union.is_active or not policy.accepts_joins:

@@ -8,8 +8,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, File, FilterSchema, Form, Query, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from gonghui.core.api import ErrorOut, HistoryEventOut
@@ -248,39 +247,6 @@ class CardOut(Schema):
     page_url: str
 
 
-class ImportJobOut(Schema):
-    id: int
-    union: UnionRef
-    original_name: str
-    status: str
-    total_rows: int
-    processed_rows: int
-    percent: int
-    created_count: int
-    existing_count: int
-    error_count: int
-    changed_count: int
-    message: str
-    error_report_url: str | None
-    report_expired: bool
-
-    @staticmethod
-    def resolve_error_report_url(obj):
-        from django.urls import reverse
-
-        from .importing import report_expired
-
-        if not obj.error_report or report_expired(obj):
-            return None
-        return reverse("members:import-report", args=[obj.pk])
-
-    @staticmethod
-    def resolve_report_expired(obj):
-        from .importing import report_expired
-
-        return report_expired(obj) and bool(obj.error_count + obj.changed_count)
-
-
 # ---- Helpers ----------------------------------------------------------------------------------
 
 
@@ -341,33 +307,6 @@ def refuse_transfer(request, transfer_id: int, payload: NoteIn):
         user=request.user, transfer_id=transfer_id, action=Action.CHANGE
     )
     return services.member_transfer_refuse(actor=request.user, transfer=transfer, note=payload.note)
-
-
-@router.get("/members/imports/{job_id}", response=ImportJobOut)
-def get_import(request, job_id: int):
-    return selectors.import_job_get(user=request.user, job_id=job_id)
-
-
-@router.post("/members/imports", response={202: ImportJobOut})
-def start_import(request, union_id: Form[int], file: File[UploadedFile]):
-    """Upload an .xlsx or .csv (template: /members/import/template.xlsx) and enrol every good
-    row in the background; bad rows come back in an .xlsx error report."""
-    from . import importing
-
-    union = _union_for_write(request.user, union_id)
-    job = importing.import_start(actor=request.user, union=union, upload=file)
-    job.refresh_from_db()
-    return Status(202, job)
-
-
-@router.post("/members/imports/{job_id}/rerun", response={202: ImportJobOut})
-def rerun_import(request, job_id: int):
-    """Run a failed or interrupted import again (its worker died); members the first run
-    enrolled are not enrolled twice."""
-    from . import importing
-
-    job = selectors.import_job_get(user=request.user, job_id=job_id)
-    return Status(202, importing.import_rerun(actor=request.user, job=job))
 
 
 @router.get("/members/duplicates", response=list[DuplicateOut], tags=["members"])

@@ -88,15 +88,6 @@ class TransferForm(forms.Form):
         self.fields["to_union"].queryset = unions
 
 
-class ImportForm(forms.Form):
-    union = UnionChoiceField(queryset=Organization.objects.none(), label=_("导入到工会"))
-    file = forms.FileField(label=_("文件（.xlsx或.csv，不超过8 MB）"))
-
-    def __init__(self, *args, unions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["union"].queryset = unions
-
-
 class ProfileForm(forms.ModelForm):
     """The real-name profile a worker may complete themselves."""
 

@@ -23,7 +23,7 @@ from gonghui.organizations.models import Organization
 
 from . import crypto
 from .choices import GROUP_KEYWORDS, HOLDING_STATUSES, MemberStatus, TransferStatus
-from .models import ImportJob, Member, MemberEvent, TransferRequest, UnionJoinPolicy
+from .models import Member, MemberEvent, TransferRequest, UnionJoinPolicy
 
 # 会员编号: the 6-digit region code of the first union and a 10-digit national serial.
 MEMBER_NUMBER_LENGTH = 16
@@ -131,10 +131,6 @@ def transfer_get(*, user, transfer_id, action: Action = Action.VIEW) -> Transfer
     ):
         raise Http404
     return transfer
-
-
-def import_job_get(*, user, job_id) -> ImportJob:
-    return get_visible_or_404(ImportJob.objects.select_related("union"), user, pk=job_id)
 
 
 def union_choices(*, user, action: Action = Action.CHANGE):

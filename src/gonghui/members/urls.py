@@ -25,17 +25,6 @@ urlpatterns = [
         views.TransferDecideView.as_view(),
         name="transfer-decide",
     ),
-    path("members/import/", views.ImportView.as_view(), name="import"),
-    path(
-        "members/import/template.xlsx", views.ImportTemplateView.as_view(), name="import-template"
-    ),
-    path("members/imports/<int:pk>/", views.ImportJobView.as_view(), name="import-job"),
-    path("members/imports/<int:pk>/rerun", views.ImportRerunView.as_view(), name="import-rerun"),
-    path(
-        "members/imports/<int:pk>/report.xlsx",
-        views.ImportReportView.as_view(),
-        name="import-report",
-    ),
 ]
 
 # bench/members.py's one-row-commit baseline; only when the bench starts the server with it.

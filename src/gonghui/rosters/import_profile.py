@@ -16,9 +16,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from gonghui.core import spreadsheet
-
-from .models import Member
-from .rules import PROFILE_FIELDS
+from gonghui.members.models import Member
+from gonghui.members.rules import PROFILE_FIELDS
 
 # (field, header in the template, other headers clerks use for it)
 PROFILE_COLUMNS = [

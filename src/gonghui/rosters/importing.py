@@ -39,11 +39,9 @@ from gonghui.core.validators import (
     is_valid_mobile,
     mask_id_card,
 )
-from gonghui.organizations.models import Organization
-
-from . import crypto, services
-from . import rows as member_rows
-from .choices import (
+from gonghui.members import crypto, services
+from gonghui.members import rows as member_rows
+from gonghui.members.choices import (
     HOLDING_STATUSES,
     EventKind,
     ImportStatus,
@@ -51,8 +49,11 @@ from .choices import (
     MemberStatus,
     OccupationGroup,
 )
+from gonghui.members.models import ImportJob, Member, MemberEvent
+from gonghui.organizations.models import Organization
+
+from . import rows as roster_rows
 from .import_profile import PROFILE_COLUMNS, choice_hint, read_profile
-from .models import ImportJob, Member, MemberEvent
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 BATCH_SIZE = 1000
@@ -448,7 +449,7 @@ def _land_batch(job: ImportJob, actor, batch: list[RowResult]) -> tuple[int, int
             # History and audit rows go in with the members, set-wise, in the same statement;
             # only a row whose text the log must mask (a phone or ID number typed into a name)
             # gets its audit row built here.
-            history = member_rows.JoinRows(
+            history = roster_rows.JoinRows(
                 event=MemberEvent(
                     kind=EventKind.JOIN, union=job.union, actor=job.created_by,
                     actor_label=label, note=note,
@@ -462,11 +463,11 @@ def _land_batch(job: ImportJob, actor, batch: list[RowResult]) -> tuple[int, int
                     if any(audit.mask_text(t) != t for t in _free_text(m))
                 ),
             )  # fmt: skip
-        members = member_rows.members_insert(members, job.union.region_code, history=history)
+        members = roster_rows.members_insert(members, job.union.region_code, history=history)
         figures.changes(((), figures.member_key(m, job.union.path)) for m in members)
         figures.record_many([(job.union.path, "m.joined", None, len(members))])
         if history is None:
-            member_rows.copy_objects(
+            roster_rows.copy_objects(
                 MemberEvent,
                 [
                     MemberEvent(
@@ -481,7 +482,7 @@ def _land_batch(job: ImportJob, actor, batch: list[RowResult]) -> tuple[int, int
                     for m in members
                 ],
             )
-        member_rows.copy_objects(
+        roster_rows.copy_objects(
             AuditLog,
             [
                 audit.build(

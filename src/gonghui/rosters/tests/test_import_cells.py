@@ -18,10 +18,11 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from gonghui.core.validators import is_valid_id_card
-from gonghui.members import crypto, importing
+from gonghui.members import crypto
 from gonghui.members.choices import ImportStatus
 from gonghui.members.ids import synthetic_id_card
 from gonghui.members.models import ImportJob, Member
+from gonghui.rosters import importing
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from gonghui.members import importing
 from gonghui.members.models import Member
+from gonghui.rosters import importing
 
 from .test_import import HEADERS, good_row, run, workbook
 

@@ -3,7 +3,7 @@
 
 from django.core.management.base import BaseCommand
 
-from gonghui.members.importing import import_cleanup
+from gonghui.rosters.importing import import_cleanup
 
 
 class Command(BaseCommand):

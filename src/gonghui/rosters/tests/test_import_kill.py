@@ -18,16 +18,16 @@ from django.utils import timezone
 
 from gonghui.core.models import AuditAction, AuditLog
 from gonghui.core.testing.personas import build_personas
-from gonghui.members import importing
 from gonghui.members.choices import EventKind, ImportStatus
 from gonghui.members.models import ImportJob, Member, MemberEvent
+from gonghui.rosters import importing
 
 from .test_import import HEADERS, good_row
 
 ROWS = 12_000
 WORKER = (
     "import sys, django; django.setup(); "
-    "from gonghui.members.importing import run_import; run_import.call(int(sys.argv[1]))"
+    "from gonghui.rosters.importing import run_import; run_import.call(int(sys.argv[1]))"
 )
 
 

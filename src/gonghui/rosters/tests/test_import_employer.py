@@ -5,8 +5,8 @@ that row's field error and the row is not enrolled."""
 import pytest
 
 from gonghui.enterprises.tests.factories import credit_code, enterprise
-from gonghui.members import importing
 from gonghui.members.models import Member
+from gonghui.rosters import importing
 
 from .test_import import HEADERS, good_row, run, workbook
 

@@ -1,0 +1,109 @@
+"""The online join of a new person as one SQL statement (PostgreSQL): the phone's code checked
+and spent, the member inserted ON CONFLICT on the ID hash, with its history, audit and figure
+rows. The set-wise writes it builds on (numbers, columns, JSON rows) are ``members.rows``."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from django.db import models
+
+from gonghui.members import rows
+from gonghui.members.models import Member
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """The one-time code a join spends: the phone's latest for ``purpose``, with this hash,
+    unexpired, unspent and not worn out."""
+
+    phone: str
+    purpose: str
+    code_hash: str
+    max_attempts: int
+    used_for: str
+
+
+@functools.cache
+def _join_sql() -> str:
+    """Each row travels as one JSON parameter and is spread into its table's columns by
+    jsonb_populate_record: a short statement (psycopg caches the parsing of statements under
+    4 KB) with six parameters instead of some eighty."""
+    from gonghui.core.models import AuditLog, FigureDelta
+    from gonghui.members.models import MemberEvent, PhoneCode
+
+    codes = PhoneCode._meta.db_table
+    members = Member._meta.db_table
+    events = MemberEvent._meta.db_table
+    audits = AuditLog._meta.db_table
+    figures = FigureDelta._meta.db_table
+    figure_columns = ", ".join(f.column for f in rows.model_columns(FigureDelta))
+    return (
+        # The code row, locked: a parallel join with the same code waits here, then sees it
+        # spent (the conditions are checked again on the row it waited for).
+        f"WITH code AS (SELECT id FROM {codes} WHERE id = (SELECT id FROM {codes} "
+        "WHERE phone = %s AND purpose = %s ORDER BY created_at DESC, id DESC LIMIT 1) "
+        "AND code_hash = %s AND expires_at > %s AND attempts < %s AND used_at IS NULL "
+        "FOR UPDATE), "
+        f"m AS (INSERT INTO {members} SELECT r.* FROM code, jsonb_populate_record("
+        f"NULL::{members}, %s::jsonb || jsonb_build_object('id', "
+        f"nextval('{rows.id_sequence(Member)}'), 'member_number', %s || {rows.number_sql()})) r "
+        "ON CONFLICT (id_card_hash) DO NOTHING RETURNING id, member_number), "
+        # Spent only by a join that went in: a refused one leaves it for the general path.
+        f"spent AS (UPDATE {codes} SET used_at = %s, used_for = %s "
+        "WHERE id = (SELECT id FROM code) AND EXISTS (SELECT 1 FROM m)), "
+        f"ev AS (INSERT INTO {events} SELECT r.* FROM m, jsonb_populate_record("
+        f"NULL::{events}, %s::jsonb || jsonb_build_object('id', "
+        f"nextval('{rows.id_sequence(MemberEvent)}'), 'member_id', m.id)) r), "
+        f"au AS (INSERT INTO {audits} SELECT r.* FROM m, jsonb_populate_record("
+        f"NULL::{audits}, %s::jsonb || jsonb_build_object('id', "
+        f"nextval('{rows.id_sequence(AuditLog)}'), 'object_id', m.id::text, 'object_repr', "
+        "left(%s || m.member_number || '）', 255), 'changes', %s::jsonb || jsonb_build_object("
+        "'id', jsonb_build_array(NULL, m.id), "
+        "'member_number', jsonb_build_array(NULL, m.member_number)))) r), "
+        f"fd AS (INSERT INTO {figures} ({figure_columns}) SELECT {figure_columns} "
+        f"FROM m, jsonb_populate_recordset(NULL::{figures}, %s::jsonb)) "
+        "SELECT m.id, m.member_number FROM m"
+    )
+
+
+def member_join_statement(
+    member: Member,
+    *,
+    code: CodeCheck,
+    event: models.Model,
+    entry: models.Model,
+    repr_prefix: str,
+    figure_rows: list[tuple],
+) -> bool:
+    """One statement (one round trip, its own transaction when none is open) that spends
+    ``code`` and inserts ``member`` with its history row ``event``, its audit row ``entry``
+    (the id and number filled in by the database) and its figure deltas, or writes nothing:
+    a code that does not check out, or a record with the same ID hash. Returns whether the
+    member went in (pk and number set). PostgreSQL only."""
+    import json
+
+    from django.utils import timezone
+
+    from gonghui.core.models import AuditLog
+    from gonghui.members.models import MemberEvent
+
+    member.fill_derived()
+    now = timezone.now()
+    figures = [
+        {"org_path": path, "metric": metric, "day": day.isoformat(), "delta": delta,
+         "moved_from": ""}
+        for path, metric, day, delta in figure_rows
+    ]  # fmt: skip
+    audit_columns = rows.model_columns(AuditLog, skip=["object_id", "object_repr", "changes"])
+    params = [
+        code.phone, code.purpose, code.code_hash, now, code.max_attempts,
+        rows.json_row(member, rows.model_columns(Member, skip=["member_number"]), now),
+        member.union.region_code,
+        now, code.used_for,
+        rows.json_row(event, rows.model_columns(MemberEvent, skip=["member_id"]), now),
+        rows.json_row(entry, audit_columns, now),
+        repr_prefix, json.dumps(entry.changes, ensure_ascii=False), json.dumps(figures),
+    ]  # fmt: skip
+    return rows.insert_returning_number(member, _join_sql(), params)
