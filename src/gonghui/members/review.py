@@ -1,9 +1,11 @@
 """Online joins under review: a union's join policy (open, reviewed by the union, or two-level:
 the union first, then the union above), each review step, and where an application stands.
 
-The last step of every review is ``services.member_approve`` or ``services.member_reject`` (the
-status change, its history row and audit row); a two-level review adds one history row, the
-first review, before it. The step a worker sees is read from those history rows."""
+The last step of every review is ``_activate`` or ``_withdraw`` (the status change, its history
+row and audit row); a two-level review adds one history row, the first review, before it. They
+are private on purpose: the only way to approve or refuse an application is through its steps
+(``member_review_approve``, ``member_review_refuse``), so no caller skips the second level. The
+step a worker sees is read from those history rows."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import audit
@@ -21,6 +24,7 @@ from gonghui.organizations.models import Organization
 from . import services
 from .choices import EventKind, JoinReview, MemberStatus
 from .models import Member, MemberEvent, UnionJoinPolicy
+from .rules import audit_member, history_event
 
 # The history rows that start an application (a join, or a comeback after leaving).
 APPLICATION_STARTS = (EventKind.JOIN, EventKind.REINSTATED)
@@ -120,6 +124,32 @@ def _locked_applied(actor, member: Member) -> tuple[Member, Stage]:
     return member, stage
 
 
+def _activate(*, actor, member: Member, note: str) -> Member:
+    """The last pass: the (locked) application becomes an active member from today."""
+    before = audit.snapshot(member)
+    member.status = MemberStatus.ACTIVE
+    member.joined_on = timezone.localdate()
+    member.save()
+    history_event(
+        member, EventKind.APPROVE, actor=actor, note=note, before=MemberStatus.APPLIED
+    ).save()
+    audit_member(actor, AuditAction.UPDATE, member, before)
+    return member
+
+
+def _withdraw(*, actor, member: Member, note: str) -> Member:
+    """A refusal at any step: the (locked) application is withdrawn, its card void."""
+    before = audit.snapshot(member)
+    member.status = MemberStatus.WITHDRAWN
+    member.card_version += 1
+    member.save()
+    history_event(
+        member, EventKind.REJECT, actor=actor, note=note, before=MemberStatus.APPLIED
+    ).save()
+    audit_member(actor, AuditAction.UPDATE, member, before)
+    return member
+
+
 @transaction.atomic
 def member_review_approve(*, actor, member: Member, note: str = "") -> Member:
     """Pass the application at its present step: under a two-level review the first pass
@@ -136,7 +166,7 @@ def member_review_approve(*, actor, member: Member, note: str = "") -> Member:
             changes={"review": [str(_("等待基层工会初审")), str(_("等待上级工会复审"))]},
         )  # fmt: skip
         return member
-    return services.member_approve(actor=actor, member=member, note=note)
+    return _activate(actor=actor, member=member, note=note)
 
 
 @transaction.atomic
@@ -149,7 +179,7 @@ def member_review_refuse(*, actor, member: Member, reason: str) -> Member:
     if len(reason) > 300:
         raise ValidationError({"reason": _("原因不能超过300个字。")})
     member, _stage = _locked_applied(actor, member)
-    return services.member_reject(actor=actor, member=member, note=reason)
+    return _withdraw(actor=actor, member=member, note=reason)
 
 
 def reviews_waiting(*, user):

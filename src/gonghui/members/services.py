@@ -78,40 +78,6 @@ def _refuse_merged(member: Member) -> None:
         raise ValidationError({"status": _("该记录已合并到另一条会员记录，不能再变更。")})
 
 
-@transaction.atomic
-def member_approve(*, actor, member: Member, note: str = "") -> Member:
-    require_in_scope(actor, member.union.path, Action.CHANGE)
-    member = _locked(member)
-    if member.status != MemberStatus.APPLIED:
-        raise ValidationError({"status": _("只有待审核的入会申请可以审核。")})
-    before = audit.snapshot(member)
-    member.status = MemberStatus.ACTIVE
-    member.joined_on = timezone.localdate()
-    member.save()
-    history_event(
-        member, EventKind.APPROVE, actor=actor, note=note, before=MemberStatus.APPLIED
-    ).save()
-    audit_member(actor, AuditAction.UPDATE, member, before)
-    return member
-
-
-@transaction.atomic
-def member_reject(*, actor, member: Member, note: str = "") -> Member:
-    require_in_scope(actor, member.union.path, Action.CHANGE)
-    member = _locked(member)
-    if member.status != MemberStatus.APPLIED:
-        raise ValidationError({"status": _("只有待审核的入会申请可以驳回。")})
-    before = audit.snapshot(member)
-    member.status = MemberStatus.WITHDRAWN
-    member.card_version += 1
-    member.save()
-    history_event(
-        member, EventKind.REJECT, actor=actor, note=note, before=MemberStatus.APPLIED
-    ).save()
-    audit_member(actor, AuditAction.UPDATE, member, before)
-    return member
-
-
 # Which history row a status change writes; removal (除名) is a withdrawal with reason expelled.
 STATUS_EVENTS = {
     MemberStatus.LAPSED: EventKind.LAPSED,

@@ -184,3 +184,11 @@ def test_detail_page_offers_the_decision_only_to_the_step_reviewer(
     assert 'data-stage="2"' in page and 'value="approve"' not in page
     client.force_login(county_officer)
     assert 'value="approve"' in client.get(f"/members/{two_level.pk}/").content.decode()
+
+
+def test_no_service_approves_or_refuses_an_application_outside_its_review_steps():
+    """The status change that ends a review is private to review.py: a caller that could
+    approve directly would skip the union above under a two-level policy."""
+    from gonghui.members import services
+
+    assert not hasattr(services, "member_approve") and not hasattr(services, "member_reject")

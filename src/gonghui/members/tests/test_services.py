@@ -10,7 +10,7 @@ from django.utils import timezone
 from gonghui.core.models import AuditLog
 from gonghui.core.scoping import SYSTEM
 from gonghui.core.validators import mask_id_card
-from gonghui.members import crypto, services
+from gonghui.members import crypto, review, services
 from gonghui.members.choices import EventKind, MemberStatus, TransferStatus
 from gonghui.members.ids import synthetic_id_card
 from gonghui.members.models import Member, MemberEvent, UnionJoinPolicy
@@ -102,7 +102,7 @@ def test_join_waits_for_approval_when_union_asks_for_it(personas):
     UnionJoinPolicy.objects.create(union=personas.xinwuling, auto_approve=False)
     member = join(personas.xinwuling).member
     assert member.status == MemberStatus.APPLIED
-    services.member_approve(actor=personas.hunan_officer, member=member)
+    review.member_review_approve(actor=personas.hunan_officer, member=member)
     member.refresh_from_db()
     assert member.status == MemberStatus.ACTIVE
     kinds = list(member.events.values_list("kind", flat=True))
