@@ -28,7 +28,7 @@ run: install compile-messages
 test: install compile-messages
 	bash scripts/system-deps.sh test
 	$(PY) -m ruff check src bench scripts
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports --no-cache
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run -v0
 	bash scripts/run-tests.sh
 
