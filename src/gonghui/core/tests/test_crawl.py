@@ -33,7 +33,7 @@ WRITE_URL_NAMES = {
     "enterprises:grid-assign", "enterprises:visit-create", "enterprises:founding-open",
     "enterprises:project-create", "enterprises:project-end", "enterprises:founding-upload",
     "enterprises:founding-sign-off",
-    "members:enrol", "members:import", "members:transfer-decide",
+    "members:enrol", "rosters:import", "members:transfer-decide",
     "stations:create", "stations:edit", "stations:import", "stations:photo-upload",
     "stations:exception-create",
     "cases:new",
