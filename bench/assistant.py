@@ -245,8 +245,6 @@ class Server:
             self.port = sock.getsockname()[1]
         env = dict(os.environ, LOG_LEVEL="ERROR", PYTHONPATH=str(ROOT / "src"),
                    RATE_LIMITS="ask_address=1000000/3600,ask_device=1000000/3600")  # fmt: skip
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        env["DJANGO_SETTINGS_MODULE"] = "gonghui.settings"
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [str(ROOT / ".venv/bin/granian"), "--interface", "wsgi", "--host", "127.0.0.1",
@@ -254,6 +252,15 @@ class Server:
              "gonghui.wsgi:application"],
             env=env, stdout=subprocess.DEVNULL, stderr=self.log,
         )  # fmt: skip
+        try:
+            self.wait_until_up()
+        except BaseException:  # never leave a server behind (__exit__ is not called)
+            self.__exit__()
+            raise
+        return self
+
+    def wait_until_up(self) -> None:
+        status = None
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -261,12 +268,14 @@ class Server:
             try:
                 conn = self.connection()
                 conn.request("GET", "/api/health")
-                if conn.getresponse().status == 200:
-                    conn.close()
-                    return self
+                status = conn.getresponse().status
+                conn.close()
+                if status == 200:
+                    return
             except OSError:
-                time.sleep(0.1)
-        raise SystemExit(f"granian did not answer /api/health within 120 s: {self.tail()}")
+                pass
+            time.sleep(0.1)
+        raise SystemExit(f"granian: /api/health answered {status} for 120 s: {self.tail()}")
 
     def __exit__(self, *exc):
         self.process.terminate()
