@@ -88,3 +88,17 @@ def test_the_thread_count_and_wait_policy_are_set_before_the_engine_loads():
     # The calling thread is one of the OpenMP threads: n threads start n - 1 more.
     assert engine_threads("1") == (["1", "PASSIVE"], 0)
     assert engine_threads("2") == (["2", "PASSIVE"], 1)
+
+
+def test_warm_loads_the_model_the_index_and_the_triage_model_off_the_request_path(monkeypatch):
+    from gonghui.assistant import indexcache
+
+    built = []
+    monkeypatch.setattr(indexcache, "current", lambda: built.append("index"))
+    classifier.base_model.cache_clear()
+    thread = indexcache.warm()
+    thread.join(120)
+    assert not thread.is_alive() and thread.daemon
+    assert built == ["index"]
+    assert classifier.base_model.cache_info().currsize == 1
+    assert embedding._model is not None
