@@ -150,7 +150,7 @@ def id_sequence(model) -> str:
     """The sequence behind ``model``'s id (read once per process)."""
     table = model._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serialid_sequence(%s, %s)", [table, model._meta.pk.column])
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, model._meta.pk.column])
         return cursor.fetchone()[0]
 
 
