@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -172,8 +173,6 @@ def join(request, payload: JoinIn):
         result = services.member_join_online(union=union, code=code, **data)
     except ValidationError as exc:
         if services.is_already_member(exc):
-            from django.urls import reverse
-
             message = exc.message_dict["id_card"][0]
             return Status(
                 409,
