@@ -10,6 +10,7 @@ from gonghui.cases.api import router as cases_router
 from gonghui.contests.api import router as contests_router
 from gonghui.core.api import build_api, core_router
 from gonghui.enterprises.api import router as enterprises_router
+from gonghui.founding.api import router as founding_router
 from gonghui.governance.api import router as governance_router
 from gonghui.joining.api import router as joining_router
 from gonghui.learning.api import router as learning_router
@@ -24,6 +25,7 @@ api.add_router("/", core_router)
 api.add_router("/", accounts_router)
 api.add_router("/", organizations_router)
 api.add_router("/", enterprises_router)
+api.add_router("/", founding_router)
 # Before members: its "/members/{member_id}" would otherwise take "/members/join" and
 # "/members/imports" (and answer 405).
 api.add_router("/", joining_router)

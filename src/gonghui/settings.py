@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "gonghui.organizations",
     "gonghui.accounts",
     "gonghui.enterprises",
+    "gonghui.founding",
     "gonghui.members",
     "gonghui.joining",
     "gonghui.rosters",

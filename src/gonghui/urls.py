@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.organizations.urls")),
     path("", include("gonghui.enterprises.urls")),
+    path("", include("gonghui.founding.urls")),
     path("", include("gonghui.members.urls")),
     path("", include("gonghui.joining.urls")),
     path("", include("gonghui.rosters.urls")),

@@ -27,9 +27,10 @@ from gonghui.cases.models import Case
 from gonghui.contests.models import ContestEntry
 from gonghui.core import figures as core_figures
 from gonghui.core.scoping import SYSTEM, get_visible_or_404, scope_for
-from gonghui.enterprises.choices import FoundingStatus, FoundingStep
-from gonghui.enterprises.models import Enterprise, FoundingCase, FoundingCaseStep
+from gonghui.enterprises.models import Enterprise
 from gonghui.enterprises.selectors import coverage_for
+from gonghui.founding.choices import FoundingStatus, FoundingStep
+from gonghui.founding.models import FoundingCase, FoundingCaseStep
 from gonghui.learning.models import Enrollment
 from gonghui.members.choices import JoinChannel, OccupationGroup
 from gonghui.members.models import Member, MemberEvent

@@ -1,4 +1,4 @@
-"""Enterprise, coverage, founding, grid and service-project endpoints. Thin: parse, fetch in
+"""Enterprise, coverage, grid and service-project endpoints. Thin: parse, fetch in
 scope (out of scope is 404), call a service or selector, serialise."""
 
 import datetime
@@ -25,7 +25,6 @@ from .choices import (
     ServiceProjectStatus,
     VisitResult,
 )
-from .founding_api import router as founding_router
 
 router = Router(tags=["enterprises"])
 
@@ -639,7 +638,3 @@ def deliver_service_project(request, project_id: int, payload: DeliverIn):
         user=request.user, project_id=project_id, action=Action.CHANGE
     )
     return services.service_project_deliver(actor=request.user, project=project, **payload.dict())
-
-
-# The founding workflow's operations live in their own module; same paths, same tags.
-router.add_router("", founding_router)

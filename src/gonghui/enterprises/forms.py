@@ -8,7 +8,7 @@ from gonghui.organizations.autocomplete import OrgAutocompleteField
 from gonghui.organizations.choices import OrgLevel
 from gonghui.organizations.models import Organization
 
-from .choices import DocumentType, FoundingTarget, VisitResult
+from .choices import VisitResult
 from .models import Enterprise
 from .services import ENTERPRISE_FIELDS
 
@@ -47,28 +47,6 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["street_org"].queryset = area_choices(user)
 
 
-class FoundingOpenForm(forms.Form):
-    target = forms.ChoiceField(label=_("建会方式"), choices=FoundingTarget.choices)
-    union_name = forms.CharField(label=_("拟成立工会名称"), max_length=200)
-
-
-class DocumentForm(forms.Form):
-    doc_type = forms.ChoiceField(label=_("材料类型"), choices=DocumentType.choices)
-    file = forms.FileField(label=_("文件"))
-
-
-class StepForm(forms.Form):
-    """A founding step's deadline and responsible officer (an officer in the case's area)."""
-
-    due_on = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
-    responsible = forms.ModelChoiceField(queryset=None, label=_("责任人"), required=False)
-    note = forms.CharField(label=_("备注"), required=False, max_length=2000)
-
-    def __init__(self, *args, officers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = officers
-
-
 class SocialAccountForm(forms.Form):
     phone = forms.CharField(label=_("联系人手机号码"), max_length=11)
 
@@ -77,10 +55,6 @@ class SocialClaimForm(forms.Form):
     proposal = forms.CharField(
         label=_("服务方案"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("终止原因"), max_length=500)
 
 
 class VisitForm(forms.Form):

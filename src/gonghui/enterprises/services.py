@@ -22,28 +22,17 @@ from gonghui.core.scoping import Action, require_in_scope, scope_for
 from gonghui.core.validators import is_valid_mobile
 from gonghui.organizations.choices import OrgLevel, OrgType
 from gonghui.organizations.models import Organization
-from gonghui.organizations.services import org_create, org_dissolve
+from gonghui.organizations.services import org_dissolve
 
 from .choices import (
-    REQUIRED_DOCUMENTS,
-    STEP_ORDER,
     ClaimStatus,
-    DocumentType,
     EnterpriseKind,
-    FoundingEventKind,
-    FoundingStatus,
-    FoundingStep,
-    FoundingTarget,
     ServiceProjectStatus,
     VisitResult,
 )
 from .models import (
     CoverageRule,
     Enterprise,
-    FoundingCase,
-    FoundingCaseStep,
-    FoundingDocument,
-    FoundingEvent,
     GridAssignment,
     Project,
     ServiceClaim,
@@ -77,9 +66,6 @@ PROJECT_FIELDS = (
     "latitude",
     "longitude",
 )
-# Days allowed per founding step when the officer sets no deadline.
-DEFAULT_STEP_DAYS = 15
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 # Bookkeeping columns: they change on every save and say nothing about the change.
@@ -94,7 +80,9 @@ def snapshot(instance) -> dict:
     return {k: v for k, v in values.items() if k not in UNAUDITED}
 
 
-def _audit(actor, action, instance, org_path, before: dict):
+def record_audit(actor, action, instance, org_path, before: dict):
+    """Audit a write of ``instance`` against its ``before`` snapshot (an update that changed
+    nothing is not logged). The founding app audits the same way."""
     changes = audit.diff(before, snapshot(instance))
     if changes or action != AuditAction.UPDATE:
         audit.record(
@@ -113,17 +101,9 @@ def _check_union(actor, union: Organization | None, field_name: str = "union") -
         raise ValidationError({field_name: _("该工会已撤销。")})
 
 
-def _check_area(actor, street_org: Organization) -> None:
+def check_area(actor, street_org: Organization) -> None:
+    """The actor may change rows of ``street_org``'s area (enterprises, projects)."""
     require_in_scope(actor, street_org.path, Action.CHANGE)
-
-
-def _check_responsible(actor, responsible, field: str) -> None:
-    """A step's responsible officer is an officer the actor can see."""
-    if responsible is not None and not (
-        responsible.organization_id
-        and scope_for(actor, Action.VIEW).covers(responsible.organization.path)
-    ):
-        raise ValidationError({field: _("责任人不在您的管辖范围内。")})
 
 
 def _unknown(fields: dict, allowed) -> None:
@@ -140,13 +120,13 @@ def enterprise_create(
     *, actor, street_org: Organization, union: Organization | None = None, **fields
 ) -> Enterprise:
     _unknown(fields, ENTERPRISE_FIELDS)
-    _check_area(actor, street_org)
+    check_area(actor, street_org)
     _check_union(actor, union)
     enterprise = Enterprise(street_org=street_org, union=union, **fields)
     enterprise.credit_code = (enterprise.credit_code or "").strip().upper()
     enterprise.full_clean()
     enterprise.save()
-    _audit(actor, AuditAction.CREATE, enterprise, street_org.path, {})
+    record_audit(actor, AuditAction.CREATE, enterprise, street_org.path, {})
     return enterprise
 
 
@@ -159,10 +139,10 @@ def enterprise_update(
 ) -> Enterprise:
     _unknown(fields, ENTERPRISE_FIELDS)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    _check_area(actor, enterprise.street_org)
+    check_area(actor, enterprise.street_org)
     before = snapshot(enterprise)
     if street_org is not _UNSET:
-        _check_area(actor, street_org)
+        check_area(actor, street_org)
         enterprise.street_org = street_org
     if union is not _UNSET:
         _check_union(actor, union)
@@ -172,7 +152,7 @@ def enterprise_update(
     enterprise.credit_code = (enterprise.credit_code or "").strip().upper()
     enterprise.full_clean()
     enterprise.save()
-    _audit(actor, AuditAction.UPDATE, enterprise, enterprise.street_org.path, before)
+    record_audit(actor, AuditAction.UPDATE, enterprise, enterprise.street_org.path, before)
     return enterprise
 
 
@@ -184,12 +164,12 @@ def project_create(
     *, actor, street_org: Organization, union: Organization | None = None, **fields
 ) -> Project:
     _unknown(fields, PROJECT_FIELDS)
-    _check_area(actor, street_org)
+    check_area(actor, street_org)
     _check_union(actor, union)
     project = Project(street_org=street_org, union=union, **fields)
     project.full_clean()
     project.save()
-    _audit(actor, AuditAction.CREATE, project, street_org.path, {})
+    record_audit(actor, AuditAction.CREATE, project, street_org.path, {})
     return project
 
 
@@ -197,7 +177,7 @@ def project_create(
 def project_update(*, actor, project: Project, union=_UNSET, **fields) -> Project:
     _unknown(fields, PROJECT_FIELDS)
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _check_area(actor, project.street_org)
+    check_area(actor, project.street_org)
     before = snapshot(project)
     if union is not _UNSET:
         _check_union(actor, union)
@@ -206,7 +186,7 @@ def project_update(*, actor, project: Project, union=_UNSET, **fields) -> Projec
         setattr(project, name, value)
     project.full_clean()
     project.save()
-    _audit(actor, AuditAction.UPDATE, project, project.street_org.path, before)
+    record_audit(actor, AuditAction.UPDATE, project, project.street_org.path, before)
     return project
 
 
@@ -216,7 +196,7 @@ def project_end(*, actor, project: Project, ended_on: datetime.date) -> Project:
     active members is not dissolved: they are moved first (the members app's move of a whole
     union, ``/members/unions/<id>/move/``), so no one is left in a dissolved union."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _check_area(actor, project.street_org)
+    check_area(actor, project.street_org)
     if project.ended_on is not None:
         raise ValidationError({"ended_on": _("该项目已经完工。")})
     if ended_on < project.started_on:
@@ -232,7 +212,7 @@ def project_end(*, actor, project: Project, ended_on: datetime.date) -> Project:
     project.ended_on = ended_on
     project.full_clean()
     project.save()
-    _audit(actor, AuditAction.UPDATE, project, project.street_org.path, before)
+    record_audit(actor, AuditAction.UPDATE, project, project.street_org.path, before)
     if dissolving:
         org_dissolve(actor=actor, org=union, dissolved_on=ended_on)
     return project
@@ -256,294 +236,10 @@ def coverage_rule_set(
     rule.min_months = min_months
     rule.full_clean()
     rule.save()
-    _audit(
+    record_audit(
         actor, AuditAction.CREATE if created else AuditAction.UPDATE, rule, province.path, before
     )
     return rule
-
-
-# --- founding workflow (模块化建会) ----------------------------------------------------------
-
-UNION_TYPE_FOR_TARGET = {
-    FoundingTarget.ENTERPRISE: OrgType.SINGLE,
-    FoundingTarget.JOINT: OrgType.JOINT,
-    FoundingTarget.PROJECT: OrgType.PROJECT,
-}
-
-
-@transaction.atomic
-def founding_case_open(
-    *,
-    actor,
-    target: str,
-    union_name: str,
-    enterprises: list[Enterprise] = (),
-    project: Project | None = None,
-    parent_org: Organization | None = None,
-    responsible=None,
-    today: datetime.date | None = None,
-) -> FoundingCase:
-    today = today or timezone.localdate()
-    _check_responsible(actor, responsible, "responsible_id")
-    enterprises = list(enterprises)
-    for enterprise in enterprises:
-        _check_area(actor, enterprise.street_org)
-    if project is not None:
-        _check_area(actor, project.street_org)
-    if target == FoundingTarget.ENTERPRISE and len(enterprises) != 1:
-        raise ValidationError({"enterprises": _("单独建会需要且只能选择一个企业。")})
-    if target == FoundingTarget.JOINT and len(enterprises) < 2:
-        raise ValidationError({"enterprises": _("联合建会至少需要两个企业。")})
-    if target == FoundingTarget.PROJECT and project is None:
-        raise ValidationError({"project": _("项目建会需要选择项目。")})
-    if target != FoundingTarget.PROJECT and project is not None:
-        raise ValidationError({"project": _("只有项目建会才能选择项目。")})
-    covered = [e.name for e in enterprises if e.is_covered]
-    if covered:
-        raise ValidationError({"enterprises": _("以下企业已有工会覆盖：") + "、".join(covered)})
-    if project is not None and project.union_id and project.union.is_active:
-        raise ValidationError({"project": _("该项目已有项目工会。")})
-    busy = FoundingCase.objects.filter(status=FoundingStatus.OPEN)
-    if enterprises and busy.filter(enterprises__in=enterprises).exists():
-        raise ValidationError({"enterprises": _("所选企业已有进行中的建会流程。")})
-    if project is not None and busy.filter(project=project).exists():
-        raise ValidationError({"project": _("该项目已有进行中的建会流程。")})
-    if parent_org is None:
-        parent_org = project.street_org if project is not None else enterprises[0].street_org
-    require_in_scope(actor, parent_org.path, Action.CHANGE)
-    if parent_org.level == OrgLevel.GRASSROOTS or not parent_org.is_active:
-        raise ValidationError({"parent_org": _("上级工会必须是仍在运行的基层以上工会。")})
-    case = FoundingCase(
-        target=target,
-        union_name=(union_name or "").strip(),
-        parent_org=parent_org,
-        project=project,
-        created_by=audit.actor_fk(actor),
-    )
-    case.full_clean()
-    case.save()
-    case.enterprises.set(enterprises)
-    _founding_event(case, FoundingEventKind.OPENED, actor=actor)
-    FoundingCaseStep.objects.bulk_create(
-        FoundingCaseStep(
-            case=case,
-            step=step,
-            position=position,
-            due_on=today + datetime.timedelta(days=DEFAULT_STEP_DAYS * (position + 1)),
-            responsible=responsible,
-        )
-        for position, step in enumerate(STEP_ORDER)
-    )
-    changes = audit.diff({}, snapshot(case))
-    changes["enterprises"] = [[], [e.pk for e in enterprises]]
-    audit.record(
-        actor=actor, action=AuditAction.CREATE, instance=case, org_path=parent_org.path,
-        changes=changes,
-    )  # fmt: skip
-    return case
-
-
-def _founding_event(case: FoundingCase, kind, *, actor, step: str = "", note: str = ""):
-    FoundingEvent.record(actor=actor, case=case, kind=kind, step=step, note=note)
-
-
-def _open_case_for_write(actor, case: FoundingCase) -> FoundingCase:
-    case = FoundingCase.objects.select_for_update().get(pk=case.pk)
-    require_in_scope(actor, case.parent_org.path, Action.CHANGE)
-    if case.status != FoundingStatus.OPEN:
-        raise ValidationError({"status": _("该建会流程已结束。")})
-    return case
-
-
-@transaction.atomic
-def founding_step_update(
-    *, actor, step: FoundingCaseStep, due_on=_UNSET, responsible=_UNSET, note=_UNSET
-) -> FoundingCaseStep:
-    _open_case_for_write(actor, step.case)
-    step = FoundingCaseStep.objects.select_for_update().get(pk=step.pk)
-    if step.is_signed_off:
-        raise ValidationError({"step": _("该步骤已签批，不能修改。")})
-    before = snapshot(step)
-    if due_on is not _UNSET:
-        step.due_on = due_on
-    if responsible is not _UNSET:
-        _check_responsible(actor, responsible, "responsible")
-        step.responsible = responsible
-    if note is not _UNSET:
-        step.note = note
-    step.full_clean()
-    step.save()
-    _audit(actor, AuditAction.UPDATE, step, step.case.parent_org.path, before)
-    _founding_event(
-        step.case,
-        FoundingEventKind.STEP_UPDATED,
-        actor=actor,
-        step=step.step,
-        note=step.note if note is not _UNSET else "",
-    )
-    return step
-
-
-@transaction.atomic
-def founding_case_cancel(*, actor, case: FoundingCase, reason: str) -> FoundingCase:
-    """Stop a founding case that will not go on (the enterprise closed, merged, or joined
-    another union); the reason is required and kept in the timeline."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("请填写终止原因。")})
-    if len(reason) > 500:
-        raise ValidationError({"reason": _("原因不能超过500个字。")})
-    case = _open_case_for_write(actor, case)
-    before = snapshot(case)
-    case.status = FoundingStatus.CANCELLED
-    case.save()
-    _audit(actor, AuditAction.UPDATE, case, case.parent_org.path, before)
-    _founding_event(case, FoundingEventKind.CANCELLED, actor=actor, note=reason)
-    return case
-
-
-# Leading bytes of the formats accepted as founding documents: the content decides, not the
-# file name or the browser's claim.
-DOCUMENT_SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"PK\x03\x04", "application/zip"),
-)
-OFFICE_ZIP_TYPES = {
-    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def sniff_document(uploaded) -> str:
-    """The content type of an accepted document, or a ValidationError on ``file``."""
-    if uploaded.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError({"file": _("文件不能超过10MB。")})
-    if uploaded.size == 0:
-        raise ValidationError({"file": _("文件是空的。")})
-    uploaded.seek(0)
-    head = uploaded.read(16)
-    uploaded.seek(0)
-    for signature, content_type in DOCUMENT_SIGNATURES:
-        if head.startswith(signature):
-            if content_type != "application/zip":
-                return content_type
-            import zipfile
-
-            try:
-                with zipfile.ZipFile(uploaded) as archive:
-                    names = archive.namelist()
-            except zipfile.BadZipFile:
-                break
-            finally:
-                uploaded.seek(0)
-            for prefix, office_type in OFFICE_ZIP_TYPES.items():
-                if any(name.startswith(prefix) for name in names):
-                    return office_type
-            break
-    raise ValidationError({"file": _("只接受PDF、JPG、PNG、Word或Excel文件。")})
-
-
-@transaction.atomic
-def founding_document_add(
-    *, actor, step: FoundingCaseStep, doc_type: str, uploaded
-) -> FoundingDocument:
-    _open_case_for_write(actor, step.case)
-    if step.is_signed_off:
-        raise ValidationError({"step": _("该步骤已签批，不能再上传材料。")})
-    if doc_type not in DocumentType.values:
-        raise ValidationError({"doc_type": _("不是可选的值之一。")})
-    content_type = sniff_document(uploaded)
-    name = (getattr(uploaded, "name", "") or "document")[-200:]
-    document = FoundingDocument(
-        step=step,
-        doc_type=doc_type,
-        original_name=name,
-        content_type=content_type,
-        size=uploaded.size,
-        uploaded_by=audit.actor_fk(actor),
-    )
-    document.file.save(name.rsplit("/", 1)[-1], uploaded, save=False)
-    try:
-        document.full_clean()
-        document.save()
-    except Exception:
-        # The row rolls back with the transaction; the file on disk must go with it.
-        document.file.delete(save=False)
-        raise
-    _audit(actor, AuditAction.CREATE, document, step.case.parent_org.path, {})
-    _founding_event(
-        step.case, FoundingEventKind.DOCUMENT_ADDED, actor=actor, step=step.step, note=name
-    )
-    return document
-
-
-@transaction.atomic
-def founding_step_sign_off(
-    *, actor, case: FoundingCase, step: str, note: str = "", today: datetime.date | None = None
-) -> FoundingCase:
-    """Sign off the current step and move to the next; signing off 成立 founds the union."""
-    case = _open_case_for_write(actor, case)
-    if step not in STEP_ORDER:
-        raise ValidationError({"step": _("不是可选的值之一。")})
-    if step != case.current_step:
-        raise ValidationError(
-            {"step": _("不能跳过步骤：请先完成当前步骤「%(step)s」。") % {
-                "step": FoundingStep(case.current_step).label}}
-        )  # fmt: skip
-    row = case.steps.select_for_update().get(step=step)
-    required = REQUIRED_DOCUMENTS[FoundingStep(step)]
-    if not row.documents.filter(doc_type=required).exists():
-        raise ValidationError(
-            {"documents": _("签批前请上传「%(doc)s」。") % {"doc": DocumentType(required).label}}
-        )
-    before_step = snapshot(row)
-    row.signed_off_by = audit.actor_fk(actor)
-    row.signed_off_at = timezone.now()
-    if note:
-        row.note = note
-    row.save()
-    _audit(actor, AuditAction.UPDATE, row, case.parent_org.path, before_step)
-    _founding_event(case, FoundingEventKind.SIGNED_OFF, actor=actor, step=step, note=note)
-
-    before = snapshot(case)
-    position = STEP_ORDER.index(step)
-    if position + 1 < len(STEP_ORDER):
-        case.current_step = STEP_ORDER[position + 1]
-        case.save()
-    else:
-        _establish(actor, case, today or timezone.localdate())
-    _audit(actor, AuditAction.UPDATE, case, case.parent_org.path, before)
-    return case
-
-
-def _establish(actor, case: FoundingCase, today: datetime.date) -> None:
-    parent = case.parent_org
-    union = org_create(
-        actor=actor,
-        parent=parent,
-        name=case.union_name,
-        level=OrgLevel.GRASSROOTS,
-        org_type=UNION_TYPE_FOR_TARGET[FoundingTarget(case.target)],
-        region_code=parent.region_code,
-        founded_on=today,
-    )
-    case.union = union
-    case.status = FoundingStatus.ESTABLISHED
-    case.save()
-    _founding_event(case, FoundingEventKind.ESTABLISHED, actor=actor, note=union.name)
-    for enterprise in case.enterprises.select_for_update():
-        before = snapshot(enterprise)
-        enterprise.union = union
-        enterprise.save()
-        _audit(actor, AuditAction.UPDATE, enterprise, enterprise.street_org.path, before)
-    if case.project_id:
-        project = Project.objects.select_for_update().get(pk=case.project_id)
-        before = snapshot(project)
-        project.union = union
-        project.save()
-        _audit(actor, AuditAction.UPDATE, project, project.street_org.path, before)
 
 
 # --- grid outreach (网格化、扫楼) ------------------------------------------------------------
@@ -568,7 +264,7 @@ def grid_assign(*, actor, org: Organization, cell: str, officer) -> GridAssignme
     assignment.officer = officer
     assignment.full_clean()
     assignment.save()
-    _audit(
+    record_audit(
         actor, AuditAction.CREATE if created else AuditAction.UPDATE, assignment, org.path, before
     )
     return assignment
@@ -584,7 +280,7 @@ def visit_record(
     follow_up_on: datetime.date | None = None,
     note: str = "",
 ) -> Visit:
-    _check_area(actor, enterprise.street_org)
+    check_area(actor, enterprise.street_org)
     errors = {}
     if visited_on > timezone.localdate():
         errors["visited_on"] = _("走访日期不能晚于今天。")
@@ -604,7 +300,7 @@ def visit_record(
     )
     visit.full_clean()
     visit.save()
-    _audit(actor, AuditAction.CREATE, visit, enterprise.street_org.path, {})
+    record_audit(actor, AuditAction.CREATE, visit, enterprise.street_org.path, {})
     return visit
 
 
@@ -618,7 +314,7 @@ def service_project_publish(*, actor, publisher: Organization, **fields) -> Serv
     project = ServiceProject(publisher=publisher, **fields)
     project.full_clean()
     project.save()
-    _audit(actor, AuditAction.CREATE, project, publisher.path, {})
+    record_audit(actor, AuditAction.CREATE, project, publisher.path, {})
     return project
 
 
@@ -635,7 +331,7 @@ def _claim_create(*, actor, project: ServiceProject, social_org: Enterprise, pro
     claim = ServiceClaim(project=project, social_org=social_org, proposal=proposal)
     claim.full_clean()
     claim.save()
-    _audit(actor, AuditAction.CREATE, claim, project.publisher.path, {})
+    record_audit(actor, AuditAction.CREATE, claim, project.publisher.path, {})
     return claim
 
 
@@ -700,7 +396,7 @@ def social_org_account_create(*, actor, enterprise: Enterprise, phone: str) -> S
     account = SocialOrgAccount(enterprise=enterprise, user=user, created_by=audit.actor_fk(actor))
     account.full_clean()
     account.save()
-    _audit(actor, AuditAction.CREATE, account, enterprise.street_org.path, {})
+    record_audit(actor, AuditAction.CREATE, account, enterprise.street_org.path, {})
     return account
 
 
@@ -716,15 +412,15 @@ def service_claim_approve(*, actor, claim: ServiceClaim) -> ServiceClaim:
         before = snapshot(other)
         other.status = ClaimStatus.REJECTED
         other.save()
-        _audit(actor, AuditAction.UPDATE, other, project.publisher.path, before)
+        record_audit(actor, AuditAction.UPDATE, other, project.publisher.path, before)
     before = snapshot(claim)
     claim.status = ClaimStatus.APPROVED
     claim.save()
-    _audit(actor, AuditAction.UPDATE, claim, project.publisher.path, before)
+    record_audit(actor, AuditAction.UPDATE, claim, project.publisher.path, before)
     before = snapshot(project)
     project.status = ServiceProjectStatus.APPROVED
     project.save()
-    _audit(actor, AuditAction.UPDATE, project, project.publisher.path, before)
+    record_audit(actor, AuditAction.UPDATE, project, project.publisher.path, before)
     return claim
 
 
@@ -750,7 +446,7 @@ def service_project_deliver(
     project.delivery_note = delivery_note
     project.full_clean()
     project.save()
-    _audit(actor, AuditAction.UPDATE, project, project.publisher.path, before)
+    record_audit(actor, AuditAction.UPDATE, project, project.publisher.path, before)
     return project
 
 

@@ -32,7 +32,6 @@ urlpatterns = [
         name="social-claim",
     ),
     path("enterprises/<int:pk>/visits/", views.VisitCreateView.as_view(), name="visit-create"),
-    path("enterprises/<int:pk>/found/", views.FoundingOpenView.as_view(), name="founding-open"),
     path("enterprises/projects/", views.ProjectListView.as_view(), name="project-list"),
     path("enterprises/projects/new/", views.ProjectCreateView.as_view(), name="project-create"),
     path(
@@ -42,35 +41,6 @@ urlpatterns = [
         "enterprises/projects/<int:pk>/edit/", views.ProjectEditView.as_view(), name="project-edit"
     ),
     path("enterprises/projects/<int:pk>/end/", views.ProjectEndView.as_view(), name="project-end"),
-    path("enterprises/founding/", views.FoundingListView.as_view(), name="founding-list"),
-    path(
-        "enterprises/founding/<int:pk>/", views.FoundingDetailView.as_view(), name="founding-detail"
-    ),
-    path(
-        "enterprises/founding/<int:pk>/cancel/",
-        views.FoundingCancelView.as_view(),
-        name="founding-cancel",
-    ),
-    path(
-        "enterprises/founding/<int:pk>/<str:step>/edit/",
-        views.FoundingStepEditView.as_view(),
-        name="founding-step",
-    ),
-    path(
-        "enterprises/founding/<int:pk>/<str:step>/upload/",
-        views.FoundingUploadView.as_view(),
-        name="founding-upload",
-    ),
-    path(
-        "enterprises/founding/<int:pk>/<str:step>/sign-off/",
-        views.FoundingSignOffView.as_view(),
-        name="founding-sign-off",
-    ),
-    path(
-        "enterprises/founding/documents/<int:pk>/",
-        views.DocumentDownloadView.as_view(),
-        name="document-download",
-    ),
     path("enterprises/services/", views.ServiceProjectListView.as_view(), name="service-list"),
     path(
         "enterprises/services/<int:pk>/",

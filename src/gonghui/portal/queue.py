@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.campaigns import selectors as campaigns
 from gonghui.cases import selectors as cases
-from gonghui.enterprises import selectors as enterprises
+from gonghui.founding import selectors as founding
 from gonghui.members import selectors as members
 from gonghui.members.choices import MemberStatus, TransferStatus
 
@@ -52,8 +52,8 @@ def officer_queue(*, user, today: datetime.date | None = None) -> list[QueueLine
         QueueLine(
             "founding",
             _("逾期建会步骤"),
-            enterprises.founding_case_list(user=user, overdue=True).count(),
-            f"{reverse('enterprises:founding-list')}?overdue=1",
+            founding.founding_case_list(user=user, overdue=True).count(),
+            f"{reverse('founding:list')}?overdue=1",
         ),
         QueueLine(
             "deliveries",

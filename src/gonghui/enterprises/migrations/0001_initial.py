@@ -111,7 +111,10 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('doc_type', models.CharField(choices=[('application', '建会申请书'), ('preparatory_plan', '筹备组成立及筹备工作方案'), ('election_report', '会员大会选举结果报告'), ('approval', '上级工会批复文件'), ('registration', '工会成立登记表'), ('other', '其他材料')], max_length=30, verbose_name='材料类型')),
-                ('file', models.FileField(max_length=255, upload_to=gonghui.enterprises.models.founding_upload_to, verbose_name='文件')),
+                # upload_to was enterprises.models.founding_upload_to, which moved with the model to
+                # the founding app (enterprises/0008 drops this table); the path does not reach the
+                # schema, so the historical state keeps a plain prefix.
+                ('file', models.FileField(max_length=255, upload_to='founding/', verbose_name='文件')),
                 ('original_name', models.CharField(max_length=255, verbose_name='原文件名')),
                 ('content_type', models.CharField(max_length=100, verbose_name='文件类型')),
                 ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),

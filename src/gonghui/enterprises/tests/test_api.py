@@ -2,15 +2,12 @@
 import datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gonghui.core.scoping import SYSTEM
 from gonghui.core.testing.asserts import nothing_written
 from gonghui.enterprises import services
 from gonghui.enterprises.models import (
     Enterprise,
-    FoundingCase,
-    FoundingDocument,
     GridAssignment,
     ServiceClaim,
     ServiceProject,
@@ -20,7 +17,6 @@ from gonghui.enterprises.models import (
 from .factories import credit_code, enterprise, project
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
@@ -34,9 +30,6 @@ def hunan_world(personas):
     firm = enterprise(personas.liuyang, name="浏阳烟花厂", latitude=28.16, longitude=113.64)
     social = enterprise(personas.liuyang, name="浏阳志愿者协会", kind="social", industry="S")
     site = project(personas.liuyang, name="浏阳工地")
-    case = services.founding_case_open(
-        actor=SYSTEM, target="enterprise", union_name="浏阳烟花厂工会", enterprises=[firm]
-    )
     visit = services.visit_record(
         actor=SYSTEM, enterprise=firm, visited_on=datetime.date(2025, 1, 2), result="agreed"
     )
@@ -44,7 +37,7 @@ def hunan_world(personas):
         actor=SYSTEM, publisher=personas.liuyang, title="送清凉"
     )
     claim = services.service_claim_submit(actor=SYSTEM, project=service, social_org=social)
-    return {"firm": firm, "social": social, "site": site, "case": case, "visit": visit,
+    return {"firm": firm, "social": social, "site": site, "visit": visit,
             "service": service, "claim": claim}  # fmt: skip
 
 
@@ -56,7 +49,6 @@ def read_urls(w, p):
         f"/api/coverage?org_id={p.liuyang.pk}",
         f"/api/coverage/violators?org_id={p.liuyang.pk}",
         f"/api/coverage-rules/{p.hunan.pk}",
-        f"/api/founding-cases/{w['case'].pk}",
         f"/api/grid?org_id={p.liuyang.pk}",
         f"/api/social-orgs?org_id={p.liuyang.pk}",
         f"/api/service-projects/{w['service'].pk}",
@@ -71,9 +63,6 @@ def write_calls(w, p):
         ("patch", f"/api/projects/{w['site'].pk}", {"workers": 1}),
         ("post", f"/api/projects/{w['site'].pk}/end", {"ended_on": "2025-06-01"}),
         ("put", f"/api/coverage-rules/{p.hunan.pk}", {"min_workers": 5, "min_months": 1}),
-        ("post", "/api/founding-cases", {"target": "enterprise", "union_name": "x", "enterprise_ids": [w["firm"].pk]}),
-        ("post", f"/api/founding-cases/{w['case'].pk}/steps/apply/sign-off", {}),
-        ("patch", f"/api/founding-cases/{w['case'].pk}/steps/apply", {"note": "x"}),
         ("post", f"/api/service-projects/{w['service'].pk}/claims", {"social_org_id": w["social"].pk}),
         ("post", f"/api/service-claims/{w['claim'].pk}/approve", {}),
         ("post", f"/api/service-projects/{w['service'].pk}/deliver", {"delivered_on": "2025-01-01", "beneficiaries": 3}),
@@ -115,8 +104,6 @@ def test_out_of_scope_writes_are_404_and_change_nothing(personas, hunan_world, a
     firm = Enterprise.objects.get(pk=hunan_world["firm"].pk)
     assert firm.employees == 30
     assert Visit.objects.count() == 1
-    assert FoundingCase.objects.count() == 1
-    assert FoundingCase.objects.get().current_step == "apply"
     assert hunan_world["site"].__class__.objects.get().ended_on is None
     assert ServiceClaim.objects.get().status == "pending"
     assert ServiceProject.objects.get().status == "published"
@@ -127,22 +114,10 @@ def test_out_of_scope_lists_are_empty(personas, hunan_world, api):
     for url in (
         "/api/enterprises",
         "/api/projects",
-        "/api/founding-cases",
         "/api/service-projects",
     ):
         body = client.get(url).json()
         assert body.get("count", len(body)) == 0, url
-
-
-def test_out_of_scope_upload_is_404_and_stores_nothing(personas, hunan_world, api):
-    client = api(personas.luohe_officer)
-    response = client.client.post(
-        f"/api/founding-cases/{hunan_world['case'].pk}/steps/apply/documents",
-        {"doc_type": "application", "file": SimpleUploadedFile("a.pdf", PDF)},
-        headers=client.headers,
-    )
-    assert response.status_code == 404
-    assert not FoundingDocument.objects.exists()
 
 
 def test_registering_under_an_out_of_scope_org_is_a_field_error(personas, api):
@@ -190,31 +165,6 @@ def test_duplicate_enterprise_is_422(personas, api):
     assert response.status_code == 422
     assert "credit_code" in response.json()["errors"]
     assert Enterprise.objects.count() == 1
-
-
-def test_founding_through_the_api_from_apply_to_established(personas, api):
-    client = api(personas.yancheng_officer)
-    firm = enterprise(personas.yancheng, name="郾城示范厂")
-    case = client.post("/api/founding-cases", {
-        "target": "enterprise", "union_name": "郾城示范厂工会", "enterprise_ids": [firm.pk]}).json()  # fmt: skip
-    with nothing_written():
-        skipped = client.post(f"/api/founding-cases/{case['id']}/steps/elect/sign-off", {})
-        missing = client.post(f"/api/founding-cases/{case['id']}/steps/apply/sign-off", {})
-    assert skipped.status_code == 422 and "step" in skipped.json()["errors"]
-    assert missing.status_code == 422 and "documents" in missing.json()["errors"]
-    for step in case["steps"]:
-        upload = client.client.post(
-            f"/api/founding-cases/{case['id']}/steps/{step['step']}/documents",
-            {"doc_type": step["required_document"], "file": SimpleUploadedFile("f.pdf", PDF)},
-            headers=client.headers,
-        )
-        assert upload.status_code == 201, upload.content
-        done = client.post(f"/api/founding-cases/{case['id']}/steps/{step['step']}/sign-off", {})
-        assert done.status_code == 200
-    final = done.json()
-    assert final["status"] == "established"
-    assert client.get(f"/api/enterprises/{firm.pk}").json()["union_id"] == final["union_id"]
-    assert client.get(f"/api/orgs/{final['union_id']}").json()["parent_id"] == personas.yancheng.pk
 
 
 def test_service_project_publish_claim_approve_deliver(personas, api):
@@ -292,15 +242,3 @@ def test_visit_log_and_grid_figures(personas, api):
     )
     assert cell["officers"] == ["yancheng_officer"] or len(cell["officers"]) == 1
     assert len(cell["boundary"]) == 6
-
-
-def test_document_download_is_scoped(personas, hunan_world, api):
-    row = hunan_world["case"].steps.get(step="apply")
-    document = services.founding_document_add(
-        actor=SYSTEM, step=row, doc_type="application", uploaded=SimpleUploadedFile("a.pdf", PDF)
-    )
-    url = f"/api/founding-documents/{document.pk}/file"
-    assert api(personas.luohe_officer).get(url).status_code == 404
-    response = api(personas.hunan_officer).get(url)
-    assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF

@@ -22,10 +22,6 @@ def add_rows(personas, n):
     for _ in range(n):
         firm = enterprise(personas.yancheng, union=personas.yancheng_project)
         project(personas.yancheng)
-        bare = enterprise(personas.yancheng)
-        services.founding_case_open(
-            actor=SYSTEM, target="enterprise", union_name="某工会", enterprises=[bare]
-        )
         social = enterprise(personas.yancheng, kind="social", is_key_social_org=True, industry="S")
         publication = services.service_project_publish(
             actor=SYSTEM, publisher=personas.yancheng, title="送温暖"
@@ -41,7 +37,6 @@ def add_rows(personas, n):
     [
         "/api/enterprises",
         "/api/projects",
-        "/api/founding-cases",
         "/api/service-projects",
         "/api/social-orgs?org_id={org}",
         "/api/grid?org_id={org}",

@@ -8,17 +8,10 @@ from django.urls import reverse
 from gonghui.core.scoping import SYSTEM
 from gonghui.core.testing.asserts import nothing_written
 from gonghui.enterprises import services
-from gonghui.enterprises.choices import REQUIRED_DOCUMENTS, STEP_ORDER
 
 from .factories import enterprise, project
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 def login(user, password):
@@ -31,19 +24,11 @@ def login(user, password):
 def world(personas):
     firm = enterprise(personas.liuyang, name="浏阳烟花厂", latitude=28.16, longitude=113.64)
     site = project(personas.liuyang)
-    case = services.founding_case_open(
-        actor=SYSTEM, target="enterprise", union_name="浏阳烟花厂工会", enterprises=[firm]
-    )
-    document = services.founding_document_add(
-        actor=SYSTEM, step=case.steps.get(step="apply"), doc_type="application",
-        uploaded=SimpleUploadedFile("申请书.pdf", PDF),
-    )  # fmt: skip
     social = enterprise(personas.liuyang, kind="social", industry="S", name="浏阳社工站")
     service = services.service_project_publish(
         actor=SYSTEM, publisher=personas.liuyang, title="送清凉"
     )
-    return {"firm": firm, "site": site, "case": case, "document": document, "social": social,
-            "service": service}  # fmt: skip
+    return {"firm": firm, "site": site, "social": social, "service": service}
 
 
 def pages(world, personas):
@@ -52,7 +37,6 @@ def pages(world, personas):
         reverse("enterprises:create"),
         reverse("enterprises:import"),
         reverse("enterprises:import-template"),
-        reverse("enterprises:founding-list"),
         reverse("enterprises:project-list"),
         reverse("enterprises:project-create"),
         reverse("enterprises:service-list"),
@@ -60,15 +44,13 @@ def pages(world, personas):
         f"{reverse('enterprises:grid')}?org={personas.liuyang.pk}",
         reverse("enterprises:detail", args=[world["firm"].pk]),
         reverse("enterprises:project-detail", args=[world["site"].pk]),
-        reverse("enterprises:founding-detail", args=[world["case"].pk]),
         reverse("enterprises:edit", args=[world["firm"].pk]),
-        reverse("enterprises:document-download", args=[world["document"].pk]),
         reverse("enterprises:service-detail", args=[world["service"].pk]),
         reverse("enterprises:coverage-rule", args=[personas.hunan.pk]),
     ]
 
 
-IN_SCOPE_ONLY = 8  # the pages after the first eight name an object or org under 湖南
+IN_SCOPE_ONLY = 7  # the pages after the first seven name an object or org under 湖南
 
 
 def test_officer_pages_render_in_scope(personas, world, persona_password):
@@ -95,37 +77,6 @@ def test_anonymous_is_sent_to_login(personas, world):
         assert response.status_code == 302 and "/accounts/login" in response["Location"], url
 
 
-def test_out_of_scope_sign_off_by_form_is_404_and_changes_nothing(
-    personas, world, persona_password
-):
-    client = login(personas.luohe_officer, persona_password)
-    url = reverse("enterprises:founding-sign-off", args=[world["case"].pk, "apply"])
-    assert client.post(url).status_code == 404
-    world["case"].refresh_from_db()
-    assert world["case"].current_step == "apply"
-
-
-def test_officer_takes_a_case_through_every_step_in_the_browser_forms(personas, persona_password):
-    client = login(personas.yancheng_officer, persona_password)
-    firm = enterprise(personas.yancheng, name="郾城示范厂")
-    response = client.post(
-        reverse("enterprises:founding-open", args=[firm.pk]),
-        {"target": "enterprise", "union_name": "郾城示范厂工会"},
-    )
-    case_url = response["Location"]
-    case_id = int(case_url.rstrip("/").split("/")[-1])
-    for step in STEP_ORDER:
-        client.post(
-            reverse("enterprises:founding-upload", args=[case_id, step]),
-            {"doc_type": REQUIRED_DOCUMENTS[step], "file": SimpleUploadedFile("a.pdf", PDF)},
-        )
-        client.post(reverse("enterprises:founding-sign-off", args=[case_id, step]))
-    page = client.get(case_url)
-    assert "已成立" in page.content.decode()
-    firm.refresh_from_db()
-    assert firm.union.name == "郾城示范厂工会"
-
-
 def test_import_page_shows_row_errors(personas, persona_password):
     client = login(personas.luohe_officer, persona_password)
     csv = "企业名称,统一社会信用代码,行业门类\n坏码厂,91411103MA00000001,C\n".encode()
@@ -136,13 +87,6 @@ def test_import_page_shows_row_errors(personas, persona_password):
         )
     assert response.status_code == 422
     assert "import-errors" in response.content.decode()
-
-
-def test_a_founding_document_downloads_with_its_content(personas, world, persona_password):
-    client = login(personas.hunan_officer, persona_password)
-    response = client.get(reverse("enterprises:document-download", args=[world["document"].pk]))
-    assert b"".join(response.streaming_content) == PDF
-    assert response["Content-Type"] == "application/pdf"
 
 
 def test_service_project_flow_through_the_pages(personas, world, persona_password):

@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from gonghui.accounts.models import User
 from gonghui.core.api import HistoryEventOut
 from gonghui.core.scoping import Action
+from gonghui.enterprises import selectors as enterprise_selectors
 from gonghui.organizations.selectors import org_for_field
 
 from . import selectors, services
@@ -22,10 +23,7 @@ from .choices import (
     FoundingTarget,
 )
 
-router = Router(tags=["enterprises"])
-
-
-# --- founding (模块化建会) ---------------------------------------------------------------------
+router = Router(tags=["founding"])
 
 
 class DocumentOut(Schema):
@@ -123,11 +121,13 @@ def open_case(request, payload: FoundingCaseIn):
     # Every enterprise and the project must be in the caller's scope: otherwise 404, as if the
     # caller had named one that does not exist.
     enterprises = [
-        selectors.enterprise_get(user=request.user, enterprise_id=pk, action=Action.CHANGE)
+        enterprise_selectors.enterprise_get(
+            user=request.user, enterprise_id=pk, action=Action.CHANGE
+        )
         for pk in payload.enterprise_ids
     ]
     project = (
-        selectors.project_get(
+        enterprise_selectors.project_get(
             user=request.user, project_id=payload.project_id, action=Action.CHANGE
         )
         if payload.project_id is not None

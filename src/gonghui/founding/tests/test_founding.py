@@ -4,12 +4,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
 from gonghui.core.models import AuditLog
-from gonghui.enterprises import services
-from gonghui.enterprises.choices import REQUIRED_DOCUMENTS, STEP_ORDER
-from gonghui.enterprises.models import FoundingCase, FoundingDocument
+from gonghui.enterprises.tests.factories import enterprise, project
+from gonghui.founding import services
+from gonghui.founding.choices import REQUIRED_DOCUMENTS, STEP_ORDER
+from gonghui.founding.models import FoundingCase, FoundingDocument
 from gonghui.organizations.models import Organization
-
-from .factories import enterprise, project
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -184,7 +183,7 @@ def test_a_failed_establishment_leaves_nothing_half_written(personas):
 def test_overdue_lists_open_cases_past_the_current_steps_deadline(personas):
     import datetime
 
-    from gonghui.enterprises import selectors
+    from gonghui.founding import selectors
 
     officer = personas.yancheng_officer
     late = open_case(officer, [enterprise(personas.yancheng)], name="逾期工会")
