@@ -254,10 +254,10 @@ def main():
 
     from gonghui.core.testing.personas import build_personas
     from gonghui.members import crypto
-    from gonghui.rosters import importing
     from gonghui.members.ids import synthetic_id_card
     from gonghui.members.models import ImportJob, Member, PhoneCode
     from gonghui.organizations.models import Organization
+    from gonghui.rosters import importing
 
     call_command("migrate", verbosity=0)
     if not Organization.objects.filter(name="新屋岭社区工会联合会").exists():
