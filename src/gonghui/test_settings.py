@@ -35,3 +35,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(_shm or _tempfile.gettempdir(), f"gonghui-test-{os.getpid()}.sqlite3")
     }
+
+# The test database holds nothing worth keeping through a crash, so a commit need not wait for the
+# disk: the same statements, locks and isolation, only durability differs. The suite commits a lot
+# (threaded concurrency tests, live servers, and the table flush after each of them).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
