@@ -50,12 +50,9 @@ def managed_grant_get(*, user, account, grant_id) -> RoleGrant:
 
 
 def manage_org_options(*, user):
-    """Active orgs the user may create accounts and grant roles on."""
-    scope = manage_scope(user)
-    orgs = Organization.objects.active()
-    if scope.everything:
-        return orgs
-    return orgs.filter(scope.q("path")) if not scope.is_empty else orgs.none()
+    """Active orgs the user may create accounts and grant roles on (the org picker's
+    ``manage_accounts`` purpose offers the same set)."""
+    return Organization.objects.visible_to(user, Action.MANAGE_ACCOUNTS).active()
 
 
 def is_locked_out(account) -> bool:
