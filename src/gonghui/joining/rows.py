@@ -5,12 +5,15 @@ rows. The set-wise writes it builds on (numbers, columns, JSON rows) are ``membe
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import timezone
 
+from gonghui.core.models import AuditLog, FigureDelta
 from gonghui.members import rows
-from gonghui.members.models import Member
+from gonghui.members.models import Member, MemberEvent, PhoneCode
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,6 @@ def _join_sql() -> str:
     """Each row travels as one JSON parameter and is spread into its table's columns by
     jsonb_populate_record: a short statement (psycopg caches the parsing of statements under
     4 KB) with six parameters instead of some eighty."""
-    from gonghui.core.models import AuditLog, FigureDelta
-    from gonghui.members.models import MemberEvent, PhoneCode
-
     codes = PhoneCode._meta.db_table
     members = Member._meta.db_table
     events = MemberEvent._meta.db_table
@@ -82,13 +82,6 @@ def member_join_statement(
     (the id and number filled in by the database) and its figure deltas, or writes nothing:
     a code that does not check out, or a record with the same ID hash. Returns whether the
     member went in (pk and number set). PostgreSQL only."""
-    import json
-
-    from django.utils import timezone
-
-    from gonghui.core.models import AuditLog
-    from gonghui.members.models import MemberEvent
-
     member.fill_derived()
     now = timezone.now()
     figures = [

@@ -39,6 +39,7 @@ from gonghui.core.validators import (
     is_valid_mobile,
     mask_id_card,
 )
+from gonghui.enterprises.models import Enterprise
 from gonghui.members import crypto, services
 from gonghui.members import rows as member_rows
 from gonghui.members.choices import (
@@ -333,8 +334,6 @@ def _link_employers(job: ImportJob, actor, rows: list[RowResult]) -> None:
     outside the officer's scope, is a field error) or else from its unit's exact name (one
     registered enterprise of that name in scope; otherwise the name stays free text). Two
     queries per batch."""
-    from gonghui.enterprises.models import Enterprise
-
     codes = {r.data["employer_credit_code"] for r in rows if r.data["employer_credit_code"]}
     names = {
         r.data["employer_name"]

@@ -8,21 +8,23 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.db import connection, models
+from django.utils import timezone
 
+from gonghui.core import audit
+from gonghui.core.models import AuditLog
+from gonghui.core.validators import mask_phone
 from gonghui.members import rows
-from gonghui.members.models import Member
+from gonghui.members.models import Member, MemberEvent
 
 
 def _copy_getters(fields: Sequence[models.Field]):
     """Per-field readers for COPY rows: the attribute as is (psycopg adapts it), one clock
     reading for auto_now fields, Jsonb for JSON. get_db_prep_save per cell costs more than
     the COPY itself."""
-    from operator import attrgetter
-
-    from django.utils import timezone
-    from psycopg.types.json import Jsonb
+    from psycopg.types.json import Jsonb  # PostgreSQL's driver: only its COPY needs it
 
     now = timezone.now()
     getters = []
@@ -141,8 +143,6 @@ def _phone_mask_sql(column: str) -> str:
 def _audit_changes_sql() -> str:
     """audit.diff({}, audit.snapshot(member)) with the model's masking, for the row ``m``:
     every logged field that is not NULL, as [null, value]."""
-    from gonghui.core import audit
-    from gonghui.core.validators import mask_phone
 
     pairs = []
     for f in Member._meta.concrete_fields:
@@ -164,8 +164,6 @@ def _audit_changes_sql() -> str:
 
 @functools.cache
 def _bulk_join_sql() -> str:
-    from gonghui.core.models import AuditLog
-    from gonghui.members.models import MemberEvent
 
     fields = rows.model_columns(Member, skip=["member_number"])
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
@@ -189,10 +187,6 @@ def _bulk_join_sql() -> str:
 
 
 def _history_params(history: JoinRows) -> list:
-    from django.utils import timezone
-
-    from gonghui.core.models import AuditLog
-    from gonghui.members.models import MemberEvent
 
     now = timezone.now()
     audit_columns = rows.model_columns(AuditLog, skip=["object_id", "object_repr", "changes"])
