@@ -13,10 +13,10 @@ from gonghui.cases.tests.test_browser import (
     PHONE,
     fits_the_phone,
     phone_page,
-    sign_in_officer,
     sign_in_worker,
 )
 from gonghui.core.scoping import SYSTEM
+from gonghui.core.testing.browser import sign_in
 from gonghui.core.testing.personas import PASSWORD, build_personas
 from gonghui.members.tests.factories import make_member
 
@@ -53,14 +53,14 @@ def test_worker_applies_grassroots_and_county_approve_county_pays_worker_sees_it
     application = HardshipApplication.objects.get()
 
     grassroots = phone_page(browser)
-    sign_in_officer(grassroots, base, "project_officer", "/cases/hardship/")
+    sign_in(grassroots, base, "project_officer", PASSWORD, "/cases/hardship/")
     grassroots.click(f"a[href='/cases/hardship/{application.pk}/']")
     grassroots.fill("#note", "情况属实")
     grassroots.click("#approve")
     grassroots.wait_for_selector("#aid-status[data-status=grassroots_approved]")
 
     county = phone_page(browser)
-    sign_in_officer(county, base, "yancheng_officer", f"/cases/hardship/{application.pk}/")
+    sign_in(county, base, "yancheng_officer", PASSWORD, f"/cases/hardship/{application.pk}/")
     county.fill("#approved_amount", "2000")
     county.click("#approve")
     county.wait_for_selector("#aid-status[data-status=approved]")

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from gonghui.core.testing.browser import sign_in
 from gonghui.enterprises.tests import factories as enterprise_factories
 
 from ..models import BargainingProcedure
@@ -26,11 +27,7 @@ def test_officer_sends_the_invitation_letter_and_sees_the_20_day_deadline(
     due = sent + datetime.timedelta(days=20)
     page = phone_page
     page.set_default_timeout(30_000)  # a shared CI machine under load serves the first page slowly
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "yancheng_officer")
-    page.fill("#id_password", persona_password)
-    page.click("#login-submit")
-    expect(page.locator(".who")).to_be_visible()
+    sign_in(page, live_server.url, "yancheng_officer", persona_password)
 
     page.goto(f"{live_server.url}/activities/bargaining/")
     page.click("#procedure-open")

@@ -8,19 +8,12 @@ from gonghui.accounts.services import user_create
 from gonghui.brain import annual, rollups
 from gonghui.brain.models import AnnualReport, ReportStatus
 from gonghui.core.scoping import SYSTEM
+from gonghui.core.testing.browser import sign_in
 from gonghui.members.tests.factories import make_member
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("#login-submit")
-    expect(page.locator(".who")).to_be_visible()
 
 
 def canvas_drawn(page, selector) -> bool:
@@ -50,7 +43,7 @@ def test_province_officer_sees_charts_drills_down_and_exports(
                                    accept_downloads=True)  # fmt: skip
     page = context.new_page()
     page.set_default_timeout(30_000)
-    sign_in(page, live_server, "henan", persona_password)
+    sign_in(page, live_server.url, "henan", persona_password)
     page.goto(f"{live_server.url}/brain/")
     expect(page.locator("h1")).to_contain_text("河南省总工会")
     expect(page.locator("#fig-active")).to_have_text("3")
@@ -84,7 +77,7 @@ def test_grassroots_union_submits_its_report_and_the_county_returns_it(
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(30_000)
-    sign_in(page, live_server, "project", persona_password)
+    sign_in(page, live_server.url, "project", persona_password)
     page.goto(f"{live_server.url}/brain/reports/")
     page.click("#draft-report")
     expect(page.locator("#report-cover")).to_contain_text("康养产业园智慧养老项目工会")

@@ -5,6 +5,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
+from gonghui.core.testing.browser import sign_in
 from gonghui.members.card import card_token_for
 
 from ..models import Delivery
@@ -13,14 +14,6 @@ from . import factories
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("#login-submit")
-    expect(page.locator(".who")).to_be_visible()
 
 
 def test_officer_scans_a_card_at_a_cooling_delivery_and_a_second_scan_is_refused(
@@ -32,7 +25,7 @@ def test_officer_scans_a_card_at_a_cooling_delivery_and_a_second_scan_is_refused
                               occupation_group="truck_driver")  # fmt: skip
     token = card_token_for(member)
     page = phone_page
-    sign_in(page, live_server, "yancheng_officer", persona_password)
+    sign_in(page, live_server.url, "yancheng_officer", persona_password)
 
     page.goto(f"{live_server.url}/activities/campaigns/{campaign.pk}/scan/")
     page.fill("#scan-site", "港航物流园停车场")

@@ -8,27 +8,12 @@ from gonghui.cases.models import CaseType, Holiday
 from gonghui.members.tests.factories import make_member
 
 WORKER_PHONE = "13800138000"  # personas.worker's phone
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
-def browser(live_server):
-    """Debian's chromium through Playwright, for the tests marked ``browser``."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
+def browser(live_server, chromium):
+    """The suite's chromium, started after the live server the browser tests talk to."""
+    return chromium
 
 
 @pytest.fixture(autouse=True)

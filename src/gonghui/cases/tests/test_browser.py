@@ -4,6 +4,7 @@ import pytest
 
 from gonghui.cases import defaults
 from gonghui.cases.models import Case, CaseType, Holiday
+from gonghui.core.testing.browser import sign_in
 from gonghui.core.testing.personas import PASSWORD, build_personas
 from gonghui.joining import sms
 from gonghui.members.tests.factories import make_member
@@ -30,13 +31,6 @@ def sign_in_worker(page, base, phone, next_url=""):
     page.wait_for_selector("#id_code")
     page.fill("#id_code", sms.last_code(phone))
     page.click("main button[type=submit]")
-
-
-def sign_in_officer(page, base, username, next_url):
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-submit")
 
 
 def fits_the_phone(page):
@@ -70,7 +64,7 @@ def test_worker_submits_wage_arrears_officer_replies_worker_sees_it_and_rates(br
     assert fits_the_phone(worker)
 
     officer = phone_page(browser)
-    sign_in_officer(officer, live_server.url, "yancheng_officer", "/cases/")
+    sign_in(officer, live_server.url, "yancheng_officer", PASSWORD, "/cases/")
     officer.wait_for_selector("#queue")
     officer.click(f"[data-case='{case.pk}'] a")
     officer.click("#move-accepted")

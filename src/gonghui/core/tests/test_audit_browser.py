@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from gonghui.core.models import AuditLog
+from gonghui.core.testing.browser import sign_in
 from gonghui.members.tests.factories import make_member
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -25,11 +26,7 @@ def test_officer_filters_the_audit_log_and_downloads_it_on_a_phone(
     with time_machine.travel(datetime.datetime(2026, 11, 29, 17, 30, tzinfo=datetime.UTC)):
         make_member(personas.yancheng, name="孙七", phone="13912345678")
     page = phone_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "luohe_officer")
-    page.fill("#id_password", persona_password)
-    page.click("#login-submit")
-    expect(page.locator(".who")).to_be_visible()
+    sign_in(page, live_server.url, "luohe_officer", persona_password)
 
     page.goto(f"{live_server.url}/audit/")
     page.select_option("#id_type", "members.member")

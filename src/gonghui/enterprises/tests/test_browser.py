@@ -6,6 +6,8 @@ import os
 import pytest
 from playwright.sync_api import expect
 
+from gonghui.core.testing.browser import sign_in
+
 from .factories import enterprise
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -22,11 +24,7 @@ def test_grid_map_draws_one_shape_per_cell_under_strict_csp(
     page.on(
         "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
     )
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "yancheng_officer")
-    page.fill("#id_password", persona_password)
-    page.click("#login-submit")
-    expect(page.locator(".who")).to_be_visible()
+    sign_in(page, live_server.url, "yancheng_officer", persona_password)
     page.goto(f"{live_server.url}/enterprises/grid/?org={personas.yancheng.pk}")
     expect(page.locator("#grid-map path.leaflet-interactive")).to_have_count(2)
     expect(page.locator("#grid-table tbody tr")).to_have_count(2)

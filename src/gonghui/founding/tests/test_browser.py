@@ -5,6 +5,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
+from gonghui.core.testing.browser import sign_in
 from gonghui.enterprises.tests.factories import enterprise
 from gonghui.founding.choices import STEP_ORDER
 
@@ -23,11 +24,7 @@ def test_officer_takes_an_enterprise_from_application_to_a_union_in_the_tree(
 ):
     firm = enterprise(personas.yancheng, name="郾城示范食品厂")
     page = phone_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "yancheng_officer")
-    page.fill("#id_password", persona_password)
-    page.click("#login-submit")
-    expect(page.locator(".who")).to_be_visible()
+    sign_in(page, live_server.url, "yancheng_officer", persona_password)
 
     page.goto(f"{live_server.url}/enterprises/{firm.pk}/")
     page.fill("#founding-open-form input[name=union_name]", "郾城示范食品厂工会")

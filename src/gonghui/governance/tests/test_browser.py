@@ -7,20 +7,13 @@ from playwright.sync_api import expect
 from gonghui.accounts.choices import GrantRole
 from gonghui.accounts.services import role_grant_add, user_create
 from gonghui.core.scoping import SYSTEM
+from gonghui.core.testing.browser import sign_in
 from gonghui.core.testing.personas import org
 from gonghui.governance import services
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("#login-submit")
-    expect(page.locator(".who")).to_be_visible()
 
 
 def test_changsha_creates_an_account_and_the_officer_sets_a_password_by_the_link(
@@ -34,7 +27,7 @@ def test_changsha_creates_an_account_and_the_officer_sets_a_password_by_the_link
     context = chromium.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(45_000)
-    sign_in(page, live_server, "changsha", persona_password)
+    sign_in(page, live_server.url, "changsha", persona_password)
     page.goto(f"{live_server.url}/accounts/manage/")
     page.click("#new-account")
     page.fill("#id_username", "xw_officer")
@@ -73,7 +66,7 @@ def test_a_committee_with_an_expired_term_shows_as_overdue(
     context = chromium.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(45_000)
-    sign_in(page, live_server, "hunan_officer", persona_password)
+    sign_in(page, live_server.url, "hunan_officer", persona_password)
     page.goto(f"{live_server.url}/governance/")
     overdue = page.locator("#overdue")
     expect(overdue).to_contain_text("浏阳市总工会")

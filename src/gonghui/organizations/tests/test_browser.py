@@ -5,22 +5,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from gonghui.core.testing.browser import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("#login-submit")
-    expect(page.locator(".who")).to_be_visible()
 
 
 def test_officer_logs_in_opens_tree_searches_in_traditional_and_switches_language(
     live_server, phone_page, personas, persona_password
 ):
     page = phone_page
-    log_in(page, live_server, "hunan_officer", persona_password)
+    sign_in(page, live_server.url, "hunan_officer", persona_password)
 
     page.goto(f"{live_server.url}/orgs/")
     root = page.locator(f'#org-tree > li[data-org-id="{personas.hunan.pk}"]')
@@ -45,7 +39,7 @@ def test_officer_does_not_see_another_province_in_the_tree(
     live_server, phone_page, personas, persona_password
 ):
     page = phone_page
-    log_in(page, live_server, "luohe_officer", persona_password)
+    sign_in(page, live_server.url, "luohe_officer", persona_password)
     page.goto(f"{live_server.url}/orgs/?q=浏阳")
     expect(page.locator("#search-results")).to_contain_text("0")
     response = page.goto(f"{live_server.url}/orgs/{personas.liuyang.pk}/")

@@ -6,6 +6,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
+from gonghui.core.testing.browser import sign_in
 from gonghui.triage import services
 from gonghui.triage.models import Alert, AlertStatus
 
@@ -27,11 +28,7 @@ def test_officer_opens_the_alert_and_merges_the_appeals(
         services.on_case_created(submit("包工头拖欠工资两个月", employer=name))
     alert = Alert.objects.get()
     page = phone_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "yancheng_officer")
-    page.fill("#id_password", persona_password)
-    page.click("#login-submit")
-    expect(page.locator(".who")).to_be_visible()
+    sign_in(page, live_server.url, "yancheng_officer", persona_password)
 
     page.goto(f"{live_server.url}/triage/alerts/")
     page.click(f"#alerts tr[data-alert='{alert.pk}'] a")
