@@ -67,8 +67,6 @@ def _services(stdout) -> int:
 
 @transaction.atomic
 def load_demo(stdout) -> int:
-    created = 0
-    for part in (_services,):
-        created += part(stdout)
+    created = _services(stdout)
     stdout.write(f"benefits demo: {created} rows created")
     return created

@@ -6,6 +6,7 @@ from gonghui.organizations.autocomplete import OrgAutocompleteField
 
 from .choices import DiscountCategory, JobCategory
 from .models import Discount, JobPosting
+from .services import DISCOUNT_FIELDS, JOB_FIELDS
 
 
 class JobForm(forms.ModelForm):
@@ -13,20 +14,8 @@ class JobForm(forms.ModelForm):
 
     class Meta:
         model = JobPosting
-        fields = (
-            "org",
-            "title",
-            "employer",
-            "category",
-            "pay_min",
-            "pay_max",
-            "place",
-            "latitude",
-            "longitude",
-            "contact",
-            "description",
-            "expires_on",
-        )
+        # The service's fields, less the enterprise link the officer sets from the enterprise page.
+        fields = ("org", *(name for name in JOB_FIELDS if name != "enterprise"))
         widgets = {"expires_on": DateInput()}
 
     def __init__(self, *args, orgs, **kwargs):
@@ -40,17 +29,7 @@ class DiscountForm(forms.ModelForm):
 
     class Meta:
         model = Discount
-        fields = (
-            "org",
-            "merchant",
-            "offer",
-            "category",
-            "valid_from",
-            "valid_until",
-            "place",
-            "latitude",
-            "longitude",
-        )
+        fields = ("org", *DISCOUNT_FIELDS)
         widgets = {"valid_from": DateInput(), "valid_until": DateInput()}
 
     def __init__(self, *args, orgs, **kwargs):

@@ -129,9 +129,7 @@ def _lianyun(stdout) -> int:
 
 @transaction.atomic
 def load_demo(stdout) -> int:
-    created = 0
-    for part in (_lianyun,):
-        created += part(stdout)
+    created = _lianyun(stdout)
     members = Member.objects.filter(union__name__startswith="连云区").count()
     stdout.write(f"campaigns demo: {created} rows created ({members} 连云区 members)")
     return created

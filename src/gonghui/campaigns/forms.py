@@ -8,6 +8,7 @@ from gonghui.organizations.models import Organization
 
 from .choices import CampaignKind
 from .models import Campaign, CustomCampaignKind
+from .services import CAMPAIGN_FIELDS
 
 
 class OrgChoiceField(OrgAutocompleteField):
@@ -49,19 +50,7 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = (
-            "organizer",
-            "name",
-            "kind",
-            "custom_kind",
-            "starts_on",
-            "ends_on",
-            "target_groups",
-            "target_gender",
-            "budget",
-            "allow_repeat",
-            "description",
-        )
+        fields = ("organizer", *CAMPAIGN_FIELDS)
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
     def __init__(self, *args, orgs, **kwargs):

@@ -101,9 +101,7 @@ def _yinchuan(stdout) -> int:
 
 @transaction.atomic
 def load_demo(stdout) -> int:
-    created = 0
-    for part in (_yinchuan,):
-        created += part(stdout)
+    created = _yinchuan(stdout)
     stdout.write(
         f"contests demo: {created} rows created ({ContestEntry.objects.count()} contest entries, "
         f"{Craftsman.objects.filter(status=CraftsmanStatus.AWARDED).count()} craftsmen)"

@@ -74,8 +74,6 @@ def _services(stdout) -> int:
 
 @transaction.atomic
 def load_demo(stdout) -> int:
-    created = 0
-    for part in (_services,):
-        created += part(stdout)
+    created = _services(stdout)
     stdout.write(f"learning demo: {created} courses created")
     return created
