@@ -9,6 +9,8 @@ from gonghui.portal import views as portal_views
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
+    # First: every API call would otherwise try each app's patterns before reaching ninja.
+    path("api/", api.urls),
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.organizations.urls")),
     path("", include("gonghui.enterprises.urls")),
@@ -34,7 +36,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
-    path("api/", api.urls),
 ]
 
 # Station photos are public; nothing else under MEDIA_ROOT is (case files, founding documents
