@@ -114,21 +114,33 @@ def _readers(language: str | None) -> dict[str, Any]:
     return {name: _reader_for(Member._meta.get_field(name)) for name in PROFILE_FIELDS}
 
 
+def profile_reader():
+    """``read_profile`` with the fields, their blanks and their readers (in the active
+    language) looked up once, for every row of an import."""
+    readers = _readers(translation.get_language())
+    plan = []
+    for name in PROFILE_FIELDS:
+        field = Member._meta.get_field(name)
+        plan.append((name, field, readers[name], None if field.null else ""))
+
+    def read(reader: spreadsheet.RowReader) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, field, read_cell, blank in plan:
+            value = reader.read(name, read_cell, default=blank)
+            if value is blank or name in reader.errors or value in (None, ""):
+                values[name] = blank
+                continue
+            try:
+                values[name] = field.clean(value, None)
+            except ValidationError as exc:
+                reader.fail(name, "；".join(str(message) for message in exc.messages))
+                values[name] = blank
+        return values
+
+    return read
+
+
 def read_profile(reader: spreadsheet.RowReader) -> dict[str, Any]:
     """The row's profile values as the model stores them (blank: ``""`` or ``None``); a bad
     cell is a field error in ``reader.errors`` and its value is left blank."""
-    readers = _readers(translation.get_language())
-    values: dict[str, Any] = {}
-    for name in PROFILE_FIELDS:
-        field = Member._meta.get_field(name)
-        blank = None if field.null else ""
-        value = reader.read(name, readers[name], default=blank)
-        if name in reader.errors or value in (None, ""):
-            values[name] = blank
-            continue
-        try:
-            values[name] = field.clean(value, None)
-        except ValidationError as exc:
-            reader.fail(name, "；".join(str(message) for message in exc.messages))
-            values[name] = blank
-    return values
+    return profile_reader()(reader)

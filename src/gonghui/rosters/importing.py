@@ -17,6 +17,9 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,8 +56,9 @@ from gonghui.members.choices import (
 from gonghui.members.models import ImportJob, Member, MemberEvent
 from gonghui.organizations.models import Organization
 
+from . import idcrypto
 from . import rows as roster_rows
-from .import_profile import PROFILE_COLUMNS, choice_hint, read_profile
+from .import_profile import PROFILE_COLUMNS, choice_hint, profile_reader, read_profile
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 BATCH_SIZE = 1000
@@ -82,6 +86,7 @@ COLUMNS = [
 ]
 HEADER_OF = {name: header for name, header, _required, _aliases in COLUMNS}
 GROUP_BY_LABEL = {str(label): value for value, label in OccupationGroup.choices}
+GROUP_VALUES = frozenset(OccupationGroup.values)
 
 
 def template_xlsx() -> bytes:
@@ -266,9 +271,41 @@ def import_start(*, actor, union: Organization, upload) -> ImportJob:
 @dataclass
 class RowResult:
     number: int  # row number in the sheet
-    values: list[str]  # the cells as the officer sees them, in template column order
+    cells: dict  # {field: cell as typed}; the report shows them as text (``values``)
     data: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)  # {field: message}
+
+    @property
+    def values(self) -> list[str]:
+        """The cells as the officer sees them, in template column order (only a bad row's are
+        ever shown: they are not computed for the good ones)."""
+        return [spreadsheet.text(self.cells.get(name)) for name, *_rest in COLUMNS]
+
+
+class _CellReader(spreadsheet.RowReader):
+    """:class:`spreadsheet.RowReader` with each cell's text taken once, and an empty cell
+    passed over at once: an import reads 10^5 rows of 21 columns, most of them empty."""
+
+    def read(self, field_name, reader, default=""):
+        raw = self.cells.get(field_name, "")
+        if raw == "" or raw is None:
+            return default
+        before = spreadsheet.text(raw)
+        if before == "":
+            return default
+        try:
+            value = reader(raw)
+        except spreadsheet.CellError as exc:
+            self.errors.setdefault(field_name, exc.message)
+            return default
+        after = value if type(value) is str else spreadsheet.shown(value)
+        if before != after:
+            self.changes.append(
+                spreadsheet.Change(
+                    self.number, self.labels.get(field_name, field_name), before, after
+                )
+            )
+        return value
 
 
 def _id_card(value):
@@ -281,10 +318,11 @@ def _parse_row(
     positions: dict[str, int],
     today,
     changes: list[spreadsheet.Change],
+    read_profile=read_profile,
 ) -> RowResult:
     cells = spreadsheet.row_cells(row, positions)
-    reader = spreadsheet.RowReader(number, cells, HEADER_OF, changes)
-    result = RowResult(number, [spreadsheet.text(cells.get(name)) for name, *_rest in COLUMNS])
+    reader = _CellReader(number, cells, HEADER_OF, changes)
+    result = RowResult(number, cells)
     name = reader.read("name", spreadsheet.name)
     if "name" not in reader.errors:
         if not name:
@@ -302,9 +340,7 @@ def _parse_row(
     if not is_valid_mobile(phone):
         reader.fail("phone", gettext("请输入11位中国大陆手机号码（1开头，第二位为3-9）。"))
     group_text = reader.read("occupation_group", spreadsheet.text)
-    group = GROUP_BY_LABEL.get(group_text) or (
-        group_text if group_text in OccupationGroup.values else None
-    )
+    group = GROUP_BY_LABEL.get(group_text) or (group_text if group_text in GROUP_VALUES else None)
     if group_text and group is None:
         reader.fail("occupation_group", gettext("职业群体不是可选的值之一。"))
     joined = reader.read("joined_on", spreadsheet.date, default=today)
@@ -397,52 +433,74 @@ def _classify(job: ImportJob, actor, by_hash: dict[str, RowResult]) -> tuple[lis
     return fresh, already
 
 
-def _free_text(member: Member) -> tuple[str, ...]:
-    """The typed-in text a clerk could have put a phone or ID number into."""
-    return (
-        member.name, member.employer_name, member.work_place, member.ethnicity,
-        member.job_title, member.emergency_contact_name,
-    )  # fmt: skip
+# The typed-in text a clerk could have put a phone or ID number into.
+FREE_TEXT = ("name", "employer_name", "work_place", "ethnicity", "job_title",
+             "emergency_contact_name")  # fmt: skip
+# audit.mask_text changes only text with a run of 11 digits (a mobile; an ID number has 17).
+_DIGIT_RUN = re.compile(r"\d{11}")
 
 
-def _land_batch(job: ImportJob, actor, batch: list[RowResult]) -> tuple[int, int]:
+def _log_must_mask(values: dict) -> bool:
+    texts = [values[name] for name in FREE_TEXT]
+    if not _DIGIT_RUN.search("\n".join(texts)):
+        return False
+    return any(audit.mask_text(t) != t for t in texts)
+
+
+@dataclass
+class _Crypto:
+    """The ID number's hash and encryption with their keys made once per import."""
+
+    id_hash: Callable[[str], str] = field(default_factory=idcrypto.id_hasher)
+    encrypt_id: Callable[[str], str] = field(default_factory=idcrypto.id_encrypter)
+
+
+def _land_batch(
+    job: ImportJob, actor, batch: list[RowResult], keys: _Crypto | None = None
+) -> tuple[int, int]:
     """Create the good rows of one batch, set-wise, in one transaction; returns (created,
     existing). Members go in by COPY into a staging table and one INSERT ... SELECT ... ON
     CONFLICT on the ID hash, whose history and audit rows are INSERT ... SELECTs from the
     inserted rows in the same statement (PostgreSQL); one executemany and bulk creates of the
-    history and audit rows on SQLite. Rows that turn out to belong to a member of another
+    history and audit rows on SQLite. Rows are column values, not model instances (built only
+    for the few audit rows written here). Rows that turn out to belong to a member of another
     union are moved to the errors; a row someone else inserted meanwhile loses the conflict
     and is classified again."""
-    by_hash = {crypto.id_hash(r.data["id_card"]): r for r in batch}
+    keys = keys or _Crypto()
+    id_hash = keys.id_hash
+    by_hash = {id_hash(r.data["id_card"]): r for r in batch}
     fresh, already = _classify(job, actor, by_hash)
     if not fresh:
         return 0, already
     label = services.actor_label(actor)
     note = gettext("批量导入：%(file)s") % {"file": job.original_name}
+    union = job.union
+    encrypt_id = keys.encrypt_id
+    own = []
+    for digest, row in fresh:
+        data = row.data
+        number = data["id_card"]
+        employer = data.get("employer")
+        own.append(
+            {
+                "name": data["name"],
+                "id_card_encrypted": encrypt_id(number),
+                "id_card_hash": digest,
+                "id_card_masked": mask_id_card(number),
+                "phone": data["phone"],
+                "gender": id_card_gender(number),
+                "birth_date": id_card_birth_date(number),
+                "employer_name": data["employer_name"],
+                "work_place": data["work_place"],
+                "occupation_group": data["occupation_group"],
+                "employer_id": employer.pk if employer is not None else None,
+                "joined_on": data["joined_on"],
+                **data["profile"],
+            }
+        )
+    template = Member(union=union, status=MemberStatus.ACTIVE, channel=JoinChannel.IMPORT)
+    members = roster_rows.member_values(template, own)
     with transaction.atomic():
-        members = []
-        for digest, row in fresh:
-            number = row.data["id_card"]
-            members.append(
-                Member(
-                    union=job.union,
-                    name=row.data["name"],
-                    id_card_encrypted=crypto.encrypt_id(number),
-                    id_card_hash=digest,
-                    id_card_masked=mask_id_card(number),
-                    phone=row.data["phone"],
-                    gender=id_card_gender(number),
-                    birth_date=id_card_birth_date(number),
-                    employer_name=row.data["employer_name"],
-                    work_place=row.data["work_place"],
-                    occupation_group=row.data["occupation_group"],
-                    employer=row.data.get("employer"),
-                    joined_on=row.data["joined_on"],
-                    status=MemberStatus.ACTIVE,
-                    channel=JoinChannel.IMPORT,
-                    **row.data["profile"],
-                )
-            )
         history = None
         if member_rows.is_postgres():
             # History and audit rows go in with the members, set-wise, in the same statement;
@@ -450,30 +508,39 @@ def _land_batch(job: ImportJob, actor, batch: list[RowResult]) -> tuple[int, int
             # gets its audit row built here.
             history = roster_rows.JoinRows(
                 event=MemberEvent(
-                    kind=EventKind.JOIN, union=job.union, actor=job.created_by,
+                    kind=EventKind.JOIN, union=union, actor=job.created_by,
                     actor_label=label, note=note,
                 ),
                 entry=audit.build(
-                    actor=actor, action=AuditAction.CREATE, instance=members[0],
-                    org_path=job.union.path, changes={},
+                    actor=actor, action=AuditAction.CREATE, instance=template,
+                    org_path=union.path, changes={},
                 ),
                 by_caller=frozenset(
-                    m.id_card_hash for m in members
-                    if any(audit.mask_text(t) != t for t in _free_text(m))
+                    m["id_card_hash"] for m in members if _log_must_mask(m)
                 ),
             )  # fmt: skip
-        members = roster_rows.members_insert(members, job.union.region_code, history=history)
-        figures.changes(((), figures.member_key(m, job.union.path)) for m in members)
-        figures.record_many([(job.union.path, "m.joined", None, len(members))])
+        members = roster_rows.members_insert(members, union.region_code, history=history)
+        # The figures: each new member counts where member_key says, and as one join.
+        counted = Counter(figures.member_key(roster_rows.Values(m), union.path) for m in members)
+        figures.record_many(
+            [
+                (union.path, "m.joined", None, len(members)),
+                *(
+                    (path, metric, day, n)
+                    for key, n in counted.items()
+                    for path, metric, day in key
+                ),
+            ]
+        )
         if history is None:
             roster_rows.copy_objects(
                 MemberEvent,
                 [
                     MemberEvent(
-                        member=m,
+                        member_id=m["id"],
                         kind=EventKind.JOIN,
-                        status_after=m.status,
-                        union=job.union,
+                        status_after=m["status"],
+                        union=union,
                         actor=job.created_by,
                         actor_label=label,
                         note=note,
@@ -481,22 +548,22 @@ def _land_batch(job: ImportJob, actor, batch: list[RowResult]) -> tuple[int, int
                     for m in members
                 ],
             )
-        roster_rows.copy_objects(
-            AuditLog,
-            [
-                audit.build(
-                    actor=actor,
-                    action=AuditAction.CREATE,
-                    instance=m,
-                    org_path=job.union.path,
-                    changes=audit.diff({}, audit.snapshot(m)),
+        entries = []
+        for m in members:
+            if history is None or m["id_card_hash"] in history.by_caller:
+                instance = roster_rows.member_instance(m)
+                entries.append(
+                    audit.build(
+                        actor=actor,
+                        action=AuditAction.CREATE,
+                        instance=instance,
+                        org_path=union.path,
+                        changes=audit.diff({}, audit.snapshot(instance)),
+                    )
                 )
-                for m in members
-                if history is None or m.id_card_hash in history.by_caller
-            ],
-        )
+        roster_rows.copy_objects(AuditLog, entries)
     if len(members) < len(fresh):
-        landed = {m.id_card_hash for m in members}
+        landed = {m["id_card_hash"] for m in members}
         lost = {digest: row for digest, row in fresh if digest not in landed}
         still_fresh, more = _classify(job, actor, lost)
         already += more
@@ -562,11 +629,13 @@ def import_rows(job: ImportJob, table: spreadsheet.Table, *, actor=SYSTEM) -> No
     bad: list[RowResult] = []
     changes: list[spreadsheet.Change] = []
     created = existing = processed = 0
+    read_profile = profile_reader()
+    keys = _Crypto()
     body = body_rows(table, header)
     for start in range(0, len(body), BATCH_SIZE):
         good = []
         for number, row in body[start : start + BATCH_SIZE]:
-            result = _parse_row(number, row, positions, today, changes)
+            result = _parse_row(number, row, positions, today, changes, read_profile)
             id_card = result.data["id_card"]
             if not result.errors and id_card in seen:
                 result.errors["id_card"] = gettext("与第%(row)s行的身份证号码重复。") % {
@@ -579,7 +648,7 @@ def import_rows(job: ImportJob, table: spreadsheet.Table, *, actor=SYSTEM) -> No
                 good.append(result)
         _link_employers(job, actor, good)
         linked = [r for r in good if not r.errors]
-        made, already = _land_batch(job, actor, linked)
+        made, already = _land_batch(job, actor, linked, keys)
         bad.extend(r for r in good if r.errors)
         created += made
         existing += already

@@ -6,7 +6,7 @@ statement), and COPY for the rows nobody reads back. Numbers, columns and JSON r
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -18,6 +18,12 @@ from gonghui.core.models import AuditLog
 from gonghui.core.validators import mask_phone
 from gonghui.members import rows
 from gonghui.members.models import Member, MemberEvent
+
+
+def _jsonb(value):
+    from psycopg.types.json import Jsonb  # PostgreSQL's driver: only its COPY needs it
+
+    return Jsonb(value)
 
 
 def _copy_getters(fields: Sequence[models.Field]):
@@ -60,30 +66,69 @@ class JoinRows:
     by_caller: frozenset[str]
 
 
+class Values:
+    """A member's column values as attributes (``Member.fill_derived`` reads and sets them):
+    the import builds a batch's rows as dicts, not as model instances."""
+
+    def __init__(self, values: dict):
+        self.__dict__ = values
+
+
+def member_values(template: Member, own: Iterable[dict]) -> list[dict]:
+    """Every column of each new member (by attname, pk and number aside): ``template``'s
+    values (its defaults and what the batch shares), each row's own on top, and the derived
+    search columns as ``Member.fill_derived`` computes them."""
+    now = timezone.now()
+    base = {f.attname: getattr(template, f.attname) for f in rows.model_columns(Member)}
+    for f in Member._meta.concrete_fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            base[f.attname] = now
+    fill_derived = Member.fill_derived
+    out = []
+    for row in own:
+        values = {**base, **row}
+        fill_derived(Values(values))
+        out.append(values)
+    return out
+
+
+def member_instance(values: dict) -> Member:
+    """A saved-looking Member from its column values (pk and number included)."""
+    member = Member(**{k: v for k, v in values.items() if k != "id"})
+    rows.mark_saved(member, values["id"], values["member_number"])
+    return member
+
+
 def members_insert(
-    members: list[Member], region_code: str, *, history: JoinRows | None = None
-) -> list[Member]:
-    """Insert every member whose ID hash is new, set-wise; returns those inserted (pk and
-    number set). PostgreSQL: COPY into a staging table and one INSERT ... SELECT ... ON
-    CONFLICT, with ``history`` the history and audit rows in the same statement; SQLite: a
-    block of numbers and one executemany (``history`` is the caller's to write)."""
+    members: list[dict], region_code: str, *, history: JoinRows | None = None
+) -> list[dict]:
+    """Insert every member whose ID hash is new, set-wise; ``members`` are column values by
+    attname (``member_values``). Returns those inserted, with ``id`` and ``member_number``
+    set. PostgreSQL: COPY into a staging table and one INSERT ... SELECT ... ON CONFLICT, with
+    ``history`` the history and audit rows in the same statement; SQLite: a block of numbers
+    and one executemany (``history`` is the caller's to write)."""
     if not members:
         return []
-    for member in members:
-        member.fill_derived()
     table = Member._meta.db_table
-    by_hash = {m.id_card_hash: m for m in members}
+    by_hash = {m["id_card_hash"]: m for m in members}
     if rows.is_postgres():
         fields = rows.model_columns(Member, skip=["member_number"])
         names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        attnames = [f.attname for f in fields]
         with connection.cursor() as cursor:
             cursor.execute(
                 f"CREATE TEMP TABLE member_stage ON COMMIT DROP AS "
                 f"SELECT {names} FROM {table} WITH NO DATA"
             )
             cursor.execute("ALTER TABLE member_stage ADD COLUMN ord integer")
+            jsons = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
             with cursor.copy(f"COPY member_stage ({names}, ord) FROM STDIN") as copy:
-                _copy_rows(copy, members, fields, "ord")
+                write = copy.write_row
+                for index, member in enumerate(members):
+                    row = [*map(member.__getitem__, attnames), index]
+                    for i in jsons:
+                        row[i] = _jsonb(row[i])
+                    write(row)
             insert = (
                 f"INSERT INTO {table} ({names}, member_number) "
                 f"SELECT {names}, %s || {rows.number_sql()} FROM member_stage ORDER BY ord "
@@ -101,7 +146,7 @@ def members_insert(
     else:
         serials = rows.allocate_serials(len(members))
         for member, serial in zip(members, serials, strict=True):
-            member.member_number = rows.format_number(region_code, serial)
+            member["member_number"] = rows.format_number(region_code, serial)
         fields = rows.model_columns(Member)
         names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
@@ -109,7 +154,7 @@ def members_insert(
             cursor.executemany(
                 f"INSERT INTO {table} ({names}) VALUES ({marks}) "
                 "ON CONFLICT (id_card_hash) DO NOTHING",
-                [rows.column_values(m, fields) for m in members],
+                [[f.get_db_prep_save(m[f.attname], connection) for f in fields] for m in members],
             )
             hashes = list(by_hash)
             returned = []
@@ -120,13 +165,13 @@ def members_insert(
                     f"WHERE id_card_hash IN ({', '.join(['%s'] * len(chunk))}) "
                     "AND member_number IN ("
                     f"{', '.join(['%s'] * len(chunk))})",
-                    [*chunk, *(by_hash[h].member_number for h in chunk)],
+                    [*chunk, *(by_hash[h]["member_number"] for h in chunk)],
                 )
                 returned.extend(cursor.fetchall())
     inserted = []
     for pk, digest, number in returned:
         member = by_hash[digest]
-        rows.mark_saved(member, pk, number)
+        member["id"], member["member_number"] = pk, number
         inserted.append(member)
     return inserted
 
