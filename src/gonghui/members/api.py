@@ -254,7 +254,7 @@ def target_union(union_id: int, field: str) -> Organization:
     """Any active union may receive a member (a transfer crosses provinces); a missing or
     dissolved one is a field error."""
     # The join policy comes along (one query): the join reads it next.
-    union = Organization.objects.active().select_related("join_policy").filter(pk=union_id).first()
+    union = services.active_union(union_id)
     if union is None:
         raise ValidationError({field: _("工会不存在或已撤销。")})
     return union

@@ -6,6 +6,7 @@ that proves the phone and is spent by the join) is ``gonghui.joining.services``.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -56,6 +57,26 @@ def _check_join_fields(name: str, extra: dict) -> str:
     return name
 
 
+# The fields new_member sets from its arguments (besides the optional ``extra`` ones): the only
+# ones whose values can be wrong. The union is given, the encrypted ID and its hash are
+# derived, the number is drawn by the INSERT, the rest keep their model defaults.
+CHECKED_FIELDS = frozenset(
+    (
+        "name", "id_card_masked", "phone", "gender", "birth_date", "employer_name",
+        "work_place", "occupation_group", "joined_on", "status", "channel",
+    )
+)  # fmt: skip
+
+
+@functools.cache
+def _all_fields() -> frozenset[str]:
+    return frozenset(f.name for f in Member._meta.fields)
+
+
+def _unchecked_fields(extra: dict) -> list[str]:
+    return sorted(_all_fields() - CHECKED_FIELDS - set(extra))
+
+
 def new_member(
     *,
     union: Organization,
@@ -92,9 +113,9 @@ def new_member(
         **{field: value for field, value in extra.items() if value is not None},
     )
     try:
-        # The union is given, the ID columns derived from a checked number, the number drawn
-        # by the INSERT: none of them is the caller's to get wrong.
-        member.full_clean(exclude=["id_card_encrypted", "id_card_hash", "member_number", "union"])
+        # What the caller gave is checked, and the ID columns derived from it; the union is
+        # given, the number drawn by the INSERT, every other field still its model default.
+        member.full_clean(exclude=_unchecked_fields(extra))
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from None
     return member

@@ -4,8 +4,10 @@ policy, and the history, audit and figure rows a write leaves (in the caller's t
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +95,62 @@ def join_policy(union: Organization) -> UnionJoinPolicy:
             return UnionJoinPolicy(union=union)
     policy = UnionJoinPolicy.objects.filter(union=union).first()
     return policy or UnionJoinPolicy(union=union)
+
+
+@functools.cache
+def _active_union_query(vendor: str):
+    """The SQL of ``active().select_related("join_policy")`` for one union id, compiled by the
+    ORM once per process (the compiling, not the query, was most of a join's lookup), with
+    where its parameter goes and how its columns split between the union and the policy."""
+    marker = -918_273_645  # a pk no row has: finds the id's place among the parameters
+    query = Organization.objects.active().select_related("join_policy").filter(pk=marker).query
+    compiler = query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    params = list(params)
+    slot = params.index(marker)
+    info = compiler.klass_info
+    (related,) = info["related_klass_infos"]
+
+    def layout(klass_info):
+        fields = klass_info["select_fields"]
+        return (
+            klass_info["model"],
+            fields[0],
+            fields[-1] + 1,
+            [compiler.select[i][0].target.attname for i in fields],
+        )
+
+    return sql, params, slot, layout(info), layout(related), related
+
+
+def active_union(union_id: int) -> Organization | None:
+    """The union ``union_id`` if it is active, its join policy read with it (one query, the
+    same one ``Organization.objects.active().select_related("join_policy")`` sends), else
+    ``None``."""
+    low, high = connection.ops.integer_field_range(Organization._meta.pk.get_internal_type())
+    if not low <= union_id <= high:
+        return None  # as the ORM answers an id no column can hold: no row
+    sql, params, slot, union_layout, policy_layout, related = _active_union_query(connection.vendor)
+    params = [*params]
+    params[slot] = union_id
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    model, start, end, names = union_layout
+    union = model.from_db(connection.alias, names, row[start:end])
+    model, start, end, names = policy_layout
+    values = row[start:end]
+    policy = (
+        None
+        if values[names.index(model._meta.pk.attname)] is None
+        else model.from_db(connection.alias, names, values)
+    )
+    related["local_setter"](union, policy)
+    if policy is not None:
+        related["remote_setter"](policy, union)
+    return union
 
 
 def check_accepts_joins(union: Organization, field: str = "union_id") -> UnionJoinPolicy:

@@ -31,6 +31,7 @@ from .rules import (  # noqa: F401
     EDITABLE_FIELDS,
     MINIMUM_AGE,
     PROFILE_FIELDS,
+    active_union,
     actor_label,
     age_on,
     allocate_member_numbers,

@@ -181,3 +181,43 @@ def test_union_switches_to_officer_approval_through_api(api, personas, courier_u
     assert joined["status"] == "applied" and joined["card"] is None
     approved = api(personas.hunan_officer).post(f"/api/members/{joined['member_id']}/approve", {})
     assert approved.json()["status"] == "active"
+
+
+@pytest.mark.parametrize("union_id", ["dissolved", "missing", 2**70])
+def test_join_to_a_dissolved_missing_or_impossible_union_is_a_field_error(
+    api, courier_union, union_id
+):
+    # The union is read with one hand-compiled query (members.rules.active_union): it must
+    # answer what the ORM's active() answers, and an id past bigint is no row, not a 500.
+    if union_id == "dissolved":
+        courier_union.dissolved_on = courier_union.created_at.date()
+        courier_union.save()
+        union_id = courier_union.pk
+    elif union_id == "missing":
+        union_id = courier_union.pk + 1000
+    data = payload(courier_union)
+    data["code"] = send_code(api, data["phone"])
+    with nothing_written():
+        response = api().post("/api/members/join", {**data, "union_id": union_id})
+    assert response.status_code == 422 and list(response.json()["errors"]) == ["union_id"]
+
+
+@pytest.mark.parametrize("policy", [None, {"accepts_joins": True, "auto_approve": False}])
+def test_join_reads_the_unions_policy_with_the_union(
+    api, courier_union, django_assert_num_queries, policy
+):
+    if policy:
+        UnionJoinPolicy.objects.create(union=courier_union, **policy)
+    from gonghui.members.api import target_union
+
+    with django_assert_num_queries(1):
+        union = target_union(courier_union.pk, "union_id")
+        auto = union.join_policy.auto_approve if policy else None
+    assert union == courier_union and union.name == courier_union.name
+    assert union.path == courier_union.path and union.region_code == "430181"
+    assert auto is (False if policy else None)
+    data = payload(courier_union)
+    data["code"] = send_code(api, data["phone"])
+    joined = api().post("/api/members/join", data).json()
+    assert joined["status"] == ("applied" if policy else "active")
+    assert joined["union"] == {"id": courier_union.pk, "name": courier_union.name}

@@ -170,3 +170,23 @@ def test_a_merged_record_cannot_be_reinstated(personas):
         )
     assert "status" in refused.value.message_dict
     assert Member.objects.get(pk=member.pk).status == MemberStatus.MERGED
+
+
+@pytest.mark.django_db
+def test_the_one_statement_is_prepared_once_per_connection(personas):
+    # PostgreSQL parses and plans it once per (pooled) connection; nothing else is prepared.
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    for _ in range(3):
+        mobile = phone()
+        give_code(mobile)
+        result = joining.member_join_online(
+            union=personas.xinwuling, code=CODE, **fields(personas.xinwuling, id_card(), mobile)
+        )
+        assert result.created
+    statements = prepared()
+    assert len(statements) == 1 and statements[0].startswith("WITH code AS")
+    assert connection.connection.prepare_threshold is None  # Django's setting, given back
