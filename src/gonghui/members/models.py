@@ -154,7 +154,7 @@ class Member(TimeStampedModel):
         related_name="member",
     )
     # Simplified, lower-cased name and employer: Traditional or Simplified queries both match.
-    # Searched by substring: a pg_trgm GIN index on PostgreSQL (migration 0006), no b-tree.
+    # Searched by substring: a pg_trgm GIN index on PostgreSQL (members migration), no b-tree.
     search_text = models.CharField(max_length=300, editable=False)
     # Set on a duplicate record merged into another (status "merged"): its history moved there.
     merged_into = models.ForeignKey(
@@ -375,7 +375,7 @@ class PhoneCode(models.Model):
 class MemberNumberCounter(models.Model):
     """The last member-number serial handed out, per numbering scope (``name``), on SQLite: one
     ``UPDATE ... RETURNING`` hands out a block (members.rows). PostgreSQL uses a sequence per
-    scope instead; migration 0006 started it after this row's value."""
+    scope instead; the members migration started it after this row's value."""
 
     name = models.CharField(max_length=20, primary_key=True)
     value = models.BigIntegerField(default=0)

@@ -4,7 +4,7 @@ batch writes (``gonghui.rosters.rows``) and the online join's one statement
 (``gonghui.joining.rows``) build on. The services decide what to write; this only writes it.
 
 Member numbers are the union's region code and a national serial. On PostgreSQL the serial is a
-sequence (``members_number_<scope>``, created by migration 0006), read inside the INSERT itself,
+sequence (``members_number_<scope>``, made by the migration), read inside the INSERT itself,
 so a join takes no lock and no extra round trip; a row that loses its ON CONFLICT leaves a gap,
 never a duplicate. SQLite has no sequences: one ``UPDATE ... RETURNING`` on the counter row hands
 out a block (SQLite lets one writer at a time, so a value is never handed out twice).

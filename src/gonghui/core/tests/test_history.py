@@ -3,14 +3,11 @@ and one way of naming who acted, on the timelines and on the audit page alike.""
 
 import pytest
 from django.apps import apps
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from hypothesis import given
 from hypothesis import strategies as st
 
 from gonghui.core.history import HistoryEvent, who
 from gonghui.core.models import AuditLog
-from gonghui.core.scoping import SYSTEM
 from gonghui.members import services as member_services
 from gonghui.members.models import MemberEvent
 from gonghui.members.tests.factories import make_member
@@ -81,28 +78,3 @@ def test_audit_page_names_the_system_as_timelines_do_and_finds_it_by_those_words
     assert '<td data-label="操作人">system</td>' not in page
     nobody = client.get("/audit/", {"actor": "没有这个人", "type": "members.member"})
     assert "审计测试" not in nobody.content.decode()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_renaming_a_case_reply_body_to_note_keeps_the_text(personas):
-    from gonghui.cases import defaults
-    from gonghui.cases import services as case_services
-    from gonghui.cases.models import CaseType, Holiday
-
-    defaults.seed(CaseType, Holiday)
-    member = make_member(personas.xinwuling)
-    case = case_services.case_submit(
-        actor=SYSTEM, member=member, case_type=CaseType.objects.get(code="other"), description="x"
-    )
-    case_services.case_reply(actor=personas.hunan_officer, case=case, body="已受理，请保持电话畅通")
-    executor = MigrationExecutor(connection)
-    before, after = [("cases", "0002_seed_defaults")], [("cases", "0003_caseevent_history_base")]
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps.get_model("cases", "CaseEvent")
-    assert "已受理，请保持电话畅通" in set(old.objects.values_list("body", flat=True))
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    new = executor.loader.project_state(after).apps.get_model("cases", "CaseEvent")
-    assert "已受理，请保持电话畅通" in set(new.objects.values_list("note", flat=True))
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -161,36 +161,6 @@ def test_api_audit_masks_phones_also_in_rows_written_before_masking(api, persona
     assert item["changes"]["emergency_contact_phone"] == ["", "138****1111"]
 
 
-def test_the_migration_masks_rows_written_before(personas):
-    import importlib
-
-    migration = importlib.import_module(
-        "gonghui.core.migrations.0004_mask_personal_data_in_audit_rows"
-    )
-    from django.apps import apps
-
-    member = make_member(personas.yancheng, phone="13912345678")
-    old = AuditLog.objects.get(content_type__model="member", object_id=str(member.pk))
-    AuditLog.objects.filter(pk=old.pk).update(
-        changes={"phone": [None, "13912345678"], "name": [None, "13912345678"]},
-        actor_label="13800001111",
-        object_repr="13800001111 的记录",
-    )
-    reveal = AuditLog.objects.create(
-        action="other",
-        content_type=old.content_type,
-        object_id=old.object_id,
-        object_repr="x",
-        changes={"id_card": ["viewed", "viewed"]},
-    )
-    migration.mask_existing_rows(apps, None)
-    old.refresh_from_db()
-    reveal.refresh_from_db()
-    assert old.changes == {"phone": [None, "139****5678"], "name": [None, "13912345678"]}
-    assert (old.actor_label, old.object_repr) == ("138****1111", "138****1111 的记录")
-    assert (reveal.action, reveal.changes) == ("reveal_id", {})
-
-
 def test_a_worker_named_by_phone_is_masked_as_actor_and_as_object(client, api, personas):
     from gonghui.core import audit
 

@@ -5,12 +5,9 @@ the founding app.)"""
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from gonghui.enterprises import services
-from gonghui.enterprises.models import Visit
 
 from .factories import enterprise
 
@@ -54,26 +51,3 @@ def test_the_visit_api_keeps_its_fields_and_adds_who_acted(personas):
     assert body["actor_label"] == "yancheng_officer" and body["visited_on"] == "2026-11-03"
     listed = signed_in(officer).get(f"/api/enterprises/{firm.pk}/visits").json()
     assert [v["id"] for v in listed] == [body["id"]]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_visits_recorded_before_the_history_base_get_their_visitor_as_text(personas):
-    firm = enterprise(personas.yancheng)
-    services.visit_record(
-        actor=personas.yancheng_officer,
-        enterprise=firm,
-        visited_on=datetime.date(2026, 11, 2),
-        result="refused",
-        note="负责人不在",
-    )
-    executor = MigrationExecutor(connection)
-    executor.migrate([("enterprises", "0003_foundingevent_backfill")])
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    visit = Visit.objects.get(enterprise=firm)
-    assert (visit.actor_label, visit.actor_id, visit.kind, visit.note) == (
-        "yancheng_officer",
-        personas.yancheng_officer.pk,
-        "refused",
-        "负责人不在",
-    )
