@@ -19,7 +19,6 @@ from gonghui.members.api import (
     MemberOut,
     ProfileFieldsIn,
     UnionRef,
-    target_union,
 )
 from gonghui.members.card import card_links
 from gonghui.members.choices import MemberStatus, OccupationGroup
@@ -168,7 +167,7 @@ def join(request, payload: JoinIn):
         if value is not None or name not in PROFILE_FIELDS
     }
     code = data.pop("code")
-    union = target_union(data.pop("union_id"), "union_id")
+    union = services.union_for_join(data.pop("union_id"))
     try:
         result = services.member_join_online(union=union, code=code, **data)
     except ValidationError as exc:

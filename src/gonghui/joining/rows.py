@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from gonghui.core.models import AuditLog, FigureDelta
 from gonghui.members import rows
-from gonghui.members.models import Member, MemberEvent, PhoneCode
+from gonghui.members.models import Member, MemberEvent, PhoneCode, UnionJoinPolicy
+from gonghui.organizations.models import Organization
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _run_prepared(sql: str, params: list):
 @functools.cache
 def _join_sql() -> str:
     """Each row travels as one JSON parameter and is spread into its table's columns by
-    jsonb_populate_record: a short statement with fourteen parameters instead of some
+    jsonb_populate_record: a short statement with twenty parameters instead of some
     eighty, prepared once per connection (``_run_prepared``)."""
     codes = PhoneCode._meta.db_table
     members = Member._meta.db_table
@@ -71,12 +72,23 @@ def _join_sql() -> str:
     audits = AuditLog._meta.db_table
     figures = FigureDelta._meta.db_table
     figure_columns = ", ".join(f.column for f in rows.model_columns(FigureDelta))
+    unions = Organization._meta.db_table
+    policies = UnionJoinPolicy._meta.db_table
+    # A union without a policy row takes joins as the model's defaults say.
+    accepts = "TRUE" if UnionJoinPolicy._meta.get_field("accepts_joins").default else "FALSE"
+    approves = "TRUE" if UnionJoinPolicy._meta.get_field("auto_approve").default else "FALSE"
     return (
         # The code row, locked: a parallel join with the same code waits here, then sees it
         # spent (the conditions are checked again on the row it waited for).
         f"WITH code AS (SELECT id FROM {codes} WHERE id = (SELECT id FROM {codes} "
         "WHERE phone = %s AND purpose = %s ORDER BY created_at DESC, id DESC LIMIT 1) "
         "AND code_hash = %s AND expires_at > %s AND attempts < %s AND used_at IS NULL "
+        # The union as the caller read it (maybe a while ago): still active, the same path,
+        # region code and name, taking joins, approving them as the caller thought.
+        f"AND EXISTS (SELECT 1 FROM {unions} o LEFT JOIN {policies} p ON p.union_id = o.id "
+        "WHERE o.id = %s AND o.dissolved_on IS NULL AND o.path = %s AND o.region_code = %s "
+        f"AND o.name = %s AND COALESCE(p.accepts_joins, {accepts}) "
+        f"AND COALESCE(p.auto_approve, {approves}) = %s) "
         "FOR UPDATE), "
         f"m AS (INSERT INTO {members} SELECT r.* FROM code, jsonb_populate_record("
         f"NULL::{members}, %s::jsonb || jsonb_build_object('id', "
@@ -108,14 +120,18 @@ def member_join_statement(
     entry: models.Model,
     repr_prefix: str,
     figure_rows: list[tuple],
+    auto_approve: bool,
 ) -> bool:
     """One statement (one round trip, its own transaction when none is open) that spends
     ``code`` and inserts ``member`` with its history row ``event``, its audit row ``entry``
     (the id and number filled in by the database) and its figure deltas, or writes nothing:
-    a code that does not check out, or a record with the same ID hash. Returns whether the
-    member went in (pk and number set). PostgreSQL only."""
+    a code that does not check out, a record with the same ID hash, or a union that is no
+    longer what ``member.union`` and ``auto_approve`` say (dissolved, moved, renamed, not
+    taking joins, approving otherwise). Returns whether the member went in (pk and number
+    set). PostgreSQL only."""
     member.fill_derived()
     now = timezone.now()
+    union = member.union
     figures = [
         {"org_path": path, "metric": metric, "day": day.isoformat(), "delta": delta,
          "moved_from": ""}
@@ -124,6 +140,7 @@ def member_join_statement(
     audit_columns = rows.model_columns(AuditLog, skip=["object_id", "object_repr", "changes"])
     params = [
         code.phone, code.purpose, code.code_hash, now, code.max_attempts,
+        union.pk, union.path, union.region_code, union.name, auto_approve,
         rows.json_row(member, rows.model_columns(Member, skip=["member_number"]), now),
         member.union.region_code,
         now, code.used_for,

@@ -28,16 +28,47 @@ from gonghui.members.joining import (
 from gonghui.members.models import Member
 from gonghui.members.rules import (
     PROFILE_FIELDS,
+    active_union,
     clean_id_card,
     clean_phone,
     event_build,
     find_member_by_id_card,
     join_policy,
+    union_gone_error,
 )
 from gonghui.organizations.models import Organization
 
 from . import rows
 from .phonecodes import CODE_MAX_ATTEMPTS, code_spend_if_valid, code_verified
+
+# The unions online joins go to, as last read, by id (PostgreSQL). A copy is never trusted: the
+# one statement writes only if the union's row is still what the copy says (active, the same
+# path, region code and name, taking joins, approving them the same way); otherwise the union is
+# read again and the general path answers. Read-only: never changed, only replaced.
+_UNIONS: dict[int, Organization] = {}
+UNIONS_KEPT = 1000
+
+
+def union_for_join(union_id: int) -> Organization:
+    """The active union ``union_id`` with its join policy, or the ``union_id`` field error. On
+    PostgreSQL a copy read by an earlier join may answer (the join statement checks it)."""
+    if member_rows.is_postgres():
+        union = _UNIONS.get(union_id)
+        if union is not None:
+            return union
+    return _read_union(union_id)
+
+
+def _read_union(union_id: int) -> Organization:
+    union = active_union(union_id)
+    if union is None:
+        _UNIONS.pop(union_id, None)
+        raise union_gone_error("union_id")
+    if member_rows.is_postgres():
+        if len(_UNIONS) >= UNIONS_KEPT:
+            _UNIONS.clear()
+        _UNIONS[union_id] = union
+    return union
 
 
 def _join_new_in_one_statement(
@@ -86,6 +117,7 @@ def _join_new_in_one_statement(
         entry=entry,
         repr_prefix=audit.mask_text(f"{member.name}（"),
         figure_rows=figure_rows,
+        auto_approve=policy.auto_approve,
     )
     return JoinResult(member, True) if inserted else None
 
@@ -110,6 +142,9 @@ def member_join_online(*, union: Organization, phone: str, code: str, **fields) 
     )
     if fast is not None:
         return fast
+    if member_rows.is_postgres():
+        # The statement may have refused a union that changed since it was read: read it again.
+        union = _read_union(union.pk)
     for _attempt in range(2):
         refusal = result = None
         with transaction.atomic():

@@ -256,7 +256,7 @@ def target_union(union_id: int, field: str) -> Organization:
     # The join policy comes along (one query): the join reads it next.
     union = services.active_union(union_id)
     if union is None:
-        raise ValidationError({field: _("工会不存在或已撤销。")})
+        raise services.union_gone_error(field)
     return union
 
 

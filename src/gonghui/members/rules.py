@@ -123,6 +123,10 @@ def _active_union_query(vendor: str):
     return sql, params, slot, layout(info), layout(related), related
 
 
+def union_gone_error(field: str) -> ValidationError:
+    return ValidationError({field: _("工会不存在或已撤销。")})
+
+
 def active_union(union_id: int) -> Organization | None:
     """The union ``union_id`` if it is active, its join policy read with it (one query, the
     same one ``Organization.objects.active().select_related("join_policy")`` sends), else

@@ -42,6 +42,7 @@ from .rules import (  # noqa: F401
     find_member_by_id_card,
     history_event,
     join_policy,
+    union_gone_error,
 )
 
 

@@ -221,3 +221,36 @@ def test_join_reads_the_unions_policy_with_the_union(
     joined = api().post("/api/members/join", data).json()
     assert joined["status"] == ("applied" if policy else "active")
     assert joined["union"] == {"id": courier_union.pk, "name": courier_union.name}
+
+
+@pytest.mark.parametrize("change", ["dissolved", "stops_taking_joins", "needs_review", "renamed"])
+def test_a_union_changed_after_a_join_read_it_is_read_again(api, courier_union, change):
+    # On PostgreSQL the join keeps the union it read (joining.services.union_for_join) and its
+    # one statement checks the row: a changed union is never acted on as it was.
+    first = payload(courier_union)
+    first["code"] = send_code(api, first["phone"])
+    assert api().post("/api/members/join", first).status_code == 201
+    if change == "dissolved":
+        courier_union.dissolved_on = courier_union.created_at.date()
+        courier_union.save()
+    elif change == "renamed":
+        courier_union.name = "新屋岭快递物流行业联合工会"
+        courier_union.save()
+    else:
+        UnionJoinPolicy.objects.create(
+            union=courier_union,
+            accepts_joins=change != "stops_taking_joins",
+            auto_approve=False,
+        )
+    second = payload(courier_union)
+    second["code"] = send_code(api, second["phone"])
+    response = api().post("/api/members/join", second)
+    body = response.json()
+    if change in ("dissolved", "stops_taking_joins"):
+        assert response.status_code == 422 and list(body["errors"]) == ["union_id"]
+        assert Member.objects.count() == 1
+    elif change == "needs_review":
+        assert response.status_code == 201 and body["status"] == "applied"
+    else:
+        assert response.status_code == 201
+        assert body["union"]["name"] == "新屋岭快递物流行业联合工会"
