@@ -33,28 +33,15 @@ from gonghui.core.text import (
 )
 from gonghui.enterprises.models import GridAssignment
 from gonghui.joining import sms
+from gonghui.joining.tests.test_join_api import payload as join_payload
 from gonghui.learning.models import TrainingCourse, TrainingSession
 from gonghui.members.models import Member
-from gonghui.members.tests.factories import id_card, make_member, phone
+from gonghui.members.tests.factories import make_member
 from gonghui.organizations.models import Organization
 
 ROOT = Path(__file__).resolve().parents[4]
 ESCAPE = "\u001b"
 REFUSED = ["\u001b", "\x00", "\x07", "\x7f", "\x85", "\ud800", "\uffff"]
-
-
-def join_payload(union, **fields):
-    data = {
-        "name": "王小明",
-        "id_card": id_card(),
-        "phone": phone(),
-        "occupation_group": "courier",
-        "employer_name": "",
-        "work_place": "浏阳市新屋岭社区",
-        "union_id": union.pk,
-    }
-    data.update(fields)
-    return data
 
 
 def with_code(api, data):

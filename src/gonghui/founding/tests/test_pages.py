@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from gonghui.core.scoping import SYSTEM
 from gonghui.enterprises.tests.factories import enterprise
+from gonghui.enterprises.tests.test_views import login
 from gonghui.founding import services
 from gonghui.founding.choices import REQUIRED_DOCUMENTS, STEP_ORDER
 
@@ -20,12 +21,6 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def login(user, password):
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.fixture
