@@ -4,6 +4,8 @@ rows. The set-wise writes it builds on (numbers, columns, JSON rows) are ``membe
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import functools
 import json
 from dataclasses import dataclass
@@ -112,6 +114,33 @@ def _join_sql() -> str:
     )
 
 
+@functools.cache
+def _row_plan(model, skip: tuple[str, ...] = ()) -> tuple[tuple[str, str, bool], ...]:
+    """(attribute, column, set to now) of each column ``rows.json_row`` writes, worked out
+    once per process."""
+    return tuple(
+        (
+            f.attname,
+            f.column,
+            bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)),
+        )
+        for f in rows.model_columns(model, skip=skip)
+    )
+
+
+def _json_row(obj, plan, now) -> str:
+    """``rows.json_row`` (the same JSON) from a plan worked out once."""
+    row = {}
+    for attname, column, is_now in plan:
+        value = now if is_now else getattr(obj, attname)
+        if isinstance(value, datetime.date):  # datetimes too
+            value = value.isoformat()
+        elif isinstance(value, decimal.Decimal):
+            value = str(value)
+        row[column] = value
+    return json.dumps(row, ensure_ascii=False)
+
+
 def member_join_statement(
     member: Member,
     *,
@@ -137,15 +166,14 @@ def member_join_statement(
          "moved_from": ""}
         for path, metric, day, delta in figure_rows
     ]  # fmt: skip
-    audit_columns = rows.model_columns(AuditLog, skip=["object_id", "object_repr", "changes"])
     params = [
         code.phone, code.purpose, code.code_hash, now, code.max_attempts,
         union.pk, union.path, union.region_code, union.name, auto_approve,
-        rows.json_row(member, rows.model_columns(Member, skip=["member_number"]), now),
+        _json_row(member, _row_plan(Member, ("member_number",)), now),
         member.union.region_code,
         now, code.used_for,
-        rows.json_row(event, rows.model_columns(MemberEvent, skip=["member_id"]), now),
-        rows.json_row(entry, audit_columns, now),
+        _json_row(event, _row_plan(MemberEvent, ("member_id",)), now),
+        _json_row(entry, _row_plan(AuditLog, ("object_id", "object_repr", "changes")), now),
         repr_prefix, json.dumps(entry.changes, ensure_ascii=False), json.dumps(figures),
     ]  # fmt: skip
     row = _run_prepared(_join_sql(), params)
