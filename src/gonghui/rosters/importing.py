@@ -20,6 +20,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
@@ -465,17 +466,17 @@ def _land_batch(
     history and audit rows on SQLite. Rows are column values, not model instances (built only
     for the few audit rows written here). Rows that turn out to belong to a member of another
     union are moved to the errors; a row someone else inserted meanwhile loses the conflict
-    and is classified again."""
+    and is classified again. Rows whose ID hash is already there are not inserted (nor their
+    numbers drawn) and are classified after the INSERT: a first import has no such rows and
+    reads nothing beforehand."""
     keys = keys or _Crypto()
-    id_hash = keys.id_hash
-    by_hash = {id_hash(r.data["id_card"]): r for r in batch}
-    fresh, already = _classify(job, actor, by_hash)
+    by_hash = {r.data.get("id_hash") or keys.id_hash(r.data["id_card"]): r for r in batch}
+    fresh, already = list(by_hash.items()), 0
     if not fresh:
-        return 0, already
+        return 0, 0
     label = services.actor_label(actor)
     note = gettext("批量导入：%(file)s") % {"file": job.original_name}
     union = job.union
-    encrypt_id = keys.encrypt_id
     own = []
     for digest, row in fresh:
         data = row.data
@@ -484,7 +485,7 @@ def _land_batch(
         own.append(
             {
                 "name": data["name"],
-                "id_card_encrypted": encrypt_id(number),
+                "id_card_encrypted": data.get("id_card_encrypted") or keys.encrypt_id(number),
                 "id_card_hash": digest,
                 "id_card_masked": mask_id_card(number),
                 "phone": data["phone"],
@@ -565,10 +566,9 @@ def _land_batch(
     if len(members) < len(fresh):
         landed = {m["id_card_hash"] for m in members}
         lost = {digest: row for digest, row in fresh if digest not in landed}
-        still_fresh, more = _classify(job, actor, lost)
-        already += more
+        still_fresh, already = _classify(job, actor, lost)
         for _digest, row in still_fresh:
-            # Lost the conflict yet not found: inserted and removed again meanwhile.
+            # Not inserted yet not found: inserted and removed again meanwhile.
             row.errors["id_card"] = gettext("该身份证号码正在由其他途径登记，请稍后重新导入本行。")
     return len(members), already
 
@@ -621,7 +621,41 @@ def _heartbeat(job: ImportJob, **counts) -> None:
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now(), **counts)
 
 
+@dataclass
+class _Parsed:
+    """One batch of rows read: the good ones (ID hashed and sealed), the bad, the changes."""
+
+    good: list[RowResult]
+    bad: list[RowResult]
+    changes: list[spreadsheet.Change]
+
+
+def _parse_batch(rows, positions, today, seen, read_profile, keys, language) -> _Parsed:
+    """Read one batch of rows (no database): ``seen`` (ID number -> row) spans the file."""
+    parsed = _Parsed([], [], [])
+    with translation.override(language):
+        for number, row in rows:
+            result = _parse_row(number, row, positions, today, parsed.changes, read_profile)
+            data = result.data
+            id_card = data["id_card"]
+            if not result.errors and id_card in seen:
+                result.errors["id_card"] = gettext("与第%(row)s行的身份证号码重复。") % {
+                    "row": seen[id_card]
+                }
+            if result.errors:
+                parsed.bad.append(result)
+                continue
+            seen[id_card] = number
+            data["id_hash"] = keys.id_hash(id_card)
+            data["id_card_encrypted"] = keys.encrypt_id(id_card)
+            parsed.good.append(result)
+    return parsed
+
+
 def import_rows(job: ImportJob, table: spreadsheet.Table, *, actor=SYSTEM) -> None:
+    """Enrol the rows batch by batch. Reading a batch is Python's work and landing one is
+    mostly the database's: the next batch is read (in a thread, touching no database) while
+    the database lands this one; batches still land, commit and report progress in order."""
     header = header_map(table)
     positions = header.positions
     today = timezone.localdate()
@@ -631,32 +665,36 @@ def import_rows(job: ImportJob, table: spreadsheet.Table, *, actor=SYSTEM) -> No
     created = existing = processed = 0
     read_profile = profile_reader()
     keys = _Crypto()
+    language = translation.get_language()
     body = body_rows(table, header)
-    for start in range(0, len(body), BATCH_SIZE):
-        good = []
-        for number, row in body[start : start + BATCH_SIZE]:
-            result = _parse_row(number, row, positions, today, changes, read_profile)
-            id_card = result.data["id_card"]
-            if not result.errors and id_card in seen:
-                result.errors["id_card"] = gettext("与第%(row)s行的身份证号码重复。") % {
-                    "row": seen[id_card]
-                }
-            if result.errors:
-                bad.append(result)
-            else:
-                seen[id_card] = number
-                good.append(result)
-        _link_employers(job, actor, good)
-        linked = [r for r in good if not r.errors]
-        made, already = _land_batch(job, actor, linked, keys)
-        bad.extend(r for r in good if r.errors)
-        created += made
-        existing += already
-        processed += len(body[start : start + BATCH_SIZE])
-        _heartbeat(
-            job, processed_rows=processed, created_count=created, existing_count=existing,
-            error_count=len(bad), changed_count=len(changes),
-        )  # fmt: skip
+    batches = [body[start : start + BATCH_SIZE] for start in range(0, len(body), BATCH_SIZE)]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as reader:
+
+        def read(index: int) -> Future | None:
+            if index >= len(batches):
+                return None
+            return reader.submit(
+                _parse_batch, batches[index], positions, today, seen, read_profile, keys, language
+            )
+
+        ahead = read(0)
+        for index, batch in enumerate(batches):
+            parsed = ahead.result()
+            ahead = read(index + 1)
+            good = parsed.good
+            bad.extend(parsed.bad)
+            changes.extend(parsed.changes)
+            _link_employers(job, actor, good)
+            linked = [r for r in good if not r.errors]
+            made, already = _land_batch(job, actor, linked, keys)
+            bad.extend(r for r in good if r.errors)
+            created += made
+            existing += already
+            processed += len(batch)
+            _heartbeat(
+                job, processed_rows=processed, created_count=created, existing_count=existing,
+                error_count=len(bad), changed_count=len(changes),
+            )  # fmt: skip
     bad.sort(key=lambda r: r.number)
     job.refresh_from_db()
     if bad or changes:

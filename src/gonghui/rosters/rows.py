@@ -6,6 +6,7 @@ statement), and COPY for the rows nobody reads back. Numbers, columns and JSON r
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
@@ -66,6 +67,13 @@ class JoinRows:
     by_caller: frozenset[str]
 
 
+# The staged row's ID hash is not a member's yet (no number is drawn for one that is).
+_NEW_HASH = (
+    f"NOT EXISTS (SELECT 1 FROM {Member._meta.db_table} x "
+    "WHERE x.id_card_hash = member_stage.id_card_hash)"
+)
+
+
 class Values:
     """A member's column values as attributes (``Member.fill_derived`` reads and sets them):
     the import builds a batch's rows as dicts, not as model instances."""
@@ -104,9 +112,10 @@ def members_insert(
 ) -> list[dict]:
     """Insert every member whose ID hash is new, set-wise; ``members`` are column values by
     attname (``member_values``). Returns those inserted, with ``id`` and ``member_number``
-    set. PostgreSQL: COPY into a staging table and one INSERT ... SELECT ... ON CONFLICT, with
-    ``history`` the history and audit rows in the same statement; SQLite: a block of numbers
-    and one executemany (``history`` is the caller's to write)."""
+    set; no number is drawn for a hash already there. PostgreSQL: COPY into a staging table
+    and one INSERT ... SELECT ... WHERE NOT EXISTS ... ON CONFLICT, with ``history`` the
+    history and audit rows in the same statement; SQLite: the hashes already there read, a
+    block of numbers and one executemany (``history`` is the caller's to write)."""
     if not members:
         return []
     table = Member._meta.db_table
@@ -131,7 +140,8 @@ def members_insert(
                     write(row)
             insert = (
                 f"INSERT INTO {table} ({names}, member_number) "
-                f"SELECT {names}, %s || {rows.number_sql()} FROM member_stage ORDER BY ord "
+                f"SELECT {names}, %s || {rows.number_sql()} FROM member_stage "
+                f"WHERE {_NEW_HASH} ORDER BY ord "
                 "ON CONFLICT (id_card_hash) DO NOTHING RETURNING *"
             )
             if history is None:
@@ -140,10 +150,28 @@ def members_insert(
                     [region_code],
                 )
             else:
-                cursor.execute(_bulk_join_sql(), [region_code, *_history_params(history)])
+                varying, shared = _changes_split(members)
+                cursor.execute(
+                    _bulk_join_sql(varying),
+                    [region_code, *_history_params(history, shared)],
+                )
             returned = cursor.fetchall()
             cursor.execute("DROP TABLE member_stage")
     else:
+        there = set()
+        with connection.cursor() as cursor:
+            hashes = list(by_hash)
+            for start in range(0, len(hashes), 500):
+                chunk = hashes[start : start + 500]
+                cursor.execute(
+                    f"SELECT id_card_hash FROM {table} "
+                    f"WHERE id_card_hash IN ({', '.join(['%s'] * len(chunk))})",
+                    chunk,
+                )
+                there.update(digest for (digest,) in cursor.fetchall())
+        members = [m for m in members if m["id_card_hash"] not in there]
+        if not members:
+            return []
         serials = rows.allocate_serials(len(members))
         for member, serial in zip(members, serials, strict=True):
             member["member_number"] = rows.format_number(region_code, serial)
@@ -156,7 +184,7 @@ def members_insert(
                 "ON CONFLICT (id_card_hash) DO NOTHING",
                 [[f.get_db_prep_save(m[f.attname], connection) for f in fields] for m in members],
             )
-            hashes = list(by_hash)
+            hashes = [m["id_card_hash"] for m in members]
             returned = []
             for start in range(0, len(hashes), 500):
                 chunk = hashes[start : start + 500]
@@ -185,13 +213,22 @@ def _phone_mask_sql(column: str) -> str:
 
 
 @functools.cache
-def _audit_changes_sql() -> str:
-    """audit.diff({}, audit.snapshot(member)) with the model's masking, for the row ``m``:
-    every logged field that is not NULL, as [null, value]."""
+def _logged_fields() -> tuple[models.Field, ...]:
+    """The member fields an audit row's changes hold (audit.snapshot's)."""
+    return tuple(
+        f
+        for f in Member._meta.concrete_fields
+        if f.name not in audit.REDACTED_FIELDS and f.name not in audit.NOISE_FIELDS
+    )
 
+
+@functools.cache
+def _audit_changes_sql(varying: tuple[str, ...]) -> str:
+    """audit.diff({}, audit.snapshot(member)) with the model's masking, for the row ``m``, of
+    the fields named in ``varying``: every one that is not NULL, as [null, value]."""
     pairs = []
-    for f in Member._meta.concrete_fields:
-        if f.name in audit.REDACTED_FIELDS or f.name in audit.NOISE_FIELDS:
+    for f in _logged_fields():
+        if f.name not in varying:
             continue
         column = f"m.{connection.ops.quote_name(f.column)}"
         rule = Member.audit_masked_fields.get(f.name)
@@ -204,39 +241,69 @@ def _audit_changes_sql() -> str:
     objects = [
         f"jsonb_build_object({', '.join(pairs[i : i + 40])})" for i in range(0, len(pairs), 40)
     ]
-    return f"jsonb_strip_nulls({' || '.join(objects)})"
+    return f"jsonb_strip_nulls({' || '.join(objects)})" if objects else "'{}'::jsonb"
+
+
+def _changes_split(members: list[dict]) -> tuple[tuple[str, ...], dict]:
+    """The logged fields whose value differs between the batch's members (their changes are
+    built by the database, row by row), and the changes every member shares, masked as
+    audit.mask_changes masks them (built here once: most of a member's 40-odd logged fields
+    are the same for a whole file). id and number are the database's, so always varying."""
+    varying, shared = [], {}
+    for f in _logged_fields():
+        name = f.attname
+        if f.primary_key or name == "member_number":
+            varying.append(f.name)
+            continue
+        first = members[0][name]
+        if all(m[name] == first for m in members):
+            if first is not None:
+                shared[f.name] = [None, audit.json_value(first)]
+        else:
+            varying.append(f.name)
+    return tuple(varying), audit.mask_changes(Member, shared)
 
 
 @functools.cache
-def _bulk_join_sql() -> str:
-
+def _bulk_join_sql(varying: tuple[str, ...]) -> str:
+    """The members' INSERT, with each new member's history row and (unless its ID hash is in
+    the last parameter) its audit row. The history and audit rows' shared columns come from
+    one JSON row each; their ids from the column defaults."""
     fields = rows.model_columns(Member, skip=["member_number"])
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     events, audits = MemberEvent._meta.db_table, AuditLog._meta.db_table
+    quote = connection.ops.quote_name
+    event_columns = [
+        quote(f.column) for f in rows.model_columns(MemberEvent, skip=["member_id", "status_after"])
+    ]
+    audit_columns = [
+        quote(f.column)
+        for f in rows.model_columns(AuditLog, skip=["object_id", "object_repr", "changes"])
+    ]
     return (
         f"WITH m AS (INSERT INTO {Member._meta.db_table} ({names}, member_number) "
-        f"SELECT {names}, %s || {rows.number_sql()} FROM member_stage ORDER BY ord "
-        "ON CONFLICT (id_card_hash) DO NOTHING RETURNING *), "
-        f"ev AS (INSERT INTO {events} SELECT r.* FROM m, jsonb_populate_record("
-        f"NULL::{events}, %s::jsonb || jsonb_build_object('id', "
-        f"nextval('{rows.id_sequence(MemberEvent)}'), 'member_id', m.id, "
-        "'status_after', m.status)) r), "
-        f"au AS (INSERT INTO {audits} SELECT r.* FROM m, jsonb_populate_record("
-        f"NULL::{audits}, %s::jsonb || jsonb_build_object('id', "
-        f"nextval('{rows.id_sequence(AuditLog)}'), 'object_id', m.id::text, 'object_repr', "
+        f"SELECT {names}, %s || {rows.number_sql()} FROM member_stage WHERE {_NEW_HASH} "
+        "ORDER BY ord ON CONFLICT (id_card_hash) DO NOTHING RETURNING *), "
+        f"ev AS (INSERT INTO {events} ({', '.join(event_columns)}, member_id, status_after) "
+        f"SELECT {', '.join('r.' + c for c in event_columns)}, m.id, m.status "
+        f"FROM m CROSS JOIN jsonb_populate_record(NULL::{events}, %s::jsonb) r), "
+        f"au AS (INSERT INTO {audits} ({', '.join(audit_columns)}, object_id, object_repr, "
+        f"changes) SELECT {', '.join('r.' + c for c in audit_columns)}, m.id::text, "
         f"left(m.name || '（' || m.member_number || '）', 255), "
-        f"'changes', {_audit_changes_sql()})) r "
+        f"%s::jsonb || {_audit_changes_sql(varying)} "
+        f"FROM m CROSS JOIN jsonb_populate_record(NULL::{audits}, %s::jsonb) r "
         "WHERE NOT m.id_card_hash = ANY(%s)) "
         "SELECT id, id_card_hash, member_number FROM m"
     )
 
 
-def _history_params(history: JoinRows) -> list:
-
+def _history_params(history: JoinRows, shared_changes: dict) -> list:
     now = timezone.now()
+    event_columns = rows.model_columns(MemberEvent, skip=["member_id", "status_after"])
     audit_columns = rows.model_columns(AuditLog, skip=["object_id", "object_repr", "changes"])
     return [
-        rows.json_row(history.event, rows.model_columns(MemberEvent, skip=["member_id"]), now),
+        rows.json_row(history.event, event_columns, now),
+        json.dumps(shared_changes, ensure_ascii=False),
         rows.json_row(history.entry, audit_columns, now),
         list(history.by_caller),
     ]

@@ -63,3 +63,17 @@ def test_an_import_records_each_members_figures_and_the_joins(
         recorded[(row.org_path, row.metric, row.day)] += row.delta
     assert recorded == expected
     assert len({key[1] for key in expected}) > 4  # groups and genders both vary
+
+
+@pytest.mark.django_db
+def test_rows_already_enrolled_draw_no_member_number(
+    personas, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    rows = [good_row(i) for i in range(5)]
+    run(personas, workbook(rows), capture=django_capture_on_commit_callbacks)
+    again = run(personas, workbook(rows), capture=django_capture_on_commit_callbacks)
+    assert (again.created_count, again.existing_count) == (0, 5)
+    run(personas, workbook([good_row(5)]), capture=django_capture_on_commit_callbacks)
+    serials = sorted(int(n[-10:]) for n in Member.objects.values_list("member_number", flat=True))
+    assert serials == list(range(serials[0], serials[0] + 6))  # no gap where the re-run was
