@@ -72,7 +72,14 @@ def _read_union(union_id: int) -> Organization:
 
 
 def _join_new_in_one_statement(
-    *, union: Organization, phone: str, code: str, number: str, number_hash: str, fields: dict
+    *,
+    union: Organization,
+    phone: str,
+    code: str,
+    number: str,
+    number_hash: str,
+    fields: dict,
+    today,
 ) -> JoinResult | None:
     """The common online join, a new person with a right code, as one SQL statement in its own
     implicit transaction (PostgreSQL): the code checked and locked, the record inserted ON
@@ -85,7 +92,7 @@ def _join_new_in_one_statement(
     policy = join_policy(union)
     if not union.is_active or not policy.accepts_joins:
         return None
-    fields = {name: value for name, value in fields.items() if name != "id_card"}
+    fields = {"joined_on": today, **{k: v for k, v in fields.items() if k != "id_card"}}
     try:
         member = new_member(
             union=union, number=number, number_hash=number_hash, phone=phone,
@@ -94,7 +101,6 @@ def _join_new_in_one_statement(
     except (ValidationError, TypeError):
         return None
     path = union.path
-    today = timezone.localdate()
     figure_rows = [(path, "m.joined", today, 1)]
     figure_rows += [(p, metric, day, 1) for p, metric, day in figures.member_key(member, path)]
     entry = audit.build(
@@ -134,12 +140,14 @@ def member_join_online(*, union: Organization, phone: str, code: str, **fields) 
     as the first did). An ID number that already has a record answers
     :func:`already_member_error` unless the record's phone is the one just proved, and that
     refusal spends the code too, so every probe of an ID number costs a fresh code."""
-    number = clean_id_card(fields.get("id_card", ""))
+    today = timezone.localdate()
+    number = clean_id_card(fields.get("id_card", ""), today=today)
     phone = clean_phone(phone)
     number_hash = crypto.id_hash(number)
     fast = _join_new_in_one_statement(
-        union=union, phone=phone, code=code, number=number, number_hash=number_hash, fields=fields
-    )
+        union=union, phone=phone, code=code, number=number, number_hash=number_hash,
+        fields=fields, today=today,
+    )  # fmt: skip
     if fast is not None:
         return fast
     if member_rows.is_postgres():
