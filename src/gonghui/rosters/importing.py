@@ -448,6 +448,34 @@ def _log_must_mask(values: dict) -> bool:
     return any(audit.mask_text(t) != t for t in texts)
 
 
+def _template(job: ImportJob) -> Member:
+    """What every member an import enrols shares: union, status, channel and the defaults."""
+    return Member(union=job.union, status=MemberStatus.ACTIVE, channel=JoinChannel.IMPORT)
+
+
+def _member_columns(data: dict, keys: _Crypto, base: dict) -> dict:
+    """A good row's member columns, but the enterprise link and the timestamps (set when
+    the row lands)."""
+    number = data["id_card"]
+    return roster_rows.member_values(
+        base,
+        {
+            "name": data["name"],
+            "id_card_encrypted": keys.encrypt_id(number),
+            "id_card_hash": data["id_hash"],
+            "id_card_masked": mask_id_card(number),
+            "phone": data["phone"],
+            "gender": id_card_gender(number),
+            "birth_date": id_card_birth_date(number),
+            "employer_name": data["employer_name"],
+            "work_place": data["work_place"],
+            "occupation_group": data["occupation_group"],
+            "joined_on": data["joined_on"],
+            **data["profile"],
+        },
+    )
+
+
 @dataclass
 class _Crypto:
     """The ID number's hash and encryption with their keys made once per import."""
@@ -477,31 +505,25 @@ def _land_batch(
     label = services.actor_label(actor)
     note = gettext("批量导入：%(file)s") % {"file": job.original_name}
     union = job.union
-    own = []
+    template = _template(job)
+    base = None
+    now = timezone.now()
+    members = []
     for digest, row in fresh:
         data = row.data
-        number = data["id_card"]
+        columns = data.get("columns")
+        if columns is None:
+            base = base or roster_rows.member_base(template)
+            data["id_hash"] = digest
+            columns = _member_columns(data, keys, base)
         employer = data.get("employer")
-        own.append(
-            {
-                "name": data["name"],
-                "id_card_encrypted": data.get("id_card_encrypted") or keys.encrypt_id(number),
-                "id_card_hash": digest,
-                "id_card_masked": mask_id_card(number),
-                "phone": data["phone"],
-                "gender": id_card_gender(number),
-                "birth_date": id_card_birth_date(number),
-                "employer_name": data["employer_name"],
-                "work_place": data["work_place"],
-                "occupation_group": data["occupation_group"],
-                "employer_id": employer.pk if employer is not None else None,
-                "joined_on": data["joined_on"],
-                **data["profile"],
-            }
-        )
-    template = Member(union=union, status=MemberStatus.ACTIVE, channel=JoinChannel.IMPORT)
-    members = roster_rows.member_values(template, own)
-    with transaction.atomic():
+        columns["employer_id"] = employer.pk if employer is not None else None
+        if columns["employer_name"] != data["employer_name"]:  # named by the linked enterprise
+            columns["employer_name"] = data["employer_name"]
+            Member.fill_derived(roster_rows.Values(columns))
+        roster_rows.stamp(columns, now)
+        members.append(columns)
+    with transaction.atomic(savepoint=False):  # the caller's batch transaction, if any
         history = None
         if member_rows.is_postgres():
             # History and audit rows go in with the members, set-wise, in the same statement;
@@ -520,7 +542,13 @@ def _land_batch(
                     m["id_card_hash"] for m in members if _log_must_mask(m)
                 ),
             )  # fmt: skip
-        members = roster_rows.members_insert(members, union.region_code, history=history)
+        # A batch commits without waiting for the disk. A database crash can then lose the
+        # last batches, never part of one: the job is not done, the reaper marks it failed and
+        # the re-run enrols them, idempotently. The job's final save commits as usual, which
+        # flushes every batch before it.
+        members = roster_rows.members_insert(
+            members, union.region_code, history=history, wait_for_disk=False
+        )
         # The figures: each new member counts where member_key says, and as one join.
         counted = Counter(figures.member_key(roster_rows.Values(m), union.path) for m in members)
         figures.record_many(
@@ -623,15 +651,17 @@ def _heartbeat(job: ImportJob, **counts) -> None:
 
 @dataclass
 class _Parsed:
-    """One batch of rows read: the good ones (ID hashed and sealed), the bad, the changes."""
+    """One batch of rows read: the good ones (their member columns built, the ID number
+    hashed and sealed), the bad, the changes."""
 
     good: list[RowResult]
     bad: list[RowResult]
     changes: list[spreadsheet.Change]
 
 
-def _parse_batch(rows, positions, today, seen, read_profile, keys, language) -> _Parsed:
-    """Read one batch of rows (no database): ``seen`` (ID number -> row) spans the file."""
+def _parse_batch(rows, positions, today, seen, read_profile, keys, base, language) -> _Parsed:
+    """Read one batch of rows (no database): ``seen`` (ID number -> row) spans the file; a
+    good row's member columns are built from ``base`` (``rows.member_base``)."""
     parsed = _Parsed([], [], [])
     with translation.override(language):
         for number, row in rows:
@@ -647,7 +677,7 @@ def _parse_batch(rows, positions, today, seen, read_profile, keys, language) -> 
                 continue
             seen[id_card] = number
             data["id_hash"] = keys.id_hash(id_card)
-            data["id_card_encrypted"] = keys.encrypt_id(id_card)
+            data["columns"] = _member_columns(data, keys, base)
             parsed.good.append(result)
     return parsed
 
@@ -665,6 +695,7 @@ def import_rows(job: ImportJob, table: spreadsheet.Table, *, actor=SYSTEM) -> No
     created = existing = processed = 0
     read_profile = profile_reader()
     keys = _Crypto()
+    base = roster_rows.member_base(_template(job))
     language = translation.get_language()
     body = body_rows(table, header)
     batches = [body[start : start + BATCH_SIZE] for start in range(0, len(body), BATCH_SIZE)]
@@ -674,8 +705,9 @@ def import_rows(job: ImportJob, table: spreadsheet.Table, *, actor=SYSTEM) -> No
             if index >= len(batches):
                 return None
             return reader.submit(
-                _parse_batch, batches[index], positions, today, seen, read_profile, keys, language
-            )
+                _parse_batch, batches[index], positions, today, seen, read_profile, keys, base,
+                language,
+            )  # fmt: skip
 
         ahead = read(0)
         for index, batch in enumerate(batches):
@@ -684,17 +716,19 @@ def import_rows(job: ImportJob, table: spreadsheet.Table, *, actor=SYSTEM) -> No
             good = parsed.good
             bad.extend(parsed.bad)
             changes.extend(parsed.changes)
-            _link_employers(job, actor, good)
-            linked = [r for r in good if not r.errors]
-            made, already = _land_batch(job, actor, linked, keys)
-            bad.extend(r for r in good if r.errors)
-            created += made
-            existing += already
-            processed += len(batch)
-            _heartbeat(
-                job, processed_rows=processed, created_count=created, existing_count=existing,
-                error_count=len(bad), changed_count=len(changes),
-            )  # fmt: skip
+            # The batch and the progress it makes commit together.
+            with transaction.atomic():
+                _link_employers(job, actor, good)
+                linked = [r for r in good if not r.errors]
+                made, already = _land_batch(job, actor, linked, keys)
+                bad.extend(r for r in good if r.errors)
+                created += made
+                existing += already
+                processed += len(batch)
+                _heartbeat(
+                    job, processed_rows=processed, created_count=created,
+                    existing_count=existing, error_count=len(bad), changed_count=len(changes),
+                )  # fmt: skip
     bad.sort(key=lambda r: r.number)
     job.refresh_from_db()
     if bad or changes:

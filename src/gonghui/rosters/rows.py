@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -82,22 +82,33 @@ class Values:
         self.__dict__ = values
 
 
-def member_values(template: Member, own: Iterable[dict]) -> list[dict]:
-    """Every column of each new member (by attname, pk and number aside): ``template``'s
-    values (its defaults and what the batch shares), each row's own on top, and the derived
-    search columns as ``Member.fill_derived`` computes them."""
-    now = timezone.now()
-    base = {f.attname: getattr(template, f.attname) for f in rows.model_columns(Member)}
-    for f in Member._meta.concrete_fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            base[f.attname] = now
-    fill_derived = Member.fill_derived
-    out = []
-    for row in own:
-        values = {**base, **row}
-        fill_derived(Values(values))
-        out.append(values)
-    return out
+def member_base(template: Member) -> dict:
+    """The columns every member of a batch starts from: ``template``'s values (its defaults
+    and what the batch shares), by attname; pk and number aside."""
+    return {f.attname: getattr(template, f.attname) for f in rows.model_columns(Member)}
+
+
+def member_values(base: dict, own: dict) -> dict:
+    """A new member's columns: ``base``, the row's own on top, and the derived search
+    columns as ``Member.fill_derived`` computes them."""
+    values = {**base, **own}
+    Member.fill_derived(Values(values))
+    return values
+
+
+@functools.cache
+def _stamped() -> tuple[str, ...]:
+    return tuple(
+        f.attname
+        for f in Member._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    )
+
+
+def stamp(values: dict, now) -> None:
+    """The auto_now(_add) columns, as a save would set them."""
+    for name in _stamped():
+        values[name] = now
 
 
 def member_instance(values: dict) -> Member:
@@ -108,14 +119,20 @@ def member_instance(values: dict) -> Member:
 
 
 def members_insert(
-    members: list[dict], region_code: str, *, history: JoinRows | None = None
+    members: list[dict],
+    region_code: str,
+    *,
+    history: JoinRows | None = None,
+    wait_for_disk: bool = True,
 ) -> list[dict]:
     """Insert every member whose ID hash is new, set-wise; ``members`` are column values by
     attname (``member_values``). Returns those inserted, with ``id`` and ``member_number``
     set; no number is drawn for a hash already there. PostgreSQL: COPY into a staging table
     and one INSERT ... SELECT ... WHERE NOT EXISTS ... ON CONFLICT, with ``history`` the
     history and audit rows in the same statement; SQLite: the hashes already there read, a
-    block of numbers and one executemany (``history`` is the caller's to write)."""
+    block of numbers and one executemany (``history`` is the caller's to write). Without
+    ``wait_for_disk``, the transaction commits without waiting for its WAL to be flushed
+    (PostgreSQL's synchronous_commit off: a crash may lose it whole, never half)."""
     if not members:
         return []
     table = Member._meta.db_table
@@ -125,11 +142,13 @@ def members_insert(
         names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         attnames = [f.attname for f in fields]
         with connection.cursor() as cursor:
+            # One round trip (no parameters: several statements may go in one).
             cursor.execute(
+                ("" if wait_for_disk else "SET LOCAL synchronous_commit = off; ")
+                + "DROP TABLE IF EXISTS member_stage; "
                 f"CREATE TEMP TABLE member_stage ON COMMIT DROP AS "
-                f"SELECT {names} FROM {table} WITH NO DATA"
+                f"SELECT {names}, NULL::integer AS ord FROM {table} WITH NO DATA"
             )
-            cursor.execute("ALTER TABLE member_stage ADD COLUMN ord integer")
             jsons = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
             with cursor.copy(f"COPY member_stage ({names}, ord) FROM STDIN") as copy:
                 write = copy.write_row
@@ -156,7 +175,6 @@ def members_insert(
                     [region_code, *_history_params(history, shared)],
                 )
             returned = cursor.fetchall()
-            cursor.execute("DROP TABLE member_stage")
     else:
         there = set()
         with connection.cursor() as cursor:

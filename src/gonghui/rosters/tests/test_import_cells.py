@@ -388,16 +388,22 @@ def test_killed_import_is_marked_failed_and_a_rerun_enrols_nobody_twice(
     with django_capture_on_commit_callbacks(execute=False):
         job = start(personas, xlsx(rows))
 
-    def die_after_first_batch(execute, sql, params, many, context):
-        result = execute(sql, params, many, context)
-        if sql.startswith("UPDATE") and "processed_rows" in sql:
-            raise Killed
-        return result
+    beats = []
 
-    with connection.execute_wrapper(die_after_first_batch), pytest.raises(Killed):
+    def die_in_the_second_batch(execute, sql, params, many, context):
+        # A batch's progress is written in its transaction, last: the second batch dies with
+        # its members inserted and its progress not yet written, the first one committed.
+        if sql.startswith("UPDATE") and "processed_rows" in sql:
+            beats.append(sql)
+            if len(beats) == 2:
+                raise Killed
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(die_in_the_second_batch), pytest.raises(Killed):
         importing.run_import.call(job.pk)
     job.refresh_from_db()
     assert job.status == ImportStatus.RUNNING and Member.objects.count() == 2
+    assert job.processed_rows == 2 and job.created_count == 2  # the first batch, whole
     assert job.file  # the sealed roster waits for the re-run
 
     call_command("import_cleanup", stdout=io.StringIO())
