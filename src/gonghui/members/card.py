@@ -4,8 +4,11 @@ a card, and its PNG, are ``gonghui.joining`` (the URL names below are that app's
 
 from __future__ import annotations
 
+import functools
+import re
+
 import segno
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from . import crypto
 from .choices import MemberStatus
@@ -16,8 +19,28 @@ def card_token_for(member: Member) -> str:
     return crypto.card_token(member_id=member.pk, version=member.card_version)
 
 
+_URL_SAFE = re.compile(r"[A-Za-z0-9._-]+")
+_TOKEN_SLOT = "0TOKEN0"  # URL-safe, as every token is: reverse() leaves it as it is
+
+
+@functools.lru_cache(maxsize=64)
+def _token_path_template(name: str, prefix: str, urlconf) -> str:
+    return reverse(name, args=[_TOKEN_SLOT], urlconf=urlconf)
+
+
+def token_path(name: str, token: str) -> str:
+    """``reverse(name, args=[token])`` for a card token, the URL resolved once per process (per
+    name, script prefix and urlconf) rather than three times per join. A token is URL-safe
+    (``[A-Za-z0-9._-]``, see ``crypto.card_token``), which ``reverse()`` leaves as it is; anything
+    else goes through ``reverse()``."""
+    if not _URL_SAFE.fullmatch(token or ""):
+        return reverse(name, args=[token])
+    template = _token_path_template(name, get_script_prefix(), get_urlconf())
+    return template.replace(_TOKEN_SLOT, token)
+
+
 def verify_url(request, token: str) -> str:
-    path = reverse("joining:verify", args=[token])
+    path = token_path("joining:verify", token)
     return request.build_absolute_uri(path) if request is not None else path
 
 
@@ -40,6 +63,6 @@ def card_links(request, member: Member) -> dict | None:
     return {
         "token": token,
         "verify_url": verify_url(request, token),
-        "png_url": reverse("joining:card-png", args=[token]),
-        "page_url": reverse("joining:card", args=[token]),
+        "png_url": token_path("joining:card-png", token),
+        "page_url": token_path("joining:card", token),
     }

@@ -84,3 +84,20 @@ def test_card_page_for_revoked_token_is_404(client, personas):
     assert response.status_code == 404
     assert member.name not in response.content.decode()
     assert 'class="member-card"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["joining:verify", "joining:card-png", "joining:card"])
+def test_token_path_is_what_reverse_gives(personas, name):
+    from django.urls import reverse, set_script_prefix
+
+    from gonghui.members.card import token_path
+
+    token = card_token_for(make_member(personas.xinwuling))
+    for candidate in (token, "a.b_c-0", "令牌 ?#%"):
+        assert token_path(name, candidate) == reverse(name, args=[candidate])
+    set_script_prefix("/sub/")
+    try:
+        assert token_path(name, token) == reverse(name, args=[token])
+        assert token_path(name, token).startswith("/sub/")
+    finally:
+        set_script_prefix("/")
