@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.views import View
 
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action
-from gonghui.core.views import OfficerViewMixin
+from gonghui.core.views import OfficerViewMixin, form_submitted
 from gonghui.members.card import qr_svg_data_uri
 from gonghui.members.selectors import member_for_card
 from gonghui.organizations.selectors import org_options
@@ -111,16 +112,13 @@ class CampaignDetailView(OfficerViewMixin, View):
         campaign = selectors.campaign_get(user=request.user, campaign_id=pk, action=Action.CHANGE)
         if request.POST.get("action") == "item":
             form = forms.ItemForm(request.POST)
-            if form.is_valid():
-                try:
-                    services.campaign_item_add(
-                        actor=request.user, campaign=campaign, **form.cleaned_data
-                    )
-                except ValidationError as exc:
-                    apply_service_errors(form, exc)
-                else:
-                    messages.success(request, _("物资已添加。"))
-                    return redirect(campaign)
+            if form_submitted(
+                request,
+                form,
+                partial(services.campaign_item_add, actor=request.user, campaign=campaign),
+                _("物资已添加。"),
+            ):
+                return redirect(campaign)
             return self.get(request, pk, item_form=form, status=422)
         form = forms.NonMemberDeliveryForm(request.POST, campaign=campaign)
         if form.is_valid():

@@ -25,6 +25,21 @@ class OfficerViewMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def form_submitted(request, form, write, done: str, *, aliases: dict | None = None) -> bool:
+    """Validate ``form`` and hand its data to ``write`` (one service call): True once it is
+    written (with ``done`` shown), False with the refusal's field errors on the form (the
+    service's field names mapped through ``aliases``, as ``apply_service_errors`` does)."""
+    if not form.is_valid():
+        return False
+    try:
+        write(**form.cleaned_data)
+    except ValidationError as exc:
+        apply_service_errors(form, exc, aliases)
+        return False
+    messages.success(request, done)
+    return True
+
+
 def submit(request, form, call, done: str):
     """Validate ``form``, run the service ``call(**cleaned_data)`` and redirect to what it
     returns; on a field error (the form's or the service's) answer ``None``: show the form."""

@@ -1,3 +1,4 @@
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.views import View
 
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action
-from gonghui.core.views import OfficerViewMixin
+from gonghui.core.views import OfficerViewMixin, form_submitted
 from gonghui.organizations.selectors import org_get, org_roots_for
 
 from . import importing, selectors, services
@@ -32,20 +33,6 @@ from .forms import (
     SocialClaimForm,
     VisitForm,
 )
-
-
-def form_submitted(request, form, perform, done) -> bool:
-    """Validate ``form`` and hand its data to ``perform`` (one service call): True once it is
-    written (with ``done`` shown), False with the refusal's field errors on the form."""
-    if not form.is_valid():
-        return False
-    try:
-        perform(**form.cleaned_data)
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
-        return False
-    messages.success(request, done)
-    return True
 
 
 def _org_id(request) -> int | None:
@@ -251,14 +238,8 @@ class _EditView(OfficerViewMixin, View):
         # A second copy for the form to fill while it validates; the service locks the row.
         detached = self.load(request.user, pk, Action.VIEW)
         form = self.form_class(request.POST, instance=detached, user=request.user)
-        if form.is_valid():
-            try:
-                self.update(request.user, row, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect(row)
+        if form_submitted(request, form, partial(self.update, request.user, row), _("已保存。")):
+            return redirect(row)
         return self._render(request, form, row, status=422)
 
 
@@ -304,14 +285,13 @@ class ProjectEndView(OfficerViewMixin, View):
     def post(self, request, pk):
         project = selectors.project_get(user=request.user, project_id=pk, action=Action.CHANGE)
         form = ProjectEndForm(request.POST)
-        if form.is_valid():
-            try:
-                services.project_end(actor=request.user, project=project, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("项目已完工，项目工会已撤销。"))
-                return redirect(project)
+        if form_submitted(
+            request,
+            form,
+            partial(services.project_end, actor=request.user, project=project),
+            _("项目已完工，项目工会已撤销。"),
+        ):
+            return redirect(project)
         context = {"project": project, "end_form": form}
         return render(request, "enterprises/project_detail.html", context, status=422)
 
@@ -329,16 +309,13 @@ class CoverageRuleView(OfficerViewMixin, View):
     def post(self, request, pk):
         province = org_get(user=request.user, org_id=pk, action=Action.CHANGE)
         form = CoverageRuleForm(request.POST)
-        if form.is_valid():
-            try:
-                services.coverage_rule_set(
-                    actor=request.user, province=province, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("建会规则已保存。"))
-                return redirect(f"{reverse('enterprises:coverage')}?org={province.pk}")
+        if form_submitted(
+            request,
+            form,
+            partial(services.coverage_rule_set, actor=request.user, province=province),
+            _("建会规则已保存。"),
+        ):
+            return redirect(f"{reverse('enterprises:coverage')}?org={province.pk}")
         return self._render(request, province, form, status=422)
 
 

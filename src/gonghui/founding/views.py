@@ -12,9 +12,8 @@ from django.views import View
 
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action
-from gonghui.core.views import OfficerViewMixin
+from gonghui.core.views import OfficerViewMixin, form_submitted
 from gonghui.enterprises import selectors as enterprise_selectors
-from gonghui.enterprises.views import form_submitted
 
 from . import selectors, services
 from .choices import REQUIRED_DOCUMENTS, FoundingStatus, FoundingStep

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from gonghui.core.forms import apply_service_errors
 from gonghui.core.geo import near_context as _near_context
 from gonghui.core.geo import position_from as _position
 from gonghui.core.scoping import Action
-from gonghui.core.views import OfficerViewMixin
+from gonghui.core.views import OfficerViewMixin, form_submitted
 from gonghui.members.selectors import member_for_card
 from gonghui.organizations.selectors import org_options
 
@@ -70,14 +71,13 @@ class CourseView(OfficerViewMixin, View):
         course = selectors.get(TrainingCourse.objects.select_related("org"), user=request.user,
                                pk=pk, action=Action.CHANGE)  # fmt: skip
         form = forms.SessionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.session_create(actor=request.user, course=course, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("场次已添加。"))
-                return redirect("learning:course", pk=course.pk)
+        if form_submitted(
+            request,
+            form,
+            partial(services.session_create, actor=request.user, course=course),
+            _("场次已添加。"),
+        ):
+            return redirect("learning:course", pk=course.pk)
         return self.get(request, pk, form=form, status=422)
 
 

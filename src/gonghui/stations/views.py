@@ -1,6 +1,7 @@
 import datetime as dt
 import heapq
 import weakref
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from django.views import View
 
 from gonghui.core.forms import apply_service_errors
 from gonghui.core.scoping import Action
-from gonghui.core.views import OfficerViewMixin
+from gonghui.core.views import OfficerViewMixin, form_submitted
 
 from . import hours as hours_lib
 from . import importer, selectors, services
@@ -186,8 +187,12 @@ class PublicMapView(View):
 # Officer pages ------------------------------------------------------------------------------
 
 
+# The service names the station's facilities; the forms call the input facility_codes.
+FACILITY_ALIASES = {"facilities": "facility_codes"}
+
+
 def apply_errors(form, exc: ValidationError) -> None:
-    apply_service_errors(form, exc, aliases={"facilities": "facility_codes"})
+    apply_service_errors(form, exc, aliases=FACILITY_ALIASES)
 
 
 class StationListView(OfficerViewMixin, View):
@@ -274,16 +279,14 @@ class ExceptionCreateView(OfficerViewMixin, View):
     def post(self, request, pk):
         station = selectors.station_get(user=request.user, station_id=pk, action=Action.CHANGE)
         form = ExceptionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.station_add_exception(
-                    actor=request.user, station=station, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("例外安排已添加。"))
-                return redirect(station)
+        if form_submitted(
+            request,
+            form,
+            partial(services.station_add_exception, actor=request.user, station=station),
+            _("例外安排已添加。"),
+            aliases=FACILITY_ALIASES,
+        ):
+            return redirect(station)
         context = {"form": form, "station": station, "title": _("添加例外安排")}
         return render(request, "stations/form.html", context, status=422)
 
@@ -428,14 +431,14 @@ class PhotoUploadView(OfficerViewMixin, View):
     def post(self, request, pk):
         station = selectors.station_get(user=request.user, station_id=pk, action=Action.CHANGE)
         form = PhotoForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.station_add_photo(actor=request.user, station=station, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("照片已上传。"))
-                return redirect(station)
+        if form_submitted(
+            request,
+            form,
+            partial(services.station_add_photo, actor=request.user, station=station),
+            _("照片已上传。"),
+            aliases=FACILITY_ALIASES,
+        ):
+            return redirect(station)
         context = {"form": form, "station": station, "title": _("上传照片"), "multipart": True}
         return render(request, "stations/form.html", context, status=422)
 
@@ -480,13 +483,13 @@ class FacilityListView(OfficerViewMixin, View):
         if not services.may_add_facilities(request.user):
             raise PermissionDenied
         form = FacilityForm(request.POST)
-        if form.is_valid():
-            try:
-                services.facility_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("服务设施已添加。"))
-                return redirect("stations:facilities")
+        if form_submitted(
+            request,
+            form,
+            partial(services.facility_create, actor=request.user),
+            _("服务设施已添加。"),
+            aliases=FACILITY_ALIASES,
+        ):
+            return redirect("stations:facilities")
         context = {"facilities": selectors.facilities(), "form": form, "can_add": True}
         return render(request, "stations/facilities.html", context, status=422)

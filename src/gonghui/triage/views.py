@@ -3,6 +3,8 @@ group-arrears alerts. Thin: parse, call a selector or service, render."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from gonghui.core.forms import apply_service_errors
-from gonghui.core.views import OfficerViewMixin
+from gonghui.core.views import OfficerViewMixin, form_submitted
 
 from . import forms, selectors, services
 from .models import AlertStatus
@@ -110,13 +112,7 @@ class AlertDetail(OfficerViewMixin, View):
             call, done = services.alert_dismiss, _("预警已排除。")
         else:
             raise Http404
-        if form.is_valid():
-            try:
-                call(actor=request.user, alert=alert, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, done)
-                return redirect(alert.get_absolute_url())
+        if form_submitted(request, form, partial(call, actor=request.user, alert=alert), done):
+            return redirect(alert.get_absolute_url())
         key = "merge_form" if action == "merge" else "dismiss_form"
         return self.get(request, pk, status=422, **{key: form})
