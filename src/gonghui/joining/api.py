@@ -183,17 +183,20 @@ def join(request, payload: JoinIn):
             )
         raise
     member = result.member
-    body = {
-        "member_id": member.pk,
-        "member_number": member.member_number,
-        "name": member.name,
-        "id_card_masked": member.id_card_masked,
-        "union": member.union,
-        "status": member.status,
-        "joined_on": member.joined_on,
-        "created": result.created,
-        "card": card_links(request, member),
-    }
+    card = card_links(request, member)
+    # Built from the record just written, whose types the schema's are: constructed, not
+    # validated again (ninja dumps and renders it as it would a validated JoinOut).
+    body = JoinOut.model_construct(
+        member_id=member.pk,
+        member_number=member.member_number,
+        name=member.name,
+        id_card_masked=member.id_card_masked,
+        union=UnionRef.model_construct(id=member.union_id, name=member.union.name),
+        status=MemberStatus(member.status),
+        joined_on=member.joined_on,
+        created=result.created,
+        card=CardOut.model_construct(**card) if card is not None else None,
+    )
     return Status(201 if result.created else 200, body)
 
 

@@ -254,3 +254,45 @@ def test_a_union_changed_after_a_join_read_it_is_read_again(api, courier_union, 
     else:
         assert response.status_code == 201
         assert body["union"]["name"] == "新屋岭快递物流行业联合工会"
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_join_answer_is_the_join_schema_exactly(api, courier_union, approve, recwarn):
+    """The 201/200 body is built without validating it again: it still is what the JoinOut
+    schema gives for the record, key for key and in the schema's order."""
+    import json
+
+    from django.urls import reverse
+
+    from gonghui.joining.api import JoinOut
+
+    if not approve:
+        UnionJoinPolicy.objects.update_or_create(
+            union=courier_union, defaults={"auto_approve": False}
+        )
+    data = payload(courier_union)
+    for expected_status in (201, 200):
+        data["code"] = send_code(api, data["phone"])
+        response = api().post("/api/members/join", data)
+        assert response.status_code == expected_status, response.json()
+        member = Member.objects.select_related("union").get(pk=response.json()["member_id"])
+        card = response.json()["card"]
+        if approve:
+            token = card["token"]
+            assert card == {
+                "token": token,
+                "verify_url": "http://testserver" + reverse("joining:verify", args=[token]),
+                "png_url": reverse("joining:card-png", args=[token]),
+                "page_url": reverse("joining:card", args=[token]),
+            }
+        else:
+            assert card is None
+        schema = JoinOut.model_validate({
+            "member_id": member.pk, "member_number": member.member_number, "name": member.name,
+            "id_card_masked": member.id_card_masked, "union": member.union,
+            "status": member.status, "joined_on": member.joined_on,
+            "created": expected_status == 201, "card": card,
+        })  # fmt: skip
+        expected = json.dumps(schema.model_dump(mode="json"), ensure_ascii=False)
+        assert json.dumps(response.json(), ensure_ascii=False) == expected
+    assert not [w for w in recwarn if "serializ" in str(w.message).lower()]
