@@ -61,6 +61,29 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
+@functools.cache
+def _audited_fields(model: type[models.Model]) -> tuple[tuple[str, str], ...]:
+    """(name, attname) of each field ``snapshot`` holds for ``model``, in name order."""
+    return tuple(
+        sorted(
+            (f.name, f.attname)
+            for f in model._meta.concrete_fields
+            if f.name not in REDACTED_FIELDS and f.name not in NOISE_FIELDS
+        )
+    )
+
+
+def created_changes(instance: models.Model) -> dict:
+    """``diff({}, snapshot(instance))`` for a new record, in one pass over a field list worked
+    out once per model: the online join writes one per request."""
+    changes = {}
+    for name, attname in _audited_fields(type(instance)):
+        value = getattr(instance, attname)
+        if value is not None:
+            changes[name] = [None, json_value(value)]
+    return changes
+
+
 def actor_label(actor) -> str:
     """What history rows keep as text about who acted, so they survive a deleted account."""
     if actor is None:

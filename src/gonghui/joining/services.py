@@ -5,8 +5,6 @@ officer's edit, ``member_update``, are in ``members``."""
 
 from __future__ import annotations
 
-import functools
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -73,31 +71,6 @@ def _read_union(union_id: int) -> Organization:
     return union
 
 
-@functools.cache
-def _created_fields() -> tuple[tuple[str, str], ...]:
-    """(name, attname) of each member column an audit snapshot holds, in name order: what
-    ``audit.snapshot`` and ``audit.diff`` walk, worked out once per process."""
-    return tuple(
-        sorted(
-            (f.name, f.attname)
-            for f in Member._meta.concrete_fields
-            if f.name not in audit.REDACTED_FIELDS and f.name not in audit.NOISE_FIELDS
-        )
-    )
-
-
-def created_changes(member: Member) -> dict:
-    """``audit.diff({}, audit.snapshot(member))`` for a record not yet saved (every set value,
-    ``[None, value]``, in name order), built from the values it is inserted with."""
-    json_value = audit.json_value
-    changes = {}
-    for name, attname in _created_fields():
-        value = getattr(member, attname)
-        if value is not None:
-            changes[name] = [None, json_value(value)]
-    return changes
-
-
 def _join_new_in_one_statement(
     *,
     union: Organization,
@@ -135,7 +108,7 @@ def _join_new_in_one_statement(
         action=AuditAction.CREATE,
         instance=member,
         org_path=path,
-        changes=created_changes(member),
+        changes=audit.created_changes(member),
     )
     inserted = rows.member_join_statement(
         member,

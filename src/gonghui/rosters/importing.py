@@ -57,7 +57,6 @@ from gonghui.members.choices import (
 from gonghui.members.models import ImportJob, Member, MemberEvent
 from gonghui.organizations.models import Organization
 
-from . import idcrypto
 from . import rows as roster_rows
 from .import_profile import PROFILE_COLUMNS, choice_hint, profile_reader, read_profile
 
@@ -480,8 +479,8 @@ def _member_columns(data: dict, keys: _Crypto, base: dict) -> dict:
 class _Crypto:
     """The ID number's hash and encryption with their keys made once per import."""
 
-    id_hash: Callable[[str], str] = field(default_factory=idcrypto.id_hasher)
-    encrypt_id: Callable[[str], str] = field(default_factory=idcrypto.id_encrypter)
+    id_hash: Callable[[str], str] = field(default_factory=crypto.id_hasher)
+    encrypt_id: Callable[[str], str] = field(default_factory=crypto.id_encrypter)
 
 
 def _land_batch(

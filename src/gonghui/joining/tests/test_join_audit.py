@@ -6,7 +6,6 @@ import json
 import pytest
 
 from gonghui.core import audit
-from gonghui.joining.services import created_changes
 from gonghui.members import crypto
 from gonghui.members.choices import JoinChannel
 from gonghui.members.joining import new_member
@@ -30,7 +29,7 @@ def test_created_changes_are_the_snapshot_diff(personas, profile):
         occupation_group="courier", work_place="新屋岭", **profile,
     )  # fmt: skip
     expected = audit.diff({}, audit.snapshot(member))
-    changes = created_changes(member)
+    changes = audit.created_changes(member)
     assert json.dumps(changes, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)
     assert "id_card_encrypted" not in changes and "id_card_hash" not in changes
     masked = audit.mask_changes(type(member), changes)
