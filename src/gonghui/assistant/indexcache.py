@@ -12,6 +12,7 @@ import threading
 import numpy as np
 
 from gonghui.core import embedding
+from gonghui.core.gcpause import collection_paused
 
 from . import search
 from .choices import IndexStatus
@@ -94,14 +95,15 @@ def warm() -> threading.Thread:
         from django.db import connection
 
         try:
-            embedding.warm()
-            current()
-            try:
-                from gonghui.triage.classifier import base_model
-            except ImportError:  # the assistant works without the triage app
-                pass
-            else:
-                base_model()
+            with collection_paused():  # no full collections stalling requests meanwhile
+                embedding.warm()
+                current()
+                try:
+                    from gonghui.triage.classifier import base_model
+                except ImportError:  # the assistant works without the triage app
+                    pass
+                else:
+                    base_model()
         except Exception:  # a warm-up failing must not take the worker down; requests retry
             log.exception("assistant warm-up failed")
         finally:

@@ -12,17 +12,19 @@ kept in memory (those not yet over) stay right across midnight.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sys
 import threading
 import uuid
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import h3.api.basic_int as h3_int
 import numpy as np
 from scipy.spatial import cKDTree
 
-from gonghui.core.geometry import chord_to_m, m_to_chord, to_xyz
+from gonghui.core.gcpause import collection_paused
+from gonghui.core.geometry import EARTH_RADIUS_M, chord_to_m, haversine_many, m_to_chord, to_xyz
 
 from . import hours as hours_lib
 
@@ -293,21 +295,25 @@ def load_points(today: dt.date, ids: Collection[int] | None = None) -> list[Stat
     def only(queryset, field="station_id"):
         return queryset if ids is None else queryset.filter(**{f"{field}__in": list(ids)})
 
+    def each(queryset):
+        # Small chunks: psycopg turns a fetched chunk into tuples in one go with the GIL held,
+        # and 20,000 rows at a time kept a background build's request threads waiting ~20 ms.
+        # A few stations are read in one go (a server-side cursor costs round trips).
+        return queryset.iterator(chunk_size=2_000) if ids is None else queryset
+
     active = only(Station.objects.active(), "pk")
     facilities: dict[int, set[str]] = {}
     through = only(Station.facilities.through.objects.filter(station__is_active=True))
-    for station_id, code in through.values_list("station_id", "facility__code").iterator(
-        chunk_size=20_000
-    ):
+    for station_id, code in each(through.values_list("station_id", "facility__code")):
         facilities.setdefault(station_id, set()).add(code)
     intervals: dict[tuple, hours_lib.Interval] = {}
     weekly: dict[int, list[hours_lib.Interval]] = {}
     rows = only(OpeningHours.objects.filter(station__is_active=True)).order_by(
         "station_id", "weekday", "opens"
     )
-    for station_id, weekday, opens, closes in rows.values_list(
-        "station_id", "weekday", "opens", "closes"
-    ).iterator(chunk_size=50_000):
+    for station_id, weekday, opens, closes in each(
+        rows.values_list("station_id", "weekday", "opens", "closes")
+    ):
         key = (weekday, opens, closes)
         interval = intervals.get(key)
         if interval is None:
@@ -337,9 +343,7 @@ def load_points(today: dt.date, ids: Collection[int] | None = None) -> list[Stat
         "contact_phone",
         "capacity",
     )
-    for pk, lat, lon, kind, name, address, operator, phone, capacity in rows.iterator(
-        chunk_size=20_000
-    ):
+    for pk, lat, lon, kind, name, address, operator, phone, capacity in each(rows):
         week = tuple(weekly.get(pk, ()))
         week = weeks.setdefault(week, week)
         codes = frozenset(facilities.get(pk, ()))
@@ -450,19 +454,21 @@ def _rebuild_loop() -> None:
     # The build is Python code holding the GIL; a short switch interval while it runs hands the
     # GIL to request threads within half a millisecond instead of five, so requests served
     # meanwhile stay fast (the build takes a little longer).
+    # Nor do full garbage collections, set off by what the build allocates, stall them.
     interval = sys.getswitchinterval()
     sys.setswitchinterval(min(interval, REBUILD_SWITCH_INTERVAL_S))
     try:
-        while True:
-            today = hours_lib.local(timezone.now()).date()
-            built = _build(today, _holder.current)
-            _holder.current = built
-            # Checked under the lock a request takes to start a rebuild: a change committed
-            # after this check finds no rebuild running and starts the next one.
-            with _holder.lock:
-                if _read_version() == built.version:
-                    _holder.rebuilding = None
-                    break
+        with collection_paused():
+            while True:
+                today = hours_lib.local(timezone.now()).date()
+                built = _build(today, _holder.current)
+                _holder.current = built
+                # Checked under the lock a request takes to start a rebuild: a change committed
+                # after this check finds no rebuild running and starts the next one.
+                with _holder.lock:
+                    if _read_version() == built.version:
+                        _holder.rebuilding = None
+                        break
     finally:
         sys.setswitchinterval(interval)
         with _holder.lock:
@@ -488,13 +494,14 @@ def background_enabled() -> bool:
     return getattr(settings, "STATION_INDEX_BACKGROUND", True)
 
 
-def get_built(now: dt.datetime | None = None) -> Built:
+def get_built(now: dt.datetime | None = None, *, wait: bool = True) -> Built | None:
     """The index for a request. Up to date: returned at once. Out of date (the version token
     moved, or the day changed): a background rebuild starts and this request is answered from
     the index it has, so the first request after a change costs what any other does. Only a
     process with no index yet builds one in the request, once (``warm()`` does that at worker
-    start). With ``STATION_INDEX_BACKGROUND = False`` (the test settings) a stale index is
-    rebuilt in the request, so a test sees its own writes at once."""
+    start), or with ``wait=False`` gets None at once while that build goes on. With
+    ``STATION_INDEX_BACKGROUND = False`` (the test settings) a stale index is rebuilt in the
+    request, so a test sees its own writes at once."""
     from django.utils import timezone
 
     today = hours_lib.local(now or timezone.now()).date()
@@ -503,6 +510,9 @@ def get_built(now: dt.datetime | None = None) -> Built:
     if built is not None and built.version == version and built.today == today:
         return built
     if built is None and background_enabled():
+        if not wait:
+            rebuild_in_background()  # warm() started it, unless this process skipped warm()
+            return None
         # A fresh worker: wait for the build warm() started rather than run a second one.
         warming = _holder.rebuilding
         if warming is not None:
@@ -527,6 +537,80 @@ def get_built(now: dt.datetime | None = None) -> Built:
 
 def get_index(now: dt.datetime | None = None) -> StationIndex:
     return get_built(now).index
+
+
+def facility_list() -> tuple:
+    """The Facility rows in order, cached with the index; read from the database while a fresh
+    worker's first index is still being built."""
+    from .models import Facility
+
+    built = get_built(wait=False)
+    return built.facilities if built is not None else tuple(Facility.objects.all())
+
+
+Select = Callable[[StationIndex], "np.ndarray | None"]
+
+# Half the side of the boxes a fresh worker reads around a point, in degrees of latitude
+# (~2 km, 9 km, 36 km, 140 km, 210 km); past the last it waits for the whole index. The last
+# reaches beyond the farthest radius the public "nearest" takes (200 km), so that never waits.
+NEARBY_HALF_SIDES_DEG = (0.02, 0.08, 0.32, 1.28, 1.9)
+
+
+def nearest_where(
+    lat: float, lon: float, k: int, at: dt.datetime, select: Select, max_m: float | None = None
+) -> list[tuple[StationPoint, float]]:
+    """``StationIndex.nearest`` with the mask ``select(index)``, over the process's index. A
+    worker whose first index is still being built does not wait for it: it answers from the
+    stations around the point, read from the database in growing boxes (the same answer: a box
+    is only trusted out to the distance every station outside it is farther than)."""
+    built = get_built(at, wait=False)
+    if built is None:
+        found = _nearest_from_database(lat, lon, k, hours_lib.local(at).date(), select, max_m)
+        if found is not None:
+            return found
+        built = get_built(at)
+    return built.index.nearest(lat, lon, k, select(built.index), max_m=max_m)
+
+
+def _nearest_from_database(lat, lon, k, today, select, max_m):
+    from .models import Station
+
+    for half in NEARBY_HALF_SIDES_DEG:
+        edge = abs(lat) + half
+        if edge >= 89:
+            break
+        # Wide enough in longitude at the box's edge nearest a pole: a station outside the box
+        # is at least ``half`` degrees of arc away (a little less than that, for safety).
+        half_lon = half / math.cos(math.radians(edge))
+        reach_m = math.radians(half) * EARTH_RADIUS_M * 0.999
+        bound = reach_m if max_m is None else min(reach_m, max_m)
+        # The positions in the box (read off an index), nearest first within the bound; the rest
+        # of a station is read only when it is among the nearest few that may answer.
+        box = Station.objects.active().filter(
+            latitude__range=(lat - half, lat + half),
+            longitude__range=(lon - half_lon, lon + half_lon),
+        )
+        ids, lats, lons = (
+            np.array(list(box.values_list("pk", "latitude", "longitude"))).reshape(-1, 3).T
+        )
+        metres = haversine_many(lat, lon, lats, lons)
+        inside = metres <= bound
+        candidates = ids[inside][np.argsort(metres[inside], kind="stable")].astype(np.int64)
+        if len(candidates) < k and bound == reach_m:
+            continue  # too few in this box, whatever they hold: a wider one
+        found: list = []
+        read = min(len(candidates), max(4 * k, 16))
+        while read:
+            around = StationIndex(load_points(today, candidates[:read].tolist()))
+            found = around.nearest(lat, lon, k, select(around), max_m=bound)
+            if len(found) >= k:
+                return found  # every station not read is farther than every one read
+            if read == len(candidates):
+                break
+            read = min(len(candidates), read * 4)
+        if bound < reach_m:
+            return found  # all within the radius asked for were read
+    return None
 
 
 def warm() -> threading.Thread:

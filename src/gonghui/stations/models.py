@@ -99,6 +99,13 @@ class Station(TimeStampedModel):
         indexes = [
             models.Index(fields=["updated_at"], name="station_updated_idx"),
             models.Index(fields=["is_active", "station_type"], name="station_active_type_idx"),
+            # A worker whose first index is still building reads the active stations around a
+            # point (index.nearest_where): a latitude band, longitude and id read off the index.
+            models.Index(
+                fields=["latitude", "longitude", "id"],
+                condition=models.Q(is_active=True),
+                name="station_active_position_idx",
+            ),
         ]
 
     def __str__(self):

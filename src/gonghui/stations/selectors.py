@@ -21,7 +21,8 @@ from gonghui.organizations.models import Organization
 from gonghui.organizations.selectors import org_get
 
 from . import hours as hours_lib
-from .index import CLUSTER_RESOLUTIONS, Cluster, StationPoint, get_built, get_index
+from . import index as index_lib
+from .index import CLUSTER_RESOLUTIONS, Cluster, StationPoint, get_index
 from .models import CheckIn, Facility, Station
 
 NEAREST_MAX_K = 50
@@ -84,7 +85,7 @@ def facilities():
 def facility_list() -> tuple[Facility, ...]:
     """The facility list for the public pages and filters: cached with the station index and
     refreshed by the same version token, so it costs no query per request."""
-    return get_built().facilities
+    return index_lib.facility_list()
 
 
 def facility_codes() -> set[str]:
@@ -103,11 +104,13 @@ def nearest(
 ) -> list[tuple[StationPoint, float, bool]]:
     """(station, metres, open now) nearest first, answered from the in-memory index alone."""
     at = at or timezone.now()
-    index = get_index(at)
-    mask = index.mask(
-        at=at, open_now=open_now, facilities=facilities or (), station_type=station_type
-    )
-    return [(p, d, p.is_open(at)) for p, d in index.nearest(lat, lon, k, mask)]
+
+    def select(index):
+        return index.mask(
+            at=at, open_now=open_now, facilities=facilities or (), station_type=station_type
+        )
+
+    return [(p, d, p.is_open(at)) for p, d in index_lib.nearest_where(lat, lon, k, at, select)]
 
 
 @dataclass
@@ -149,23 +152,25 @@ def near_me(
     """Stations near a worker, by distance, with their state, from the in-memory index."""
     at = at or timezone.now()
     within_km = near_me_km() if within_km is None else within_km
-    index = get_index(at)
-    base = index.mask(facilities=facilities or (), station_type=station_type)
     result = Nearby(within_km=within_km, open_now=open_now, at=at)
     states: dict = {}
 
     def stated(found):
         return [(p, d, point_state(p, at, states)) for p, d in found]
 
+    def matching(index):
+        return index.mask(facilities=facilities or (), station_type=station_type)
+
+    def matching_open(index):
+        base, open_mask = matching(index), index.open_mask(at)
+        return open_mask if base is None else base & open_mask
+
     max_m = within_km * 1000
-    if open_now:
-        open_mask = index.open_mask(at)
-        mask = open_mask if base is None else base & open_mask
-        result.stations = stated(index.nearest(lat, lon, k, mask, max_m=max_m))
-        if not result.stations:
-            result.later = stated(index.nearest(lat, lon, k, base, max_m=max_m))
-    else:
-        result.stations = stated(index.nearest(lat, lon, k, base, max_m=max_m))
+    result.stations = stated(
+        index_lib.nearest_where(lat, lon, k, at, matching_open if open_now else matching, max_m)
+    )
+    if open_now and not result.stations:
+        result.later = stated(index_lib.nearest_where(lat, lon, k, at, matching, max_m))
     return result
 
 

@@ -38,15 +38,6 @@ def wait_for_rebuild(timeout=30):
         assert not thread.is_alive(), "the background rebuild did not finish"
 
 
-@pytest.fixture
-def background(settings):
-    settings.STATION_INDEX_BACKGROUND = True
-    station_index.forget()
-    yield
-    wait_for_rebuild()
-    station_index.forget()
-
-
 # Index: version, background rebuild, swap -------------------------------------------------------
 
 
@@ -55,6 +46,7 @@ def test_change_is_visible_after_the_background_swap(client, personas, backgroun
     services.facilities_seed()  # transactional tests flush the migration-seeded facilities
     station = make_station(personas.yancheng, name="旧名驿站", latitude=33.58, longitude=114.01)
     assert [s["name"] for s in nearest(client, *LUOHE)] == ["旧名驿站"]
+    wait_for_rebuild()  # the worker's first index (meanwhile answered from the database)
     services.station_update(actor=SYSTEM, station=station, name="新名驿站")
 
     nearest(client, *LUOHE)  # sees the new version: starts the rebuild, answers at once
@@ -68,6 +60,7 @@ def test_a_change_invalidates_by_version_not_by_age(client, personas, background
     services.facilities_seed()
     make_station(personas.yancheng, name="甲站", latitude=33.58, longitude=114.01)
     nearest(client, *LUOHE)
+    wait_for_rebuild()  # the worker's first index
     builds = station_index._holder.builds
 
     for _n in range(5):
@@ -95,6 +88,7 @@ def test_a_rebuild_reloads_only_changed_stations_and_equals_a_full_build(
     moved = make_station(personas.yancheng, name="要改", latitude=33.58, longitude=114.01)
     closing = make_station(personas.yancheng, name="要停用", latitude=33.59, longitude=114.02)
     nearest(client, *LUOHE)
+    wait_for_rebuild()  # the worker's first index
     before = station_index._holder.current.index
     kept_point = next(p for p in before.points if p.id == kept.pk)
 
@@ -172,6 +166,7 @@ def test_a_request_during_a_rebuild_answers_from_the_old_index_without_waiting(
     services.facilities_seed()
     make_station(personas.yancheng, name="老站", latitude=33.60, longitude=114.03)
     assert [s["name"] for s in nearest(client, *LUOHE, k=1)] == ["老站"]
+    wait_for_rebuild()  # the worker's first index, the "old" one below
     make_station(personas.yancheng, name="新站", latitude=33.5801, longitude=114.0101)
 
     with station_reads_held_up():
