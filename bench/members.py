@@ -12,6 +12,7 @@ kept between runs: created, migrated and filled with BENCH_MEMBERS (10^6) member
   members + history + audit rows) next to PostgreSQL COPY of the same finished rows into the same
   indexed tables (members, history, audit), timed inside a transaction that is rolled back.
 The last line is key=value figures for scripts. The rows a run adds are deleted at its end.
+BENCH_IMPORT_ROWS=0 measures the join alone.
 Run: DATABASE_URL=postgres://... .venv/bin/python bench/members.py
 """
 
@@ -325,6 +326,14 @@ def main():
     joined = Member.objects.filter(name__startswith=JOIN_PREFIX).count()
     print(f"  joined members: {joined} (expected {JOINS})")
     _p50, join_p99 = percentiles(join_lat)
+    join_figures = (
+        f"join_vs_commit={join_rate / commit_rate:.2f} join_p99_ms={join_p99:.0f} "
+        f"join_rps={join_rate:.0f} commit_rps={commit_rate:.0f}"
+    )
+    if not IMPORT_ROWS:  # BENCH_IMPORT_ROWS=0: the join alone, for quick turns on it
+        delete_bench_rows(JOIN_PREFIX)
+        print(f"{join_figures} members={members_before}")
+        return
 
     # ---- import vs COPY into the same indexed tables ----
     from openpyxl import Workbook
@@ -392,8 +401,7 @@ def main():
     delete_bench_rows(JOIN_PREFIX)
     delete_bench_rows(IMPORT_PREFIX)
     print(
-        f"join_vs_commit={join_rate / commit_rate:.2f} join_p99_ms={join_p99:.0f} "
-        f"join_rps={join_rate:.0f} commit_rps={commit_rate:.0f} "
+        f"{join_figures} "
         f"import_vs_copy={import_s / copy_s:.1f} import_rows_s={IMPORT_ROWS / import_s:.0f} "
         f"members={members_now}"
     )
