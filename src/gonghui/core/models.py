@@ -47,8 +47,13 @@ class AuditLog(models.Model):
     # Kept as text too: the log must still say who acted after an account is deleted.
     actor_label = models.CharField(_("操作人名称"), max_length=150, blank=True)
     action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices)
+    # No index of its own: the (content_type, object_id) index below starts with it.
     content_type = models.ForeignKey(
-        ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        verbose_name=_("对象类型"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     object_id = models.CharField(_("对象ID"), max_length=64)
     object_repr = models.CharField(_("对象"), max_length=255)
