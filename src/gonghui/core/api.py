@@ -4,6 +4,7 @@ Errors always look like ``{"detail": str, "errors": {field: [messages]}}`` with 
 """
 
 import datetime as dt
+import decimal
 import functools
 import json
 from typing import Annotated, Any
@@ -159,10 +160,15 @@ def _trim(value):
 TEXT_MAX_LENGTH = 10_000
 
 
+_PLAIN = frozenset((int, float, bool, type(None), dt.date, decimal.Decimal))
+
+
 def _inspect(value: Any, field: str, errors: dict[str, list[str]]) -> Any:
     """Walk validated input: record text carrying control characters or longer than the ceiling
     under its field name, and read a datetime without a timezone as Beijing time (the
     platform's TIME_ZONE). Returns the value to use."""
+    if type(value) in _PLAIN:  # most fields of most inputs: nothing to look at
+        return value
     if isinstance(value, str):
         if text.has_control_characters(value):
             errors.setdefault(field, [str(text.CONTROL_CHARACTER_MESSAGE)])
