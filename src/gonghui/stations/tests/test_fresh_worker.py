@@ -2,7 +2,6 @@
 answers from the stations around the point, read from the database, instead of waiting for the
 build; the answers are the ones the whole index gives."""
 
-import contextlib
 import datetime as dt
 import math
 import random
@@ -10,7 +9,6 @@ import threading
 import time
 
 import pytest
-from django.db.backends.signals import connection_created
 from django.utils import timezone
 
 from gonghui.core.geometry import EARTH_RADIUS_M
@@ -20,32 +18,9 @@ from gonghui.stations import selectors, services
 from gonghui.stations.models import Station
 
 from .factories import make_station
-from .test_scale import wait_for_rebuild
+from .test_scale import builder_queries_held_up, wait_for_rebuild
 
 LUOHE = (33.58, 114.01)
-
-
-@contextlib.contextmanager
-def first_build_held_up():
-    """Hold every query of the index builder (its own connection, opened in its thread) until the
-    block ends: a first build that takes as long as the block, on either database, while the
-    request threads' queries go through."""
-    released = threading.Event()
-
-    def wait_first(execute, sql, params, many, context):
-        released.wait(30)
-        return execute(sql, params, many, context)
-
-    def on_connection_created(sender, connection, **kwargs):
-        if threading.current_thread().name == "station-index":
-            connection.execute_wrappers.append(wait_first)
-
-    connection_created.connect(on_connection_created)
-    try:
-        yield released
-    finally:
-        released.set()
-        connection_created.disconnect(on_connection_created)
 
 
 def spread_stations(operator, n, seed=7):
@@ -111,7 +86,7 @@ def test_a_fresh_worker_answers_nearest_while_its_first_build_is_held_up(
     spread_stations(personas.yancheng, 12)
     wide = {"lat": LUOHE[0], "lon": LUOHE[1], "k": 3, "within_km": 200}
     station_index.forget()
-    with first_build_held_up():
+    with builder_queries_held_up():
         station_index.warm()  # as wsgi.py does at worker start
         started = time.perf_counter()
         during = client.get("/api/stations/nearest", wide).json()
@@ -137,7 +112,7 @@ def test_a_point_far_from_every_station_waits_for_the_first_build(personas, back
     services.facilities_seed()
     make_station(personas.yancheng, name="远站", latitude=LUOHE[0], longitude=LUOHE[1])
     station_index.forget()
-    with first_build_held_up() as release:
+    with builder_queries_held_up() as release:
         station_index.warm()
         threading.Timer(0.5, release.set).start()
         found = selectors.nearest(lat=40.0, lon=116.4, k=1)  # Beijing, ~700 km away

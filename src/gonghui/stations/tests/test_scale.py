@@ -138,20 +138,29 @@ def station_reads_held_up():
             blocker.close()
         return
 
+    with builder_queries_held_up(lambda sql: "stations_station" in sql):
+        yield
+
+
+@contextlib.contextmanager
+def builder_queries_held_up(matching=lambda sql: True):
+    """Hold each query of the index builder that ``matching`` picks until the block ends (or the
+    event it yields is set): the builder's own connection, opened in its thread, gets a Django
+    execute wrapper that waits; request threads' queries go through."""
     released = threading.Event()
 
-    def wait_before_station_reads(execute, sql, params, many, context):
-        if "stations_station" in sql:
+    def wait_first(execute, sql, params, many, context):
+        if matching(sql):
             released.wait(30)
         return execute(sql, params, many, context)
 
     def on_connection_created(sender, connection, **kwargs):
         if threading.current_thread().name == "station-index":
-            connection.execute_wrappers.append(wait_before_station_reads)
+            connection.execute_wrappers.append(wait_first)
 
     connection_created.connect(on_connection_created)
     try:
-        yield
+        yield released
     finally:
         released.set()
         connection_created.disconnect(on_connection_created)
