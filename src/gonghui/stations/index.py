@@ -582,6 +582,8 @@ def _nearest_from_database(lat, lon, k, today, select, max_m):
         # Wide enough in longitude at the box's edge nearest a pole: a station outside the box
         # is at least ``half`` degrees of arc away (a little less than that, for safety).
         half_lon = half / math.cos(math.radians(edge))
+        if abs(lon) + half_lon > 180:
+            break  # a box across the antimeridian: the whole index answers
         reach_m = math.radians(half) * EARTH_RADIUS_M * 0.999
         bound = reach_m if max_m is None else min(reach_m, max_m)
         # The positions in the box (read off an index), nearest first within the bound; the rest

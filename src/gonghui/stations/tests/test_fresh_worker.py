@@ -72,6 +72,17 @@ def test_answers_from_the_database_equal_the_whole_index(personas):
     assert answered > 600  # nearly all answered from the boxes
 
 
+def test_across_the_antimeridian_the_whole_index_answers(personas):
+    """A box would not wrap around from +180 to -180 degrees: the nearer station across the line
+    would be missed and a farther one on this side given. There the whole index answers."""
+    make_station(personas.yancheng, name="对面", latitude=0.0, longitude=-179.995)
+    make_station(personas.yancheng, name="这边", latitude=0.0, longitude=179.9)
+    day = dt.date(2026, 7, 1)
+    assert station_index._nearest_from_database(0.0, 179.995, 1, day, lambda i: None, None) is None
+    found = selectors.nearest(lat=0.0, lon=179.995, k=1)
+    assert [p.name for p, _metres, _open in found] == ["对面"]
+
+
 def test_no_station_near_anything_is_an_empty_answer_without_waiting(db):
     day = dt.date(2026, 7, 1)
     found = station_index._nearest_from_database(*LUOHE, 5, day, lambda index: None, 5000)
