@@ -18,8 +18,9 @@ from django.views import View
 from gonghui.cases.forms import YearFilterForm
 from gonghui.cases.selectors import is_officer_view, member_for_hall, members_of
 from gonghui.cases.services import Conflict
-from gonghui.cases.views import SignedInMixin, apply_errors, error_dict, hall_member, saved
-from gonghui.core.views import OfficerViewMixin
+from gonghui.cases.views import SignedInMixin, error_dict, hall_member
+from gonghui.core.forms import apply_service_errors
+from gonghui.core.views import OfficerViewMixin, form_submitted
 
 from . import selectors, services
 from .choices import AidStatus, ClaimStatus
@@ -134,12 +135,12 @@ class MutualAidView(OfficerViewMixin, View):
     def post(self, request):
         form = EnrolmentForm(request.POST, user=request.user)
 
-        def write(data):
-            data = dict(data)
-            services.mutual_aid_enrol(actor=request.user, union=data.pop("union_id"), **data)
+        def write(union_id, **data):
+            services.mutual_aid_enrol(actor=request.user, union=union_id, **data)
 
-        done = saved(request, form, write, _("参保单位已登记。"), "aid:mutual-aid")
-        return done or self._render(request, form, status=422)
+        if form_submitted(request, form, write, _("参保单位已登记。")):
+            return redirect("aid:mutual-aid")
+        return self._render(request, form, status=422)
 
 
 class HardshipNewView(SignedInMixin, View):
@@ -176,7 +177,7 @@ class HardshipNewView(SignedInMixin, View):
                         requested_amount=form.cleaned_data["requested_amount"],
                     )
                 except ValidationError as exc:
-                    apply_errors(form, exc, rename={"member_id": "member_number"})
+                    apply_service_errors(form, exc, aliases={"member_id": "member_number"})
                 except Http404:
                     form.add_error(None, _("该会员不在您的管辖范围内。"))
                 else:
@@ -216,16 +217,15 @@ class ThresholdView(OfficerViewMixin, View):
 
     def post(self, request):
         form = ThresholdForm(request.POST, user=request.user)
-        done = saved(
+        if form_submitted(
             request, form,
-            lambda data: services.hardship_threshold_set(
-                actor=request.user, union=data["union_id"],
-                amount=data["monthly_income_per_capita"],
+            lambda union_id, monthly_income_per_capita: services.hardship_threshold_set(
+                actor=request.user, union=union_id, amount=monthly_income_per_capita
             ),
             _("认定标准已保存。"),
-            "aid:thresholds",
-        )  # fmt: skip
-        return done or self._render(request, form, status=422)
+        ):  # fmt: skip
+            return redirect("aid:thresholds")
+        return self._render(request, form, status=422)
 
 
 # ---- Medical mutual aid: participants, a worker's own enrolment, claims and payouts ------------
@@ -263,7 +263,7 @@ class EnrolmentView(OfficerViewMixin, View):
                         actor=request.user, enrolment=enrolment, member=member
                     )
                 except ValidationError as exc:
-                    apply_errors(form, exc, rename={"member_id": "member_number"})
+                    apply_service_errors(form, exc, aliases={"member_id": "member_number"})
                 else:
                     messages.success(request, _("已登记参加职工。"))
                     return redirect("aid:enrolment-detail", pk=pk)
@@ -306,7 +306,7 @@ class MutualAidMineView(SignedInMixin, View):
                     actor=request.user, enrolment=enrolment, member=members[0]
                 )
             except ValidationError as exc:
-                apply_errors(form, exc, rename={"member_id": "enrolment"})
+                apply_service_errors(form, exc, aliases={"member_id": "enrolment"})
             else:
                 messages.success(request, _("已参加本年度医疗互助。"))
                 return redirect("aid:mutual-aid-mine")
@@ -347,7 +347,7 @@ class ClaimNewView(SignedInMixin, View):
                     actor=request.user, participant=participant, **form.cleaned_data
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("申领已提交。"))
                 return redirect(claim.get_absolute_url())

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
 from gonghui.core import ratelimit
-from gonghui.core.views import OfficerViewMixin
+from gonghui.core.forms import apply_service_errors
+from gonghui.core.views import OfficerViewMixin, form_submitted
 
 from . import config, selectors, services
 from .choices import OPEN_STATUSES, CaseStatus
@@ -48,27 +49,6 @@ def error_dict(exc: ValidationError) -> dict:
     if hasattr(exc, "error_dict"):
         return {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
     return {"__all__": [str(m) for m in exc.messages]}
-
-
-def apply_errors(form, exc: ValidationError, rename: dict | None = None) -> None:
-    for field, msgs in error_dict(exc).items():
-        field = (rename or {}).get(field, field)
-        known = field in form.fields or field in getattr(form, "service_error_keys", ())
-        form.add_error(field if known else None, msgs)
-
-
-def saved(request, form, write, message, to):
-    """For a valid form, ``write(cleaned_data)`` (a service call): then a message and a redirect
-    to ``to``. None when the form or the service refused; the errors are then on the form."""
-    if not form.is_valid():
-        return None
-    try:
-        write(form.cleaned_data)
-    except ValidationError as exc:
-        apply_errors(form, exc)
-        return None
-    messages.success(request, message)
-    return redirect(to)
 
 
 class SignedInMixin:
@@ -162,7 +142,7 @@ class CaseNewView(SignedInMixin, View):
                     **common,
                 )
         except ValidationError as exc:
-            apply_errors(form, exc, rename={"file": "attachment"})
+            apply_service_errors(form, exc, aliases={"file": "attachment"})
         except Http404:
             form.add_error(None, _("该会员不在您的管辖范围内。"))
         except ratelimit.RateLimited as exc:
@@ -443,7 +423,7 @@ class CaseTypeEditView(ConfigureMixin, View):
             try:
                 config.case_type_save(actor=request.user, case_type=case_type, **values)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("诉求类型已保存。"))
                 return redirect("cases:case-types")
@@ -473,13 +453,12 @@ class HolidayView(ConfigureMixin, View):
 
     def post(self, request):
         form = HolidayForm(request.POST)
-        done = saved(
+        if form_submitted(
             request, form,
-            lambda data: config.holiday_set(
-                actor=request.user, date=data["date"], kind=data["kind"] or None,
-                name=data["name"],
+            lambda date, kind, name: config.holiday_set(
+                actor=request.user, date=date, kind=kind or None, name=name
             ),
             _("节假日安排已保存。"),
-            f"{reverse('cases:holidays')}?year={form.data.get('date', '')[:4]}",
-        )  # fmt: skip
-        return done or self._render(request, form, self._year(request), status=422)
+        ):  # fmt: skip
+            return redirect(f"{reverse('cases:holidays')}?year={form.cleaned_data['date'].year}")
+        return self._render(request, form, self._year(request), status=422)

@@ -8,16 +8,18 @@ def apply_service_errors(form, exc: ValidationError, aliases: dict | None = None
 
     A service names model fields (``union_id``, ``facilities``); a form may call the same input
     ``union`` or ``facility_codes``: ``aliases`` maps the one to the other, and a trailing
-    ``_id`` is dropped when the form has the bare name.
+    ``_id`` is dropped when the form has the bare name. A form's ``service_error_keys`` name
+    errors it shows apart from its fields (a group of inputs: see cases.forms.GroupErrorsMixin).
     """
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
         return
+    known = set(form.fields) | set(getattr(form, "service_error_keys", ()))
     for name, errors in exc.error_dict.items():
         field = (aliases or {}).get(name, name)
-        if field not in form.fields and field.removesuffix("_id") in form.fields:
+        if field not in known and field.removesuffix("_id") in known:
             field = field.removesuffix("_id")
-        form.add_error(field if field in form.fields else None, errors)
+        form.add_error(field if field in known else None, errors)
 
 
 class AuditFilterForm(forms.Form):
