@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
+import time
 from collections.abc import Iterable, Iterator
 
 _lock = threading.Lock()
@@ -40,16 +41,24 @@ def collection_paused() -> Iterator[None]:
                 gc.enable()
 
 
-def freeze_after(threads: Iterable[threading.Thread]) -> threading.Thread:
-    """Once ``threads`` (a fresh worker's warm-ups) have finished, freeze what the process holds,
-    the collector paused until then so the warm-ups' objects go straight to the permanent
-    generation instead of being walked on the way there. Returns the waiting thread."""
+# A warm-up still running after this long no longer holds the collector paused.
+WARM_UP_WAIT_S = 120.0
+
+
+def freeze_after(
+    threads: Iterable[threading.Thread], wait_s: float = WARM_UP_WAIT_S
+) -> threading.Thread:
+    """Once ``threads`` (a fresh worker's warm-ups) have finished, or ``wait_s`` has passed,
+    freeze what the process holds, the collector paused until then so the warm-ups' objects go
+    straight to the permanent generation instead of being walked on the way there. Returns the
+    waiting thread."""
     threads = list(threads)
 
     def run():
+        deadline = time.monotonic() + wait_s
         with collection_paused():
             for thread in threads:
-                thread.join()
+                thread.join(max(0.0, deadline - time.monotonic()))
             gc.freeze()
 
     waiter = threading.Thread(target=run, name="gc-freeze", daemon=True)

@@ -69,3 +69,15 @@ def test_warm_ups_end_frozen_with_the_collector_paused_until_then(collector):
     assert not waiter.is_alive()
     assert gc.get_freeze_count() > before
     assert gc.isenabled()
+
+
+def test_a_warm_up_that_hangs_holds_the_collector_only_so_long(collector):
+    release = threading.Event()
+    hanging = threading.Thread(target=release.wait, args=(10,))
+    hanging.start()
+    waiter = freeze_after([hanging], wait_s=0.2)
+    waiter.join(5)
+    assert not waiter.is_alive()
+    assert hanging.is_alive()
+    assert gc.isenabled()
+    release.set()
