@@ -151,6 +151,11 @@ def member_join_online(*, union: Organization, phone: str, code: str, **fields) 
     if fast is not None:
         return fast
     if member_rows.is_postgres():
+        # The statement wrote nothing. Most often this is the same join re-submitted (a double
+        # tap), whose code it spent: answered here as the first was, in one read of the code.
+        # A wrong, worn-out or spent code is refused here too (a wrong guess counts).
+        if code_verified(phone=phone, code=code, purpose="join", spent_for=number_hash) is None:
+            return _join_resubmitted(number, phone)
         # The statement may have refused a union that changed since it was read: read it again.
         union = _read_union(union.pk)
     for _attempt in range(2):
@@ -175,14 +180,19 @@ def member_join_online(*, union: Organization, phone: str, code: str, **fields) 
         # Not spendable: say why (a wrong guess counts), or recognise the same join re-submitted.
         code_id = code_verified(phone=phone, code=code, purpose="join", spent_for=number_hash)
         if code_id is None:
-            existing = find_member_by_id_card(number)
-            if existing is None:
-                raise ValidationError({"code": _("验证码已失效，请重新获取。")})
-            if existing.phone != phone:
-                raise already_member_error()
-            return JoinResult(existing, False)
+            return _join_resubmitted(number, phone)
         # The code became spendable in between (a parallel join with it rolled back): again.
     raise ValidationError({"code": _("验证码已失效，请重新获取。")})
+
+
+def _join_resubmitted(number: str, phone: str) -> JoinResult:
+    """The answer to a join whose code its first submission spent: the record it made."""
+    existing = find_member_by_id_card(number)
+    if existing is None:
+        raise ValidationError({"code": _("验证码已失效，请重新获取。")})
+    if existing.phone != phone:
+        raise already_member_error()
+    return JoinResult(existing, False)
 
 
 def worker_account_for_phone(*, phone: str, member: Member | None = None):

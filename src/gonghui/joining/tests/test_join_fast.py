@@ -121,6 +121,28 @@ def test_a_wrong_code_on_the_one_statement_path_writes_nothing_and_counts(person
     assert PhoneCode.objects.get(phone=mobile).attempts == 1
 
 
+@pytest.mark.django_db
+def test_a_resubmitted_join_answers_from_the_code_and_the_record_alone(
+    personas, django_assert_num_queries
+):
+    """A double tap: the second submission finds the code spent by the first and answers with
+    its record: the statement, one read of the code (in its transaction) and the record, and
+    nothing written."""
+    mobile = phone()
+    give_code(mobile)
+    data = fields(personas.xinwuling, id_card(), mobile)
+    first = joining.member_join_online(union=personas.xinwuling, code=CODE, **data)
+    before = (Member.objects.count(), MemberEvent.objects.count(), AuditLog.objects.count())
+    code = PhoneCode.objects.get(phone=mobile)
+    # statement, SAVEPOINT + SELECT ... FOR UPDATE + RELEASE (inside the test's transaction), record
+    with django_assert_num_queries(5):
+        again = joining.member_join_online(union=personas.xinwuling, code=CODE, **data)
+    assert (again.member.pk, again.created) == (first.member.pk, False)
+    after = (Member.objects.count(), MemberEvent.objects.count(), AuditLog.objects.count())
+    assert after == before
+    assert PhoneCode.objects.get(phone=mobile).used_at == code.used_at
+
+
 @pytest.mark.django_db(transaction=True)
 def test_parallel_online_joins_of_one_person_make_one_member():
     personas = build_personas()
