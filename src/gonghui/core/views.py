@@ -25,16 +25,27 @@ class OfficerViewMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def form_submitted(request, form, write, done: str, *, aliases: dict | None = None) -> bool:
-    """Validate ``form`` and hand its data to ``write`` (one service call): True once it is
-    written (with ``done`` shown), False with the refusal's field errors on the form (the
-    service's field names mapped through ``aliases``, as ``apply_service_errors`` does)."""
+# What ``_written`` answers for a form or a service that refused the input.
+_REFUSED = object()
+
+
+def _written(form, write, aliases: dict | None):
+    """``write(**cleaned_data)`` for a valid ``form`` and what it returns; ``_REFUSED`` with the
+    form's or the service's field errors on the form (the service's names mapped through
+    ``aliases``, as ``apply_service_errors`` does)."""
     if not form.is_valid():
-        return False
+        return _REFUSED
     try:
-        write(**form.cleaned_data)
+        return write(**form.cleaned_data)
     except ValidationError as exc:
         apply_service_errors(form, exc, aliases)
+        return _REFUSED
+
+
+def form_submitted(request, form, write, done: str, *, aliases: dict | None = None) -> bool:
+    """Validate ``form`` and hand its data to ``write`` (one service call): True once it is
+    written (with ``done`` shown), False with the refusal's field errors on the form."""
+    if _written(form, write, aliases) is _REFUSED:
         return False
     messages.success(request, done)
     return True
@@ -43,15 +54,11 @@ def form_submitted(request, form, write, done: str, *, aliases: dict | None = No
 def submit(request, form, call, done: str):
     """Validate ``form``, run the service ``call(**cleaned_data)`` and redirect to what it
     returns; on a field error (the form's or the service's) answer ``None``: show the form."""
-    if form.is_valid():
-        try:
-            target = call(**form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(target)
-    return None
+    target = _written(form, call, None)
+    if target is _REFUSED:
+        return None
+    messages.success(request, done)
+    return redirect(target)
 
 
 class FormPage(OfficerViewMixin, View):
