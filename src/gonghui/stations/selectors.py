@@ -102,7 +102,8 @@ def nearest(
     station_type: str | None = None,
     at: dt.datetime | None = None,
 ) -> list[tuple[StationPoint, float, bool]]:
-    """(station, metres, open now) nearest first, answered from the in-memory index alone."""
+    """(station, metres, open now) nearest first, from the in-memory index (or, while a fresh
+    worker builds it, from the stations around the point: ``index.nearest_where``)."""
     at = at or timezone.now()
 
     def select(index):
@@ -149,7 +150,8 @@ def near_me(
     station_type: str | None = None,
     at: dt.datetime | None = None,
 ) -> Nearby:
-    """Stations near a worker, by distance, with their state, from the in-memory index."""
+    """Stations near a worker, by distance, with their state, from the in-memory index (see
+    ``nearest``)."""
     at = at or timezone.now()
     within_km = near_me_km() if within_km is None else within_km
     result = Nearby(within_km=within_km, open_now=open_now, at=at)
@@ -162,8 +164,9 @@ def near_me(
         return index.mask(facilities=facilities or (), station_type=station_type)
 
     def matching_open(index):
-        base, open_mask = matching(index), index.open_mask(at)
-        return open_mask if base is None else base & open_mask
+        return index.mask(
+            at=at, open_now=True, facilities=facilities or (), station_type=station_type
+        )
 
     max_m = within_km * 1000
     result.stations = stated(

@@ -1,6 +1,7 @@
 import datetime as dt
 import heapq
 import weakref
+from collections.abc import Callable
 from functools import partial
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
 from gonghui.core.forms import apply_service_errors
@@ -275,20 +277,36 @@ class StationEditView(OfficerViewMixin, View):
         return render(request, "stations/form.html", context, status=422)
 
 
-class ExceptionCreateView(OfficerViewMixin, View):
+class StationAdditionView(OfficerViewMixin, View):
+    """A form posted from a station's page whose data one service adds to the station; refused,
+    the form alone with its errors (422)."""
+
+    form_class: type
+    add: Callable  # the service, as a staticmethod: add(actor=, station=, **cleaned_data)
+    title = ""
+    done = ""
+    multipart = False
+
     def post(self, request, pk):
         station = selectors.station_get(user=request.user, station_id=pk, action=Action.CHANGE)
-        form = ExceptionForm(request.POST)
-        if form_submitted(
-            request,
-            form,
-            partial(services.station_add_exception, actor=request.user, station=station),
-            _("例外安排已添加。"),
-            aliases=FACILITY_ALIASES,
-        ):
+        form = self.form_class(request.POST, request.FILES)
+        write = partial(self.add, actor=request.user, station=station)
+        if form_submitted(request, form, write, str(self.done), aliases=FACILITY_ALIASES):
             return redirect(station)
-        context = {"form": form, "station": station, "title": _("添加例外安排")}
+        context = {
+            "form": form,
+            "station": station,
+            "title": self.title,
+            "multipart": self.multipart,
+        }
         return render(request, "stations/form.html", context, status=422)
+
+
+class ExceptionCreateView(StationAdditionView):
+    form_class = ExceptionForm
+    title = _lazy("添加例外安排")
+    done = _lazy("例外安排已添加。")
+    add = staticmethod(services.station_add_exception)
 
 
 class ExceptionDeleteView(OfficerViewMixin, View):
@@ -427,20 +445,12 @@ class CheckInView(View):
         return render(request, "stations/checkin.html", {"station": station, "done": True})
 
 
-class PhotoUploadView(OfficerViewMixin, View):
-    def post(self, request, pk):
-        station = selectors.station_get(user=request.user, station_id=pk, action=Action.CHANGE)
-        form = PhotoForm(request.POST, request.FILES)
-        if form_submitted(
-            request,
-            form,
-            partial(services.station_add_photo, actor=request.user, station=station),
-            _("照片已上传。"),
-            aliases=FACILITY_ALIASES,
-        ):
-            return redirect(station)
-        context = {"form": form, "station": station, "title": _("上传照片"), "multipart": True}
-        return render(request, "stations/form.html", context, status=422)
+class PhotoUploadView(StationAdditionView):
+    form_class = PhotoForm
+    title = _lazy("上传照片")
+    done = _lazy("照片已上传。")
+    multipart = True
+    add = staticmethod(services.station_add_photo)
 
 
 class UsageView(OfficerViewMixin, View):
