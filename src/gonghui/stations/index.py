@@ -11,6 +11,7 @@ kept in memory (those not yet over) stay right across midnight.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import sys
@@ -25,12 +26,15 @@ from scipy.spatial import cKDTree
 
 from gonghui.core.gcpause import collection_paused
 from gonghui.core.geometry import EARTH_RADIUS_M, chord_to_m, haversine_many, m_to_chord, to_xyz
+from gonghui.core.giveway import background, give_way, giving_way
 
 from . import hours as hours_lib
 
 # Map clusters: one H3 resolution per pair of zoom levels, coarse (res 2, cells ~300 km across)
 # at a country view down to res 7 (~2.5 km) at a district view.
 CLUSTER_RESOLUTIONS = range(2, 8)
+# Stations given their cells per step of a build (which gives way to requests between steps).
+CELLS_PER_STEP = 5_000
 
 
 @dataclass(frozen=True)
@@ -97,10 +101,16 @@ class StationIndex:
         self.cells: dict[int, np.ndarray] = {}
         if n:
             finest = max(CLUSTER_RESOLUTIONS)
-            fine = [h3_int.latlng_to_cell(a, b, finest) for a, b in zip(lats, lons, strict=True)]
-            for res in CLUSTER_RESOLUTIONS:
-                cells = fine if res == finest else [h3_int.cell_to_parent(c, res) for c in fine]
-                self.cells[res] = np.fromiter(cells, np.uint64, n)
+            self.cells = {res: np.empty(n, np.uint64) for res in CLUSTER_RESOLUTIONS}
+            for start in range(0, n, CELLS_PER_STEP):
+                stop = min(n, start + CELLS_PER_STEP)
+                step = zip(lats[start:stop].tolist(), lons[start:stop].tolist(), strict=True)
+                fine = [h3_int.latlng_to_cell(a, b, finest) for a, b in step]
+                for res, cells in self.cells.items():
+                    cells[start:stop] = (
+                        fine if res == finest else [h3_int.cell_to_parent(c, res) for c in fine]
+                    )
+                give_way()  # a background build: requests first
         self.extent = (
             (float(lats.min()), float(lons.min()), float(lats.max()), float(lons.max()))
             if n
@@ -254,10 +264,10 @@ def request_finished(**_kwargs) -> None:
 
 
 def _read_version() -> str:
-    from .models import IndexVersion
-
-    row = IndexVersion.objects.filter(pk=1).values_list("token", flat=True).first()
-    return row or ""
+    with _cursor() as cursor:
+        cursor.execute(_reads().version)
+        row = cursor.fetchone()
+    return row[0] if row else ""
 
 
 def current_version() -> str:
@@ -290,60 +300,169 @@ def load_points(today: dt.date, ids: Collection[int] | None = None) -> list[Stat
     """Four flat queries of tuples, no model instances: 10^5 stations and 7x10^5 opening
     intervals load in seconds. Identical intervals and weeks are shared, not copied. With
     ``ids``, only those stations (the active ones among them)."""
-    from .models import HoursException, OpeningHours, Station
+    rows = _all_rows(today) if ids is None else _rows_of(sorted(ids), today)
+    return _points(*rows)
 
-    def only(queryset, field="station_id"):
-        return queryset if ids is None else queryset.filter(**{f"{field}__in": list(ids)})
+
+def _all_rows(today: dt.date) -> tuple[Iterable, Iterable, Iterable, Iterable]:
+    """Every active station's facility, hour, exception and station rows, read in chunks."""
+    from .models import HoursException, OpeningHours, Station
 
     def each(queryset):
         # Small chunks: psycopg turns a fetched chunk into tuples in one go with the GIL held,
         # and 20,000 rows at a time kept a background build's request threads waiting ~20 ms.
-        # A few stations are read in one go (a server-side cursor costs round trips).
-        return queryset.iterator(chunk_size=2_000) if ids is None else queryset
+        # A background build gives way to the requests in flight every few hundred rows.
+        return giving_way(queryset.iterator(chunk_size=2_000))
 
-    active = only(Station.objects.active(), "pk")
+    through = Station.facilities.through.objects.filter(station__is_active=True)
+    hours = OpeningHours.objects.filter(station__is_active=True)
+    current = HoursException.objects.filter(
+        station__is_active=True, end_date__gte=today - dt.timedelta(days=1)
+    )
+    return (
+        each(through.values_list("station_id", "facility__code")),
+        each(
+            hours.order_by("station_id", "weekday", "opens").values_list(
+                "station_id", "weekday", "opens", "closes"
+            )
+        ),
+        each(
+            current.values_list("station_id", "start_date", "end_date", "closed", "opens", "closes")
+        ),
+        each(Station.objects.active().order_by("pk").values_list(*STATION_COLUMNS)),
+    )
+
+
+# What a StationPoint is made of, in its order (``operator__name`` is the operator's name).
+STATION_COLUMNS = (
+    "pk", "latitude", "longitude", "station_type", "name", "address", "operator__name",
+    "contact_phone", "capacity",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Reads:
+    version: str
+    box: str
+    facilities: str
+    hours: str
+    exceptions: str
+    stations: str
+
+
+_reads_built: _Reads | None = None
+
+
+def _reads() -> _Reads:
+    """The SQL of the reads a request may make (the version token, the positions in a box, a
+    few stations' rows), written once from the models' tables. The ORM compiles a query anew
+    every time, ~1 ms each on a slow host: several times what these reads cost the database.
+    Each says the same as the ORM query of ``_all_rows`` it stands for (tests compare them)."""
+    global _reads_built
+    if _reads_built is not None:
+        return _reads_built
+    from gonghui.organizations.models import Organization
+
+    from .models import Facility, HoursException, IndexVersion, OpeningHours, Station
+
+    def table(model):
+        return f'"{model._meta.db_table}"'
+
+    station, through = table(Station), table(Station.facilities.through)
+    active = f"JOIN {station} s ON s.id = r.station_id AND s.is_active"
+    ids = "r.station_id IN ({ids})"
+    _reads_built = _Reads(
+        version=f"SELECT token FROM {table(IndexVersion)} WHERE id = 1",
+        # Off the partial index station_active_position_idx alone (no join, no ordering).
+        box=(
+            f"SELECT id, latitude, longitude FROM {station} WHERE is_active"
+            " AND latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s"
+        ),
+        facilities=(
+            f"SELECT r.station_id, f.code FROM {through} r {active}"
+            f" JOIN {table(Facility)} f ON f.id = r.facility_id WHERE {ids}"
+        ),
+        hours=(
+            f"SELECT r.station_id, r.weekday, r.opens, r.closes FROM {table(OpeningHours)} r"
+            f" {active} WHERE {ids} ORDER BY r.station_id, r.weekday, r.opens"
+        ),
+        exceptions=(
+            "SELECT r.station_id, r.start_date, r.end_date, r.closed, r.opens, r.closes"
+            f" FROM {table(HoursException)} r {active} WHERE r.end_date >= %s AND {ids}"
+            " ORDER BY r.start_date"
+        ),
+        stations=(
+            "SELECT s.id, s.latitude, s.longitude, s.station_type, s.name, s.address, o.name,"
+            f" s.contact_phone, s.capacity FROM {station} s JOIN {table(Organization)} o"
+            " ON o.id = s.operator_id WHERE s.is_active AND s.id IN ({ids}) ORDER BY s.id"
+        ),
+    )
+    return _reads_built
+
+
+def _cursor():
+    from django.db import connection
+
+    return connection.cursor()
+
+
+# Ids per read: a rebuild reloads up to a tenth of the stations, and PostgreSQL takes at most
+# 65,535 parameters in one statement.
+IDS_PER_READ = 5_000
+
+
+def _rows_of(ids: list[int], today: dt.date) -> tuple[list, list, list, list]:
+    """The rows of ``_all_rows`` for the stations ``ids`` only, in plain SQL reads (on
+    PostgreSQL sent together in one pipeline: one round trip, not four)."""
+    from django.db import connection
+
+    reads = _reads()
+    yesterday = today - dt.timedelta(days=1)
+    found: tuple[list, list, list, list] = ([], [], [], [])
+    connection.ensure_connection()
+    pipelined = connection.vendor == "postgresql"
+    with contextlib.ExitStack() as stack:
+        if pipelined:
+            stack.enter_context(connection.connection.pipeline())
+        for start in range(0, len(ids), IDS_PER_READ):
+            some = ids[start : start + IDS_PER_READ]
+            marks = ", ".join(["%s"] * len(some))
+            cursors = []
+            for sql, params in (
+                (reads.facilities, some),
+                (reads.hours, some),
+                (reads.exceptions, [yesterday, *some]),
+                (reads.stations, some),
+            ):
+                cursor = stack.enter_context(connection.cursor())
+                cursor.execute(sql.format(ids=marks), params)
+                cursors.append(cursor)
+            for rows, cursor in zip(found, cursors, strict=True):
+                rows.extend(cursor.fetchall())
+    return found
+
+
+def _points(facility_rows, hour_rows, exception_rows, station_rows) -> list[StationPoint]:
+    """StationPoints from the rows of ``_all_rows`` (read in that order: the four may be lazy
+    reads of one database cursor each)."""
     facilities: dict[int, set[str]] = {}
-    through = only(Station.facilities.through.objects.filter(station__is_active=True))
-    for station_id, code in each(through.values_list("station_id", "facility__code")):
+    for station_id, code in facility_rows:
         facilities.setdefault(station_id, set()).add(code)
     intervals: dict[tuple, hours_lib.Interval] = {}
     weekly: dict[int, list[hours_lib.Interval]] = {}
-    rows = only(OpeningHours.objects.filter(station__is_active=True)).order_by(
-        "station_id", "weekday", "opens"
-    )
-    for station_id, weekday, opens, closes in each(
-        rows.values_list("station_id", "weekday", "opens", "closes")
-    ):
+    for station_id, weekday, opens, closes in hour_rows:
         key = (weekday, opens, closes)
         interval = intervals.get(key)
         if interval is None:
             interval = intervals[key] = hours_lib.Interval(weekday, opens, closes)
         weekly.setdefault(station_id, []).append(interval)
     exceptions: dict[int, list[hours_lib.Exception_]] = {}
-    current = only(
-        HoursException.objects.filter(
-            station__is_active=True, end_date__gte=today - dt.timedelta(days=1)
-        )
-    )
-    for station_id, *fields in current.values_list(
-        "station_id", "start_date", "end_date", "closed", "opens", "closes"
-    ):
+    for station_id, *fields in exception_rows:
         exceptions.setdefault(station_id, []).append(hours_lib.Exception_(*fields))
     weeks: dict[tuple, tuple] = {}
     frozen: dict[frozenset, frozenset] = {}
     points = []
-    rows = active.order_by("pk").values_list(
-        "pk",
-        "latitude",
-        "longitude",
-        "station_type",
-        "name",
-        "address",
-        "operator__name",
-        "contact_phone",
-        "capacity",
-    )
-    for pk, lat, lon, kind, name, address, operator, phone, capacity in each(rows):
+    for pk, lat, lon, kind, name, address, operator, phone, capacity in station_rows:
         week = tuple(weekly.get(pk, ()))
         week = weeks.setdefault(week, week)
         codes = frozenset(facilities.get(pk, ()))
@@ -458,7 +577,7 @@ def _rebuild_loop() -> None:
     interval = sys.getswitchinterval()
     sys.setswitchinterval(min(interval, REBUILD_SWITCH_INTERVAL_S))
     try:
-        with collection_paused():
+        with collection_paused(), background():
             while True:
                 today = hours_lib.local(timezone.now()).date()
                 built = _build(today, _holder.current)
@@ -573,8 +692,6 @@ def nearest_where(
 
 
 def _nearest_from_database(lat, lon, k, today, select, max_m):
-    from .models import Station
-
     for half in NEARBY_HALF_SIDES_DEG:
         edge = abs(lat) + half
         if edge >= 89:
@@ -588,13 +705,9 @@ def _nearest_from_database(lat, lon, k, today, select, max_m):
         bound = reach_m if max_m is None else min(reach_m, max_m)
         # The positions in the box (read off an index), nearest first within the bound; the rest
         # of a station is read only when it is among the nearest few that may answer.
-        box = Station.objects.active().filter(
-            latitude__range=(lat - half, lat + half),
-            longitude__range=(lon - half_lon, lon + half_lon),
-        )
-        ids, lats, lons = (
-            np.array(list(box.values_list("pk", "latitude", "longitude"))).reshape(-1, 3).T
-        )
+        with _cursor() as cursor:
+            cursor.execute(_reads().box, [lat - half, lat + half, lon - half_lon, lon + half_lon])
+            ids, lats, lons = np.array(cursor.fetchall(), dtype=float).reshape(-1, 3).T
         metres = haversine_many(lat, lon, lats, lons)
         inside = metres <= bound
         candidates = ids[inside][np.argsort(metres[inside], kind="stable")].astype(np.int64)

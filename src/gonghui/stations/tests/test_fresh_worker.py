@@ -11,6 +11,7 @@ import time
 import pytest
 from django.utils import timezone
 
+from gonghui.core import giveway
 from gonghui.core.geometry import EARTH_RADIUS_M
 from gonghui.stations import hours as hours_lib
 from gonghui.stations import index as station_index
@@ -135,3 +136,45 @@ def test_the_last_box_reaches_past_the_widest_public_radius():
     """So the public "nearest" of a fresh worker never waits for the first build."""
     last = max(station_index.NEARBY_HALF_SIDES_DEG)
     assert math.radians(last) * EARTH_RADIUS_M * 0.999 > selectors.NEAR_MAX_KM * 1000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_background_build_gives_way_to_a_request_in_flight(personas, background, monkeypatch):
+    """While the worker serves a request, the build waits between its steps (up to the limit per
+    step), so it no longer shares the interpreter with that request; once the request is over it
+    runs on at once."""
+    services.facilities_seed()
+    spread_stations(personas.yancheng, 6)
+    monkeypatch.setattr(station_index, "CELLS_PER_STEP", 1)  # a step per station
+    monkeypatch.setattr(giveway, "LONGEST_WAIT_S", 0.25)
+    station_index.forget()
+    giveway.request_started()  # what the WSGI handler's request_started signal calls
+    try:
+        started = time.monotonic()
+        station_index.warm()
+        threading.Event().wait(0.6)
+        assert station_index._holder.current is None  # still giving way
+    finally:
+        giveway.request_finished()
+    wait_for_rebuild()
+    took = time.monotonic() - started
+    assert len(station_index._holder.current.index) == 6
+    assert took < 0.6 + 6 * 0.25  # once the request was over the build did not wait again
+
+
+def test_the_first_build_in_a_request_thread_never_waits(personas, settings, monkeypatch):
+    """Where a request builds the index itself (tests, STATION_INDEX_BACKGROUND off), it is not
+    background work: it does not wait for the request that is running it."""
+    settings.STATION_INDEX_BACKGROUND = False
+    spread_stations(personas.yancheng, 6)
+    monkeypatch.setattr(station_index, "CELLS_PER_STEP", 1)
+    monkeypatch.setattr(giveway, "LONGEST_WAIT_S", 5.0)
+    station_index.forget()
+    giveway.request_started()
+    try:
+        started = time.monotonic()
+        assert len(station_index.get_index()) == 6
+        assert time.monotonic() - started < 5.0
+    finally:
+        giveway.request_finished()
+        station_index.forget()
