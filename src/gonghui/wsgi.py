@@ -12,10 +12,13 @@ from django.conf import settings  # noqa: E402
 
 from gonghui.assistant.indexcache import warm as warm_assistant  # noqa: E402
 from gonghui.core.gcpause import freeze_after  # noqa: E402
+from gonghui.core.warmup import compile_url_patterns  # noqa: E402
 from gonghui.stations.index import warm  # noqa: E402
 
 # The same for the assistant: the embedding model paged in, the search index built and the
 # triage model loaded in a daemon thread, so a fresh worker's first question does not pay ~1 s.
 # Then what the worker holds is frozen out of later garbage collections (core.gcpause).
+# Before the first request (~0.2 s), not in it: every URL pattern compiled, in every language.
+compile_url_patterns()
 if getattr(settings, "STATION_INDEX_BACKGROUND", True):
     freeze_after([warm(), warm_assistant()])

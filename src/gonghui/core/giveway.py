@@ -26,26 +26,24 @@ T = TypeVar("T")
 LONGEST_WAIT_S = 0.02
 NAP_S = 0.0005
 
-_lock = threading.Lock()
-_serving = 0
+# The threads serving a request now, by ident: a set, not a counter, so a request whose end is
+# never announced (an exception escaping the handler) is forgotten when its thread serves the
+# next one, and a thread is never counted twice.
+_serving: set[int] = set()
 _marked = threading.local()
 
 
 def request_started(**_kwargs) -> None:
-    global _serving
-    with _lock:
-        _serving += 1
+    _serving.add(threading.get_ident())
 
 
 def request_finished(**_kwargs) -> None:
-    global _serving
-    with _lock:
-        _serving = max(0, _serving - 1)
+    _serving.discard(threading.get_ident())
 
 
 def serving() -> int:
     """Requests this process is serving now."""
-    return _serving
+    return len(_serving)
 
 
 @contextlib.contextmanager
@@ -57,6 +55,22 @@ def background() -> Iterator[None]:
         yield
     finally:
         _marked.on = previous
+
+
+@contextlib.contextmanager
+def waiting() -> Iterator[None]:
+    """A request thread that waits inside the block for background work (a fresh worker's first
+    index) is not counted as served meanwhile: the work would otherwise give way to the very
+    request that waits for it, step after step."""
+    me = threading.get_ident()
+    if me not in _serving:
+        yield
+        return
+    _serving.discard(me)
+    try:
+        yield
+    finally:
+        _serving.add(me)
 
 
 def give_way(longest_s: float | None = None) -> float:

@@ -26,7 +26,7 @@ from scipy.spatial import cKDTree
 
 from gonghui.core.gcpause import collection_paused
 from gonghui.core.geometry import EARTH_RADIUS_M, chord_to_m, haversine_many, m_to_chord, to_xyz
-from gonghui.core.giveway import background, give_way, giving_way
+from gonghui.core.giveway import background, give_way, giving_way, waiting
 
 from . import hours as hours_lib
 
@@ -635,7 +635,8 @@ def get_built(now: dt.datetime | None = None, *, wait: bool = True) -> Built | N
         # A fresh worker: wait for the build warm() started rather than run a second one.
         warming = _holder.rebuilding
         if warming is not None:
-            warming.join(120)
+            with waiting():  # the build does not give way to a request waiting for it
+                warming.join(120)
         built = _holder.current
         if built is not None:
             return built
@@ -658,13 +659,25 @@ def get_index(now: dt.datetime | None = None) -> StationIndex:
     return get_built(now).index
 
 
+# A fresh worker's facility list until its first index is in: (version token, rows).
+_facilities_read: tuple[str, tuple] = ("", ())
+
+
 def facility_list() -> tuple:
-    """The Facility rows in order, cached with the index; read from the database while a fresh
-    worker's first index is still being built."""
+    """The Facility rows in order, cached with the index; while a fresh worker's first index is
+    still being built, read from the database once per data version."""
+    global _facilities_read
     from .models import Facility
 
     built = get_built(wait=False)
-    return built.facilities if built is not None else tuple(Facility.objects.all())
+    if built is not None:
+        return built.facilities
+    version = current_version()
+    read_version, rows = _facilities_read
+    if read_version != version or not version:
+        rows = tuple(Facility.objects.all())
+        _facilities_read = (version, rows)
+    return rows
 
 
 Select = Callable[[StationIndex], "np.ndarray | None"]
@@ -735,4 +748,6 @@ def warm() -> threading.Thread:
 
 def forget() -> None:
     """Drop this process's index (tests that need a cold start)."""
+    global _facilities_read
     _holder.current = None
+    _facilities_read = ("", ())

@@ -13,15 +13,25 @@ from gonghui.core import giveway
 
 @pytest.fixture
 def request_in_flight():
-    """A request being served: what the WSGI handler's request_started signal calls (the signal
-    itself would also close the test's database connection); released at the end."""
-    giveway.request_started()
-    ended = threading.Event()
+    """A request being served in another thread, as a worker's request thread announces one
+    (what the request_started signal calls: the signal itself would also close the test's
+    database connection); ``end()`` finishes it."""
+    finish = threading.Event()
+    begun = threading.Event()
+
+    def serve():
+        giveway.request_started()
+        begun.set()
+        finish.wait(30)
+        giveway.request_finished()
+
+    server = threading.Thread(target=serve)
+    server.start()
+    begun.wait(5)
 
     def end():
-        if not ended.is_set():
-            ended.set()
-            giveway.request_finished()
+        finish.set()
+        server.join(5)
 
     yield end
     end()
@@ -84,6 +94,38 @@ def test_real_requests_are_counted_in_and_out(client, db):
     assert giveway.serving() == 0
 
 
-def test_the_count_never_goes_below_nothing():
+def test_a_thread_is_counted_once_and_an_unended_request_is_forgotten():
+    giveway.request_started()
+    giveway.request_started()  # the previous request's end was never announced
+    assert giveway.serving() == 1
     giveway.request_finished()
+    giveway.request_finished()
+    assert giveway.serving() == 0
+
+
+def test_a_request_waiting_for_background_work_is_not_given_way_to():
+    giveway.request_started()  # this thread serves a request
+    try:
+        assert giveway.serving() == 1
+        with giveway.waiting():
+            assert giveway.serving() == 0
+            waited = []
+            worker = threading.Thread(target=lambda: waited.append(background_step(5.0)))
+            worker.start()
+            worker.join()
+            assert waited == [0.0]
+        assert giveway.serving() == 1
+    finally:
+        giveway.request_finished()
+    assert giveway.serving() == 0
+
+
+def background_step(longest_s):
+    with giveway.background():
+        return giveway.give_way(longest_s)
+
+
+def test_waiting_outside_a_request_counts_nothing():
+    with giveway.waiting():
+        assert giveway.serving() == 0
     assert giveway.serving() == 0

@@ -178,3 +178,23 @@ def test_the_first_build_in_a_request_thread_never_waits(personas, settings, mon
     finally:
         giveway.request_finished()
         station_index.forget()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_waiting_for_the_first_build_does_not_slow_it(personas, background, monkeypatch):
+    """A request that needs the whole index (the map, a point far from everything) waits for the
+    first build; the build does not give way to that request (it would wait on itself)."""
+    services.facilities_seed()
+    spread_stations(personas.yancheng, 6)
+    monkeypatch.setattr(station_index, "CELLS_PER_STEP", 1)
+    monkeypatch.setattr(giveway, "LONGEST_WAIT_S", 1.0)
+    station_index.forget()
+    giveway.request_started()
+    try:
+        started = time.monotonic()
+        station_index.warm()
+        assert len(station_index.get_index()) == 6
+        assert time.monotonic() - started < 3.0  # not one wait per station
+        assert giveway.serving() == 1  # counted again once it has its index
+    finally:
+        giveway.request_finished()
