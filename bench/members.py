@@ -217,6 +217,36 @@ def load(port: int, requests: list[tuple[str, str, bytes | None]], expect: set[i
     return len(requests) / elapsed, latencies
 
 
+def _cpu_of(pid: str) -> float:
+    """Seconds of CPU (user + system) process ``pid`` has used; 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_side(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the app server (granian and its worker) and by PostgreSQL (its
+    backends; a backend that exits between two readings is not counted), read from /proc."""
+    sides = {"server": 0.0, "postgresql": 0.0}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                head, rest = stat.read().rsplit(")", 1)
+        except OSError:
+            continue
+        name, parent = head.split("(", 1)[1], rest.split()[1]
+        if name.startswith("postgres"):
+            sides["postgresql"] += _cpu_of(pid)
+        elif pid == str(server_pid) or parent == str(server_pid):
+            sides["server"] += _cpu_of(pid)
+    return sides
+
+
 def percentiles(latencies) -> tuple[float, float]:
     ordered = sorted(latencies)
     return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.99) - 1] * 1000
@@ -321,11 +351,18 @@ def main():
         # In alternating rounds, so a drift of the machine's speed (a shared host) during the
         # run weighs on both sides alike; each rate is its requests over its own time.
         commit_lat, join_lat, commit_s, join_s = [], [], 0.0, 0.0
+        # Where each request's CPU goes: the app server's process or PostgreSQL's (the machine's
+        # cores are shared by both and by this client).
+        cpu = {kind: {"server": 0.0, "postgresql": 0.0} for kind in ("commit", "join")}
         for r in range(ROUNDS):
             for batch, latencies, kind in (
                 (commit[r::ROUNDS], commit_lat, "commit"), (joins[r::ROUNDS], join_lat, "join")
             ):  # fmt: skip
+                before = cpu_by_side(server.pid)
                 rate, measured = load(port, batch, {201})
+                after = cpu_by_side(server.pid)
+                for side in before:
+                    cpu[kind][side] += after[side] - before[side]
                 latencies.extend(measured)
                 if kind == "commit":
                     commit_s += len(batch) / rate
@@ -339,6 +376,12 @@ def main():
     report(f"POST /bench/commit ({JOINS})", commit_rate, commit_lat)
     report(f"POST /api/members/join ({JOINS})", join_rate, join_lat)
     report(f"same joins again ({JOINS // 2})", repeat_rate, repeat_lat)
+    for kind in ("commit", "join"):
+        print(
+            f"  CPU per {kind}: app server {cpu[kind]['server'] / JOINS * 1000:.2f} ms, "
+            f"PostgreSQL {cpu[kind]['postgresql'] / JOINS * 1000:.2f} ms "
+            f"({os.cpu_count()} cores, shared with this client)"
+        )
     joined = Member.objects.filter(name__startswith=JOIN_PREFIX).count()
     print(f"  joined members: {joined} (expected {JOINS + WARM_UP}, {WARM_UP} in the warm-up)")
     _p50, join_p99 = percentiles(join_lat)

@@ -4,10 +4,10 @@ rows. The set-wise writes it builds on (numbers, columns, JSON rows) are ``membe
 
 from __future__ import annotations
 
-import datetime
-import decimal
 import functools
 import json
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
@@ -114,31 +114,50 @@ def _join_sql() -> str:
     )
 
 
+@dataclass(frozen=True)
+class _RowPlan:
+    """How ``rows.json_row`` turns one model's instance into its JSON, worked out once per
+    process: the columns, one getter of all their attributes, and which positions are set to
+    now, hold dates (ISO text) or decimals (text)."""
+
+    columns: tuple[str, ...]
+    values: Callable[[object], tuple]
+    now_at: tuple[int, ...]
+    dates_at: tuple[int, ...]
+    decimals_at: tuple[int, ...]
+
+
 @functools.cache
-def _row_plan(model, skip: tuple[str, ...] = ()) -> tuple[tuple[str, str, bool], ...]:
-    """(attribute, column, set to now) of each column ``rows.json_row`` writes, worked out
-    once per process."""
-    return tuple(
-        (
-            f.attname,
-            f.column,
-            bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)),
-        )
-        for f in rows.model_columns(model, skip=skip)
+def _row_plan(model, skip: tuple[str, ...] = ()) -> _RowPlan:
+    fields = rows.model_columns(model, skip=skip)
+    getter = operator.attrgetter(*(f.attname for f in fields))
+
+    def is_now(f):
+        return bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+
+    return _RowPlan(
+        columns=tuple(f.column for f in fields),
+        values=(lambda obj: (getter(obj),)) if len(fields) == 1 else getter,
+        now_at=tuple(i for i, f in enumerate(fields) if is_now(f)),
+        dates_at=tuple(
+            i for i, f in enumerate(fields) if isinstance(f, models.DateField) or is_now(f)
+        ),
+        decimals_at=tuple(i for i, f in enumerate(fields) if isinstance(f, models.DecimalField)),
     )
 
 
-def _json_row(obj, plan, now) -> str:
+def _json_row(obj, plan: _RowPlan, now) -> str:
     """``rows.json_row`` (the same JSON) from a plan worked out once."""
-    row = {}
-    for attname, column, is_now in plan:
-        value = now if is_now else getattr(obj, attname)
-        if isinstance(value, datetime.date):  # datetimes too
-            value = value.isoformat()
-        elif isinstance(value, decimal.Decimal):
-            value = str(value)
-        row[column] = value
-    return json.dumps(row, ensure_ascii=False)
+    values = list(plan.values(obj))
+    for i in plan.now_at:
+        values[i] = now
+    for i in plan.dates_at:
+        if values[i] is not None:
+            values[i] = values[i].isoformat()
+    for i in plan.decimals_at:
+        if values[i] is not None:
+            values[i] = str(values[i])
+    return json.dumps(dict(zip(plan.columns, values, strict=True)), ensure_ascii=False)
 
 
 def member_join_statement(

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from gonghui.core.testing.asserts import nothing_written
@@ -296,3 +298,35 @@ def test_join_answer_is_the_join_schema_exactly(api, courier_union, approve, rec
         expected = json.dumps(schema.model_dump(mode="json"), ensure_ascii=False)
         assert json.dumps(response.json(), ensure_ascii=False) == expected
     assert not [w for w in recwarn if "serializ" in str(w.message).lower()]
+
+
+def test_the_join_answer_is_exactly_the_documented_schema(api, courier_union):
+    """The join renders its own answer (joining.api._join_answer): it must be what ninja would
+    have sent for JoinOut, for a new member (201), the same worker again (200) and an applicant
+    whose union approves joins by hand (no card yet)."""
+    from gonghui.joining.api import JoinOut
+
+    def as_documented(body):
+        return json.loads(JoinOut.model_validate(body).model_dump_json())
+
+    data = payload(courier_union)
+    data["code"] = send_code(api, data["phone"])
+    first = api().post("/api/members/join", data)
+    data["code"] = send_code(api, data["phone"])
+    again = api().post("/api/members/join", data)
+    UnionJoinPolicy.objects.update_or_create(union=courier_union, defaults={"auto_approve": False})
+    applicant = payload(courier_union)
+    applicant["code"] = send_code(api, applicant["phone"])
+    applied = api().post("/api/members/join", applicant)
+    assert (first.status_code, again.status_code, applied.status_code) == (201, 200, 201)
+    for response in (first, again, applied):
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        body = response.json()
+        assert body == as_documented(body)
+        assert list(body) == list(JoinOut.model_fields)
+    assert "王小明" in first.content.decode()  # readable Chinese, as every answer of the API
+    assert applied.json()["status"] == "applied" and applied.json()["card"] is None
+    assert (
+        first.json()["joined_on"]
+        == Member.objects.get(pk=first.json()["member_id"]).joined_on.isoformat()
+    )
