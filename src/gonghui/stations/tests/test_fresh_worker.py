@@ -138,16 +138,22 @@ def test_the_last_box_reaches_past_the_widest_public_radius():
     assert math.radians(last) * EARTH_RADIUS_M * 0.999 > selectors.NEAR_MAX_KM * 1000
 
 
+def six_stations_a_step_each(personas, monkeypatch, longest_wait_s):
+    """Six stations, a build step per station (so a build gives way six times), each wait at
+    most ``longest_wait_s``; no index yet."""
+    spread_stations(personas.yancheng, 6)
+    monkeypatch.setattr(station_index, "CELLS_PER_STEP", 1)
+    monkeypatch.setattr(giveway, "LONGEST_WAIT_S", longest_wait_s)
+    station_index.forget()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_background_build_gives_way_to_a_request_in_flight(personas, background, monkeypatch):
     """While the worker serves a request, the build waits between its steps (up to the limit per
     step), so it no longer shares the interpreter with that request; once the request is over it
     runs on at once."""
     services.facilities_seed()
-    spread_stations(personas.yancheng, 6)
-    monkeypatch.setattr(station_index, "CELLS_PER_STEP", 1)  # a step per station
-    monkeypatch.setattr(giveway, "LONGEST_WAIT_S", 0.25)
-    station_index.forget()
+    six_stations_a_step_each(personas, monkeypatch, longest_wait_s=0.25)
     giveway.request_started()  # what the WSGI handler's request_started signal calls
     try:
         started = time.monotonic()
@@ -166,10 +172,7 @@ def test_the_first_build_in_a_request_thread_never_waits(personas, settings, mon
     """Where a request builds the index itself (tests, STATION_INDEX_BACKGROUND off), it is not
     background work: it does not wait for the request that is running it."""
     settings.STATION_INDEX_BACKGROUND = False
-    spread_stations(personas.yancheng, 6)
-    monkeypatch.setattr(station_index, "CELLS_PER_STEP", 1)
-    monkeypatch.setattr(giveway, "LONGEST_WAIT_S", 5.0)
-    station_index.forget()
+    six_stations_a_step_each(personas, monkeypatch, longest_wait_s=5.0)
     giveway.request_started()
     try:
         started = time.monotonic()
@@ -185,10 +188,7 @@ def test_a_request_waiting_for_the_first_build_does_not_slow_it(personas, backgr
     """A request that needs the whole index (the map, a point far from everything) waits for the
     first build; the build does not give way to that request (it would wait on itself)."""
     services.facilities_seed()
-    spread_stations(personas.yancheng, 6)
-    monkeypatch.setattr(station_index, "CELLS_PER_STEP", 1)
-    monkeypatch.setattr(giveway, "LONGEST_WAIT_S", 1.0)
-    station_index.forget()
+    six_stations_a_step_each(personas, monkeypatch, longest_wait_s=1.0)
     giveway.request_started()
     try:
         started = time.monotonic()
