@@ -217,20 +217,12 @@ def load(port: int, requests: list[tuple[str, str, bytes | None]], expect: set[i
     return len(requests) / elapsed, latencies
 
 
-def _cpu_of(pid: str) -> float:
-    """Seconds of CPU (user + system) process ``pid`` has used; 0 if it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def cpu_by_side(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the app server (granian and its worker) and by PostgreSQL (its
-    backends; a backend that exits between two readings is not counted), read from /proc."""
+    """CPU seconds (user + system) used so far by the app server (granian and its worker) and by
+    PostgreSQL (its backends; a backend that exits between two readings is not counted), read
+    from /proc."""
     sides = {"server": 0.0, "postgresql": 0.0}
+    tick = os.sysconf("SC_CLK_TCK")
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -239,11 +231,12 @@ def cpu_by_side(server_pid: int) -> dict[str, float]:
                 head, rest = stat.read().rsplit(")", 1)
         except OSError:
             continue
-        name, parent = head.split("(", 1)[1], rest.split()[1]
+        name, fields = head.split("(", 1)[1], rest.split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick
         if name.startswith("postgres"):
-            sides["postgresql"] += _cpu_of(pid)
-        elif pid == str(server_pid) or parent == str(server_pid):
-            sides["server"] += _cpu_of(pid)
+            sides["postgresql"] += seconds
+        elif pid == str(server_pid) or fields[1] == str(server_pid):
+            sides["server"] += seconds
     return sides
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import math
 import sys
 import threading
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 import h3.api.basic_int as h3_int
 import numpy as np
+from django.db import connection
 from scipy.spatial import cKDTree
 
 from gonghui.core.gcpause import collection_paused
@@ -264,7 +266,7 @@ def request_finished(**_kwargs) -> None:
 
 
 def _read_version() -> str:
-    with _cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(_reads().version)
         row = cursor.fetchone()
     return row[0] if row else ""
@@ -350,17 +352,12 @@ class _Reads:
     stations: str
 
 
-_reads_built: _Reads | None = None
-
-
+@functools.cache
 def _reads() -> _Reads:
     """The SQL of the reads a request may make (the version token, the positions in a box, a
     few stations' rows), written once from the models' tables. The ORM compiles a query anew
     every time, ~1 ms each on a slow host: several times what these reads cost the database.
     Each says the same as the ORM query of ``_all_rows`` it stands for (tests compare them)."""
-    global _reads_built
-    if _reads_built is not None:
-        return _reads_built
     from gonghui.organizations.models import Organization
 
     from .models import Facility, HoursException, IndexVersion, OpeningHours, Station
@@ -371,7 +368,7 @@ def _reads() -> _Reads:
     station, through = table(Station), table(Station.facilities.through)
     active = f"JOIN {station} s ON s.id = r.station_id AND s.is_active"
     ids = "r.station_id IN ({ids})"
-    _reads_built = _Reads(
+    return _Reads(
         version=f"SELECT token FROM {table(IndexVersion)} WHERE id = 1",
         # Off the partial index station_active_position_idx alone (no join, no ordering).
         box=(
@@ -397,13 +394,6 @@ def _reads() -> _Reads:
             " ON o.id = s.operator_id WHERE s.is_active AND s.id IN ({ids}) ORDER BY s.id"
         ),
     )
-    return _reads_built
-
-
-def _cursor():
-    from django.db import connection
-
-    return connection.cursor()
 
 
 # Ids per read: a rebuild reloads up to a tenth of the stations, and PostgreSQL takes at most
@@ -414,8 +404,6 @@ IDS_PER_READ = 5_000
 def _rows_of(ids: list[int], today: dt.date) -> tuple[list, list, list, list]:
     """The rows of ``_all_rows`` for the stations ``ids`` only, in plain SQL reads (on
     PostgreSQL sent together in one pipeline: one round trip, not four)."""
-    from django.db import connection
-
     reads = _reads()
     yesterday = today - dt.timedelta(days=1)
     found: tuple[list, list, list, list] = ([], [], [], [])
@@ -567,7 +555,7 @@ def _build(today: dt.date, previous: Built | None = None) -> Built:
 
 
 def _rebuild_loop() -> None:
-    from django.db import close_old_connections, connection
+    from django.db import close_old_connections
     from django.utils import timezone
 
     # The build is Python code holding the GIL; a short switch interval while it runs hands the
@@ -718,7 +706,7 @@ def _nearest_from_database(lat, lon, k, today, select, max_m):
         bound = reach_m if max_m is None else min(reach_m, max_m)
         # The positions in the box (read off an index), nearest first within the bound; the rest
         # of a station is read only when it is among the nearest few that may answer.
-        with _cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(_reads().box, [lat - half, lat + half, lon - half_lon, lon + half_lon])
             ids, lats, lons = np.array(cursor.fetchall(), dtype=float).reshape(-1, 3).T
         metres = haversine_many(lat, lon, lats, lons)
