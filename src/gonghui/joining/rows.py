@@ -11,12 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.utils import timezone
 
-from gonghui.core.models import AuditLog, FigureDelta
+from gonghui.core import audit, context
+from gonghui.core.models import AuditAction, AuditLog, FigureDelta
 from gonghui.members import rows
+from gonghui.members.choices import EventKind
 from gonghui.members.models import Member, MemberEvent, PhoneCode, UnionJoinPolicy
+from gonghui.members.rules import event_build
 from gonghui.organizations.models import Organization
 
 
@@ -160,23 +164,78 @@ def _json_row(obj, plan: _RowPlan, now) -> str:
     return json.dumps(dict(zip(plan.columns, values, strict=True)), ensure_ascii=False)
 
 
+# The history and audit rows of online joins, by what sets them apart (the union and the status
+# the record starts in; the union's path and the member's content type). Everything else in
+# them is the same for every online join, or set per join below: read-only, built from real
+# rows the first time, then copied.
+_EVENT_ROWS: dict[tuple[int, str], dict] = {}
+_AUDIT_ROWS: dict[tuple[str, int], dict] = {}
+ROWS_KEPT = 1000
+EVENT_SKIP = ("member_id",)
+AUDIT_SKIP = ("object_id", "object_repr", "changes")
+
+
+def _kept(rows_by_key: dict, key, build: Callable[[], dict]) -> dict:
+    row = rows_by_key.get(key)
+    if row is None:
+        if len(rows_by_key) >= ROWS_KEPT:
+            rows_by_key.clear()
+        row = rows_by_key[key] = build()
+    return row
+
+
+def join_event_json(member: Member, now) -> str:
+    """The JSON of ``event_build(member, EventKind.JOIN, actor=None, before="")`` written at
+    ``now`` (the member's id is the statement's)."""
+
+    def build() -> dict:
+        event = event_build(member, EventKind.JOIN, actor=None, before="")
+        return json.loads(_json_row(event, _row_plan(MemberEvent, EVENT_SKIP), now))
+
+    row = _kept(_EVENT_ROWS, (member.union_id, member.status), build)
+    return json.dumps({**row, "created_at": now.isoformat()}, ensure_ascii=False)
+
+
+def join_audit_json(member: Member, org_path: str, now) -> str:
+    """The JSON of the audit row of an online join (``audit.build(actor=None, action=CREATE,
+    ...)``) written at ``now`` in this request (the object's id, name and changes are the
+    statement's)."""
+
+    def build() -> dict:
+        entry = audit.build(
+            actor=None, action=AuditAction.CREATE, instance=member, org_path=org_path, changes={}
+        )
+        return json.loads(_json_row(entry, _row_plan(AuditLog, AUDIT_SKIP), now))
+
+    # Keyed by the content type's id too: a table of content types rebuilt (a flush) numbers
+    # them anew, and Django's own cache of them is the one that follows.
+    content_type = ContentType.objects.get_for_model(Member)
+    row = _kept(_AUDIT_ROWS, (org_path, content_type.pk), build)
+    request = context.current()
+    return json.dumps(
+        {**row, "created_at": now.isoformat(), "request_id": request.request_id,
+         "ip": request.ip},
+        ensure_ascii=False,
+    )  # fmt: skip
+
+
 def member_join_statement(
     member: Member,
     *,
     code: CodeCheck,
-    event: models.Model,
-    entry: models.Model,
+    org_path: str,
+    changes: dict,
     repr_prefix: str,
     figure_rows: list[tuple],
     auto_approve: bool,
 ) -> bool:
     """One statement (one round trip, its own transaction when none is open) that spends
-    ``code`` and inserts ``member`` with its history row ``event``, its audit row ``entry``
-    (the id and number filled in by the database) and its figure deltas, or writes nothing:
-    a code that does not check out, a record with the same ID hash, or a union that is no
-    longer what ``member.union`` and ``auto_approve`` say (dissolved, moved, renamed, not
-    taking joins, approving otherwise). Returns whether the member went in (pk and number
-    set). PostgreSQL only."""
+    ``code`` and inserts ``member`` with its history row, its audit row (``changes`` masked,
+    filed under ``org_path``; the id and number filled in by the database) and its figure
+    deltas, or writes nothing: a code that does not check out, a record with the same ID hash,
+    or a union that is no longer what ``member.union`` and ``auto_approve`` say (dissolved,
+    moved, renamed, not taking joins, approving otherwise). Returns whether the member went in
+    (pk and number set). PostgreSQL only."""
     member.fill_derived()
     now = timezone.now()
     union = member.union
@@ -191,9 +250,10 @@ def member_join_statement(
         _json_row(member, _row_plan(Member, ("member_number",)), now),
         member.union.region_code,
         now, code.used_for,
-        _json_row(event, _row_plan(MemberEvent, ("member_id",)), now),
-        _json_row(entry, _row_plan(AuditLog, ("object_id", "object_repr", "changes")), now),
-        repr_prefix, json.dumps(entry.changes, ensure_ascii=False), json.dumps(figures),
+        join_event_json(member, now),
+        join_audit_json(member, org_path, now),
+        repr_prefix, json.dumps(audit.mask_changes(Member, changes), ensure_ascii=False),
+        json.dumps(figures),
     ]  # fmt: skip
     row = _run_prepared(_join_sql(), params)
     if row is None:

@@ -18,7 +18,7 @@ from gonghui.core.models import AuditAction
 from gonghui.core.scoping import SYSTEM
 from gonghui.members import crypto
 from gonghui.members import rows as member_rows
-from gonghui.members.choices import EventKind, JoinChannel, MemberStatus
+from gonghui.members.choices import JoinChannel, MemberStatus
 from gonghui.members.joining import (
     JoinResult,
     already_member_error,
@@ -31,7 +31,6 @@ from gonghui.members.rules import (
     active_union,
     clean_id_card,
     clean_phone,
-    event_build,
     find_member_by_id_card,
     join_policy,
     union_gone_error,
@@ -103,13 +102,6 @@ def _join_new_in_one_statement(
     path = union.path
     figure_rows = [(path, "m.joined", today, 1)]
     figure_rows += [(p, metric, day, 1) for p, metric, day in figures.member_key(member, path)]
-    entry = audit.build(
-        actor=None,
-        action=AuditAction.CREATE,
-        instance=member,
-        org_path=path,
-        changes=audit.created_changes(member),
-    )
     inserted = rows.member_join_statement(
         member,
         code=rows.CodeCheck(
@@ -119,8 +111,8 @@ def _join_new_in_one_statement(
             max_attempts=CODE_MAX_ATTEMPTS,
             used_for=number_hash,
         ),
-        event=event_build(member, EventKind.JOIN, actor=None, before=""),
-        entry=entry,
+        org_path=path,
+        changes=audit.created_changes(member),
         repr_prefix=audit.mask_text(f"{member.name}（"),
         figure_rows=figure_rows,
         auto_approve=policy.auto_approve,

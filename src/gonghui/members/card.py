@@ -28,15 +28,21 @@ def _token_path_template(name: str, prefix: str, urlconf) -> str:
     return reverse(name, args=[_TOKEN_SLOT], urlconf=urlconf)
 
 
-def token_path(name: str, token: str) -> str:
-    """``reverse(name, args=[token])`` for a card token, the URL resolved once per process (per
-    name, script prefix and urlconf) rather than three times per join. A token is URL-safe
-    (``[A-Za-z0-9._-]``, see ``crypto.card_token``), which ``reverse()`` leaves as it is; anything
-    else goes through ``reverse()``."""
+def token_paths(names: tuple[str, ...], token: str) -> tuple[str, ...]:
+    """``reverse(name, args=[token])`` for each name, for a card token: each URL resolved once
+    per process (per name, script prefix and urlconf) rather than on every join. A token is
+    URL-safe (``[A-Za-z0-9._-]``, see ``crypto.card_token``), which ``reverse()`` leaves as it
+    is; anything else goes through ``reverse()``."""
     if not _URL_SAFE.fullmatch(token or ""):
-        return reverse(name, args=[token])
-    template = _token_path_template(name, get_script_prefix(), get_urlconf())
-    return template.replace(_TOKEN_SLOT, token)
+        return tuple(reverse(name, args=[token]) for name in names)
+    prefix, urlconf = get_script_prefix(), get_urlconf()
+    return tuple(
+        _token_path_template(name, prefix, urlconf).replace(_TOKEN_SLOT, token) for name in names
+    )
+
+
+def token_path(name: str, token: str) -> str:
+    return token_paths((name,), token)[0]
 
 
 def verify_url(request, token: str) -> str:
@@ -55,14 +61,18 @@ def card_context(request, member: Member) -> dict:
     return {"member": member, "token": token, "verify_url": url, "qr": qr_svg_data_uri(url)}
 
 
+CARD_LINK_NAMES = ("joining:verify", "joining:card-png", "joining:card")
+
+
 def card_links(request, member: Member) -> dict | None:
     """The API's view of an active member's card; ``None`` for anyone not active."""
     if member.status != MemberStatus.ACTIVE:
         return None
     token = card_token_for(member)
+    verify, png, page = token_paths(CARD_LINK_NAMES, token)
     return {
         "token": token,
-        "verify_url": verify_url(request, token),
-        "png_url": token_path("joining:card-png", token),
-        "page_url": token_path("joining:card", token),
+        "verify_url": request.build_absolute_uri(verify) if request is not None else verify,
+        "png_url": png,
+        "page_url": page,
     }

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from gonghui.core import audit
+from gonghui.core import audit, context
 from gonghui.core.models import AuditAction, AuditLog
 from gonghui.joining import rows as join_rows
 from gonghui.members import rows
@@ -50,3 +50,39 @@ def test_rows_from_a_plan_equal_the_general_rows(personas, home):
         json.loads(join_rows._json_row(member, join_rows._row_plan(Member, ()), now))["birth_date"]
         == member.birth_date.isoformat()
     )
+
+
+def test_history_and_audit_rows_kept_per_union_equal_the_rows_they_stand_for(personas):
+    """The history and audit rows of each online join are copied from ones built for its union
+    and status: each copy must be the JSON of the row built for that join, in its request."""
+    cases = (
+        (personas.xinwuling, True, context.RequestContext("req-1", "10.0.0.1")),
+        (personas.yancheng_project, False, context.RequestContext("req-2", "2001:db8::2")),
+        (personas.xinwuling, False, context.RequestContext("req-3", None)),
+        (personas.xinwuling, True, context.RequestContext()),
+    )
+    for union, approved, request in cases:
+        member = new_member(
+            union=union, number=id_card(), number_hash="h" * 64, phone=phone(),
+            channel=JoinChannel.ONLINE, approved=approved, name="李四",
+            occupation_group="courier", joined_on=dt.date(2026, 3, 1),
+        )  # fmt: skip
+        token = context.activate(request)
+        try:
+            now = timezone.now()
+            event = event_build(member, EventKind.JOIN, actor=None, before="")
+            event.created_at = now
+            entry = audit.build(
+                actor=None, action=AuditAction.CREATE, instance=member, org_path=union.path,
+                changes={},
+            )  # fmt: skip
+            kept_event = join_rows.join_event_json(member, now)
+            kept_entry = join_rows.join_audit_json(member, union.path, now)
+        finally:
+            context.deactivate(token)
+        assert json.loads(kept_event) == json.loads(
+            rows.json_row(event, rows.model_columns(MemberEvent, skip=join_rows.EVENT_SKIP), now)
+        )
+        assert json.loads(kept_entry) == json.loads(
+            rows.json_row(entry, rows.model_columns(AuditLog, skip=join_rows.AUDIT_SKIP), now)
+        )
