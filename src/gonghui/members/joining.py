@@ -73,8 +73,23 @@ def _all_fields() -> frozenset[str]:
     return frozenset(f.name for f in Member._meta.fields)
 
 
-def _unchecked_fields(extra: dict) -> list[str]:
-    return sorted(_all_fields() - CHECKED_FIELDS - set(extra))
+@functools.lru_cache(maxsize=256)
+def _unchecked_fields(extra_names: frozenset[str]) -> frozenset[str]:
+    return _all_fields() - CHECKED_FIELDS - extra_names
+
+
+@functools.cache
+def _member_fields() -> tuple:
+    return tuple(Member._meta.concrete_fields)
+
+
+def _member_from(values: dict) -> Member:
+    """``Member(**values)`` (``values`` by attribute name: ``union_id``, not ``union``) with every
+    field passed in order: Django's quick path, which takes no default it is not asked for, so
+    the rest are the model's defaults, made here as Django would make them."""
+    return Member(
+        *[values[f.attname] if f.attname in values else f.get_default() for f in _member_fields()]
+    )
 
 
 def new_member(
@@ -95,27 +110,34 @@ def new_member(
     """The unsaved record, every field validated (field errors as the model words them); the
     online join's one-statement path inserts it itself."""
     name = _check_join_fields(name, extra)
-    member = Member(
-        union=union,
-        name=name,
-        id_card_encrypted=crypto.encrypt_id(number),
-        id_card_hash=number_hash,
-        id_card_masked=mask_id_card(number),
-        phone=phone,
-        gender=id_card_gender(number),
-        birth_date=id_card_birth_date(number),
-        employer_name=(employer_name or "").strip(),
-        work_place=(work_place or "").strip(),
-        occupation_group=occupation_group,
-        joined_on=joined_on or timezone.localdate(),
-        status=MemberStatus.ACTIVE if approved else MemberStatus.APPLIED,
-        channel=channel,
-        **{field: value for field, value in extra.items() if value is not None},
+    member = _member_from(
+        {
+            "union_id": union.pk,
+            "name": name,
+            "id_card_encrypted": crypto.encrypt_id(number),
+            "id_card_hash": number_hash,
+            "id_card_masked": mask_id_card(number),
+            "phone": phone,
+            "gender": id_card_gender(number),
+            "birth_date": id_card_birth_date(number),
+            "employer_name": (employer_name or "").strip(),
+            "work_place": (work_place or "").strip(),
+            "occupation_group": occupation_group,
+            "joined_on": joined_on or timezone.localdate(),
+            "status": MemberStatus.ACTIVE if approved else MemberStatus.APPLIED,
+            "channel": channel,
+            **{field: value for field, value in extra.items() if value is not None},
+        }
     )
+    member.union = union
     try:
         # What the caller gave is checked, and the ID columns derived from it; the union is
         # given, the number drawn by the INSERT, every other field still its model default.
-        member.full_clean(exclude=_unchecked_fields(extra))
+        # full_clean() less its checks of uniqueness and constraints, which here would check
+        # nothing: every unique field is drawn or derived (unchecked) and the model has no
+        # constraints (a test holds both).
+        member.clean_fields(exclude=_unchecked_fields(frozenset(extra)))
+        member.clean()
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from None
     return member
