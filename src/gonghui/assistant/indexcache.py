@@ -13,6 +13,7 @@ import numpy as np
 
 from gonghui.core import embedding
 from gonghui.core.gcpause import collection_paused
+from gonghui.core.giveway import background, give_way
 
 from . import search
 from .choices import IndexStatus
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _pieces: dict[int, tuple[str, search.Piece]] = {}
 _index: search.Index | None = None
+# The longest the warm-up waits for the thread it comes after (a station build that hangs).
+WARM_AFTER_WAIT_S = 120.0
 
 
 def _version() -> tuple:
@@ -85,24 +88,36 @@ def reset() -> None:
         _index = None
 
 
-def warm() -> threading.Thread:
+# How long each warm-up step waits for the requests in flight to end before it runs beside them:
+# longer than the station build's steps, as nobody waits for this warm-up.
+STEP_WAIT_S = 0.25
+
+
+def warm(after: threading.Thread | None = None) -> threading.Thread:
     """Make a fresh worker's first question as fast as the next ones, off the request path: map
     and page in the embedding model, build the index from the database and load the triage base
     model. Returns the thread (started; a request arriving meanwhile builds nothing twice: it
-    waits on the same lock)."""
+    waits on the same lock). With ``after`` (the station index's first build), it starts once
+    that thread has finished, so the two do not both compete with a fresh worker's first
+    requests; each step gives way to the requests in flight (``core.giveway``)."""
 
     def run():
         from django.db import connection
 
         try:
-            with collection_paused():  # no full collections stalling requests meanwhile
+            if after is not None:
+                after.join(WARM_AFTER_WAIT_S)
+            with collection_paused(), background():  # no full collections stalling requests
+                give_way(STEP_WAIT_S)
                 embedding.warm()
+                give_way(STEP_WAIT_S)
                 current()
                 try:
                     from gonghui.triage.classifier import base_model
                 except ImportError:  # the assistant works without the triage app
                     pass
                 else:
+                    give_way(STEP_WAIT_S)
                     base_model()
         except Exception:  # a warm-up failing must not take the worker down; requests retry
             log.exception("assistant warm-up failed")

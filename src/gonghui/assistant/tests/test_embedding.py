@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -102,3 +103,45 @@ def test_warm_loads_the_model_the_index_and_the_triage_model_off_the_request_pat
     assert built == ["index"]
     assert classifier.base_model.cache_info().currsize == 1
     assert embedding._model is not None
+
+
+def test_warm_after_a_thread_starts_once_that_thread_has_finished(monkeypatch):
+    """A fresh worker warms the assistant after its station index is in: the two warm-ups do not
+    both compete with its first requests."""
+    from gonghui.assistant import indexcache
+
+    steps = []
+    monkeypatch.setattr(embedding, "warm", lambda: steps.append("embedding"))
+    monkeypatch.setattr(indexcache, "current", lambda: steps.append("index"))
+    classifier.base_model.cache_clear()
+    release = threading.Event()
+    station_build = threading.Thread(target=release.wait, args=(30,), daemon=True)
+    station_build.start()
+    thread = indexcache.warm(after=station_build)
+    thread.join(0.3)
+    assert thread.is_alive() and steps == []  # still waiting for the station build
+    release.set()
+    thread.join(120)
+    assert not thread.is_alive()
+    assert steps == ["embedding", "index"]
+    assert classifier.base_model.cache_info().currsize == 1
+
+
+def test_warm_steps_give_way_to_a_request_in_flight(monkeypatch):
+    from gonghui.assistant import indexcache
+    from gonghui.core import giveway
+
+    steps = []
+    monkeypatch.setattr(embedding, "warm", lambda: steps.append("embedding"))
+    monkeypatch.setattr(indexcache, "current", lambda: steps.append("index"))
+    monkeypatch.setattr(indexcache, "STEP_WAIT_S", 5.0)
+    classifier.base_model.cache_clear()
+    giveway.request_started()  # this thread is serving a request
+    try:
+        thread = indexcache.warm()
+        thread.join(0.3)
+        assert thread.is_alive() and steps == []  # waiting for the request to end
+    finally:
+        giveway.request_finished()
+    thread.join(120)
+    assert steps == ["embedding", "index"]
