@@ -3,7 +3,7 @@ import os
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connections, transaction
 from hypothesis import settings as hypothesis_settings
 
 from gonghui.core.testing.api import ApiClient
@@ -84,6 +84,10 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # The database connections the test opened while Playwright's loop ran are kept in that
+        # context's slot (Django keeps them in context variables): closed here, or the end of
+        # the run cannot reach them and PostgreSQL refuses to drop the test database.
+        connections.close_all()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 focus to the content; a form error is announced with its field (aria-describedby, aria-invalid)."""
 
 import pytest
-from django.db import connections
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +27,6 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(live_ser
     expect(skip).to_be_in_viewport()
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
-    connections.close_all()
 
 
 def test_a_form_error_is_the_fields_accessible_description(
@@ -45,4 +43,3 @@ def test_a_form_error_is_the_fields_accessible_description(
     expect(start).to_have_attribute("aria-invalid", "true")
     expect(start).to_have_accessible_description("输入一个有效的日期。")
     expect(page.locator("#id_actor")).not_to_have_attribute("aria-invalid", "true")
-    connections.close_all()

@@ -2,7 +2,6 @@
 the menu names each language in itself and the map's facilities follow the choice."""
 
 import pytest
-from django.db import connections
 from playwright.sync_api import expect
 
 from gonghui.stations.services import facilities_seed
@@ -34,4 +33,3 @@ def test_language_menu_switches_the_map_to_english_and_traditional(
     page.select_option("#language-select", "zh-hant")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hant")
     expect(page.locator(".station-item .facilities")).to_contain_text("無線網絡")
-    connections.close_all()

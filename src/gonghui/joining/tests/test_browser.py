@@ -10,27 +10,12 @@ from gonghui.members.tests.factories import id_card, phone
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.fixture
-def page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
-        yield context.new_page()
-        browser.close()
+def page(live_server, chromium):
+    context = chromium.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.mark.browser

@@ -8,7 +8,6 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.db import connections
 
 from gonghui.joining import sms
 from gonghui.members.models import Member
@@ -27,8 +26,6 @@ NIGHT = dt.datetime(2026, 11, 30, 1, 18, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai
 @pytest.fixture
 def demo_tree(live_server):
     load_demo_tree()
-    yield
-    connections.close_all()
 
 
 def test_yancheng_rider_at_1_18_is_offered_a_yancheng_union_and_joins(

@@ -3,7 +3,6 @@
 import os
 
 import pytest
-from django.db import connections
 
 from gonghui.stations.services import facilities_seed
 
@@ -13,43 +12,26 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HERE = {"latitude": 33.5800, "longitude": 114.0100}
 
 
 @pytest.fixture
-def browser_page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": 375, "height": 812},
-            geolocation=HERE,
-            permissions=["geolocation"],
-            locale="zh-CN",
-        )
-        page = context.new_page()
-        outside = []
-        page.on(
-            "request",
-            lambda r: None if r.url.startswith(live_server.url) else outside.append(r.url),
-        )
-        page.outside_requests = outside
-        yield page
-        context.close()
-        browser.close()
-        # Code running inside the sync Playwright context gets its own Django connection
-        # (asgiref locals follow the greenlet's context); close it, or PostgreSQL cannot drop
-        # the test database at the end of the session.
-        connections.close_all()
+def browser_page(live_server, chromium):
+    context = chromium.new_context(
+        viewport={"width": 375, "height": 812},
+        geolocation=HERE,
+        permissions=["geolocation"],
+        locale="zh-CN",
+    )
+    page = context.new_page()
+    outside = []
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith(live_server.url) else outside.append(r.url),
+    )
+    page.outside_requests = outside
+    yield page
+    context.close()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import os
 
 import pytest
 import time_machine
-from django.db import connections
 
 from gonghui.core.geometry import haversine_m
 from gonghui.core.scoping import SYSTEM
@@ -16,7 +15,6 @@ from gonghui.stations import hours as h
 from gonghui.stations.services import facilities_seed
 
 from .factories import make_station
-from .test_map_browser import CHROMIUM_ARGS
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -47,38 +45,30 @@ def night_map(personas):
 
 
 @pytest.fixture
-def phone(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": 375, "height": 812},
-            geolocation=RIDER,
-            permissions=["geolocation"],
-            locale="zh-CN",
-            is_mobile=True,
-            has_touch=True,
-        )
-        page = context.new_page()
-        page.outside_requests = []
-        page.csp_errors = []
-        page.on(
-            "request",
-            lambda r: (
-                None if r.url.startswith(live_server.url) else page.outside_requests.append(r.url)
-            ),
-        )
-        page.on(
-            "console",
-            lambda m: (
-                page.csp_errors.append(m.text) if "Content Security Policy" in m.text else None
-            ),
-        )
-        yield page
-        context.close()
-        browser.close()
-        connections.close_all()
+def phone(live_server, chromium):
+    context = chromium.new_context(
+        viewport={"width": 375, "height": 812},
+        geolocation=RIDER,
+        permissions=["geolocation"],
+        locale="zh-CN",
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.outside_requests = []
+    page.csp_errors = []
+    page.on(
+        "request",
+        lambda r: (
+            None if r.url.startswith(live_server.url) else page.outside_requests.append(r.url)
+        ),
+    )
+    page.on(
+        "console",
+        lambda m: page.csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    yield page
+    context.close()
 
 
 def test_rider_in_yancheng_at_1_18_sees_nearby_stations_and_when_they_open(

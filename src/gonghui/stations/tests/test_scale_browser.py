@@ -5,7 +5,6 @@ clicking a cluster zooms in to the stations themselves."""
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.db import connections
 from playwright.sync_api import expect
 
 from gonghui.stations.services import facilities_seed
@@ -24,8 +23,6 @@ def two_cities(personas):
     for i in range(5):
         make_station(personas.changsha, name=f"长沙站{i}", latitude=28.20 + 0.004 * (i % 3),
                      longitude=112.94 + 0.004 * (i // 3))  # fmt: skip
-    yield
-    connections.close_all()
 
 
 def test_map_shows_clusters_zoomed_out_and_stations_after_a_click(
