@@ -23,7 +23,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 
 from gonghui.core import text
 from gonghui.core.audit import mask_text
@@ -79,6 +79,21 @@ API_AUTH = [BearerToken(), SessionCookie()]
 # Every id in a path, query or body: a positive 64-bit integer, so an absurd number is a field
 # error rather than an overflow deep in the database driver.
 ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class BodyIn(Schema):
+    """A schema of a JSON body: validated from the parsed object itself. ninja's ``Schema``
+    first wraps its input in a ``DjangoGetter``, which reads model instances and runs
+    ``resolve_*`` methods for output schemas; for a dict it changes nothing, and costs a Python
+    attribute lookup per field (JoinIn: 30 us -> 2.4 us a validation). Anything but a dict takes
+    ninja's way."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler, info):
+        if type(values) is dict:
+            return handler(values)
+        return Schema._run_root_validator.__func__(cls, values, handler, info)
 
 
 class UnicodeJSONRenderer(JSONRenderer):

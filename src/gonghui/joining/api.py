@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from gonghui.core import ratelimit
-from gonghui.core.api import ErrorOut
+from gonghui.core.api import BodyIn, ErrorOut
 from gonghui.members import selectors
 from gonghui.members.api import (
     CardOut,
@@ -58,7 +58,7 @@ class ProposalOut(Schema):
     auto_approve: bool
 
 
-class JoinIn(LocationIn, ProfileFieldsIn):
+class JoinIn(BodyIn, LocationIn, ProfileFieldsIn):
     name: str = Field(..., min_length=1, max_length=60)
     id_card: str = Field(..., max_length=18)
     phone: str = Field(..., max_length=11)
