@@ -15,21 +15,30 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HERE = {"latitude": 33.5800, "longitude": 114.0100}
 
 
-@pytest.fixture
-def browser_page(live_server, chromium):
+def located_page(chromium, live_server, position, **options):
+    """A phone-sized page (its context, its page) at ``position``, location granted, that keeps
+    every request made outside the live server in ``page.outside_requests``."""
     context = chromium.new_context(
         viewport={"width": 375, "height": 812},
-        geolocation=HERE,
+        geolocation=position,
         permissions=["geolocation"],
         locale="zh-CN",
+        **options,
     )
     page = context.new_page()
-    outside = []
+    page.outside_requests = []
     page.on(
         "request",
-        lambda r: None if r.url.startswith(live_server.url) else outside.append(r.url),
+        lambda r: (
+            None if r.url.startswith(live_server.url) else page.outside_requests.append(r.url)
+        ),
     )
-    page.outside_requests = outside
+    return context, page
+
+
+@pytest.fixture
+def browser_page(live_server, chromium):
+    context, page = located_page(chromium, live_server, HERE)
     yield page
     context.close()
 

@@ -15,6 +15,7 @@ from gonghui.stations import hours as h
 from gonghui.stations.services import facilities_seed
 
 from .factories import make_station
+from .test_map_browser import located_page
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -46,23 +47,8 @@ def night_map(personas):
 
 @pytest.fixture
 def phone(live_server, chromium):
-    context = chromium.new_context(
-        viewport={"width": 375, "height": 812},
-        geolocation=RIDER,
-        permissions=["geolocation"],
-        locale="zh-CN",
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    page.outside_requests = []
+    context, page = located_page(chromium, live_server, RIDER, is_mobile=True, has_touch=True)
     page.csp_errors = []
-    page.on(
-        "request",
-        lambda r: (
-            None if r.url.startswith(live_server.url) else page.outside_requests.append(r.url)
-        ),
-    )
     page.on(
         "console",
         lambda m: page.csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
