@@ -150,8 +150,8 @@ def _row_plan(model, skip: tuple[str, ...] = ()) -> _RowPlan:
     )
 
 
-def _json_row(obj, plan: _RowPlan, now) -> str:
-    """``rows.json_row`` (the same JSON) from a plan worked out once."""
+def _row_values(obj, plan: _RowPlan, now) -> dict:
+    """The row ``rows.json_row`` writes for ``obj``, as a dict of JSON values."""
     values = list(plan.values(obj))
     for i in plan.now_at:
         values[i] = now
@@ -161,13 +161,18 @@ def _json_row(obj, plan: _RowPlan, now) -> str:
     for i in plan.decimals_at:
         if values[i] is not None:
             values[i] = str(values[i])
-    return json.dumps(dict(zip(plan.columns, values, strict=True)), ensure_ascii=False)
+    return dict(zip(plan.columns, values, strict=True))
+
+
+def _json_row(obj, plan: _RowPlan, now) -> str:
+    """``rows.json_row`` (the same JSON) from a plan worked out once."""
+    return json.dumps(_row_values(obj, plan, now), ensure_ascii=False)
 
 
 # The history and audit rows of online joins, by what sets them apart (the union and the status
 # the record starts in; the union's path and the member's content type). Everything else in
-# them is the same for every online join, or set per join below: read-only, built from real
-# rows the first time, then copied.
+# them is the same for every online join, or set per join: read-only, built from real rows the
+# first time, then copied.
 _EVENT_ROWS: dict[tuple[int, str], dict] = {}
 _AUDIT_ROWS: dict[tuple[str, int], dict] = {}
 ROWS_KEPT = 1000
@@ -175,47 +180,40 @@ EVENT_SKIP = ("member_id",)
 AUDIT_SKIP = ("object_id", "object_repr", "changes")
 
 
-def _kept(rows_by_key: dict, key, build: Callable[[], dict]) -> dict:
-    row = rows_by_key.get(key)
+def _copied_row(kept: dict, key, build: Callable[[], models.Model], skip, now, **per_join):
+    """The JSON of the row ``build()`` makes, written at ``now``: built once per ``key`` (kept in
+    ``kept``), then copied with its time and ``per_join`` set."""
+    row = kept.get(key)
     if row is None:
-        if len(rows_by_key) >= ROWS_KEPT:
-            rows_by_key.clear()
-        row = rows_by_key[key] = build()
-    return row
+        if len(kept) >= ROWS_KEPT:
+            kept.clear()
+        instance = build()
+        row = kept[key] = _row_values(instance, _row_plan(type(instance), skip), now)
+    return json.dumps({**row, "created_at": now.isoformat(), **per_join}, ensure_ascii=False)
 
 
 def join_event_json(member: Member, now) -> str:
     """The JSON of ``event_build(member, EventKind.JOIN, actor=None, before="")`` written at
     ``now`` (the member's id is the statement's)."""
-
-    def build() -> dict:
-        event = event_build(member, EventKind.JOIN, actor=None, before="")
-        return json.loads(_json_row(event, _row_plan(MemberEvent, EVENT_SKIP), now))
-
-    row = _kept(_EVENT_ROWS, (member.union_id, member.status), build)
-    return json.dumps({**row, "created_at": now.isoformat()}, ensure_ascii=False)
+    return _copied_row(
+        _EVENT_ROWS, (member.union_id, member.status),
+        lambda: event_build(member, EventKind.JOIN, actor=None, before=""), EVENT_SKIP, now,
+    )  # fmt: skip
 
 
 def join_audit_json(member: Member, org_path: str, now) -> str:
     """The JSON of the audit row of an online join (``audit.build(actor=None, action=CREATE,
     ...)``) written at ``now`` in this request (the object's id, name and changes are the
-    statement's)."""
-
-    def build() -> dict:
-        entry = audit.build(
-            actor=None, action=AuditAction.CREATE, instance=member, org_path=org_path, changes={}
-        )
-        return json.loads(_json_row(entry, _row_plan(AuditLog, AUDIT_SKIP), now))
-
-    # Keyed by the content type's id too: a table of content types rebuilt (a flush) numbers
-    # them anew, and Django's own cache of them is the one that follows.
-    content_type = ContentType.objects.get_for_model(Member)
-    row = _kept(_AUDIT_ROWS, (org_path, content_type.pk), build)
+    statement's). Keyed by the content type's id too: a table of content types rebuilt (a
+    flush) numbers them anew, and Django's own cache of them is the one that follows."""
     request = context.current()
-    return json.dumps(
-        {**row, "created_at": now.isoformat(), "request_id": request.request_id,
-         "ip": request.ip},
-        ensure_ascii=False,
+    return _copied_row(
+        _AUDIT_ROWS, (org_path, ContentType.objects.get_for_model(Member).pk),
+        lambda: audit.build(
+            actor=None, action=AuditAction.CREATE, instance=member, org_path=org_path,
+            changes={},
+        ),
+        AUDIT_SKIP, now, request_id=request.request_id, ip=request.ip,
     )  # fmt: skip
 
 

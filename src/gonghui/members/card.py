@@ -45,9 +45,12 @@ def token_path(name: str, token: str) -> str:
     return token_paths((name,), token)[0]
 
 
-def verify_url(request, token: str) -> str:
-    path = token_path("joining:verify", token)
+def _absolute(request, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
+
+
+def verify_url(request, token: str) -> str:
+    return _absolute(request, token_path("joining:verify", token))
 
 
 def qr_svg_data_uri(data: str) -> str:
@@ -72,7 +75,7 @@ def card_links(request, member: Member) -> dict | None:
     verify, png, page = token_paths(CARD_LINK_NAMES, token)
     return {
         "token": token,
-        "verify_url": request.build_absolute_uri(verify) if request is not None else verify,
+        "verify_url": _absolute(request, verify),
         "png_url": png,
         "page_url": page,
     }
